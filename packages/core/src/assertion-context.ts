@@ -1,0 +1,37 @@
+import type { ResponseContract, TokenUsage, ToolCallRecord } from '@assay/spec';
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the tool's arguments. */
+  inputSchema?: Record<string, unknown>;
+}
+
+/** A judge call the runner makes on an assertion's behalf (core never calls a model itself). */
+export type GradeFunction = (request: {
+  provider?: string;
+  prompt: string;
+}) => Promise<{ provider: string; text: string }>;
+
+/** Everything an assertion may look at for one model response. */
+export interface AssertionContext {
+  output: string;
+  toolCalls: readonly ToolCallRecord[];
+  vars: Readonly<Record<string, unknown>>;
+  tags: readonly string[];
+  latencyMs: number;
+  usage: TokenUsage;
+  /** USD, null when unknown. */
+  cost: number | null;
+  prompt: {
+    id: string;
+    /** The rendered prompt as text (for judges). */
+    text: string;
+    contract?: ResponseContract;
+    /** JSON Schema from the prompt's `output.schema` or contract. */
+    outputSchema?: Record<string, unknown>;
+    tools?: readonly ToolDefinition[];
+    canaries?: readonly string[];
+  };
+  grade?: GradeFunction;
+}

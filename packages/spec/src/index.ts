@@ -1,0 +1,43 @@
+export { AssayError, type AssayErrorOptions } from './errors.ts';
+export { ConfigError, type ConfigErrorOptions } from './config-error.ts';
+export { ProviderError, type ProviderErrorOptions } from './provider-error.ts';
+export {
+  AssertionSchema,
+  assertionTypes,
+  modelGradedTypes,
+  type Assertion,
+  type AssertionResult,
+  type AssertionType,
+  type JudgeRecord,
+} from './assertion.ts';
+export {
+  PromptMetadataSchema,
+  ResponseContractSchema,
+  RiskTierSchema,
+  type PromptMetadata,
+  type ResponseContract,
+} from './prompt-metadata.ts';
+export {
+  ProviderConfigSchema,
+  ProviderLimitsSchema,
+  PromptRefSchema,
+  RunOptionsSchema,
+  SuiteSchema,
+  TestCaseSchema,
+  defineConfig,
+  type ProviderConfig,
+  type Suite,
+  type SuiteInput,
+  type TestCase,
+} from './suite.ts';
+export type {
+  CaseResult,
+  ChatMessage,
+  RunEvent,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+  SummaryCell,
+  TokenUsage,
+  ToolCallRecord,
+} from './result.ts';

@@ -1,0 +1,100 @@
+import type { AssertionResult } from './assertion.ts';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens served from the provider's prompt cache (a subset of inputTokens). */
+  cachedInputTokens: number;
+  /** Reasoning tokens (a subset of outputTokens). */
+  reasoningTokens: number;
+  totalTokens: number;
+}
+
+export interface ToolCallRecord {
+  toolName: string;
+  input: unknown;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+/** One prompt × provider × case × repeat. */
+export interface CaseResult {
+  runId: string;
+  /** Stable across resumes: hash of prompt, provider, case id and repeat. */
+  key: string;
+  promptId: string;
+  providerId: string;
+  caseId: string;
+  caseIndex: number;
+  repeat: number;
+  vars: Record<string, unknown>;
+  messages: ChatMessage[];
+  output: string;
+  toolCalls: ToolCallRecord[];
+  /** Set when the call failed after retries; the case then fails. */
+  error?: string;
+  pass: boolean;
+  score: number;
+  assertions: AssertionResult[];
+  latencyMs: number;
+  usage: TokenUsage;
+  /** USD; null when the model has no known price. */
+  cost: number | null;
+  cached: boolean;
+  finishedAt: string;
+}
+
+export interface SummaryCell {
+  prompt: string;
+  provider: string;
+  n: number;
+  passed: number;
+  errors: number;
+  passRate: number | null;
+  ci95: [number, number] | null;
+  cost: number;
+  costPerCase: number | null;
+  costPerPass: number | null;
+  tokens: number;
+  meanLatencyMs: number | null;
+}
+
+export interface RunSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  cost: number;
+  tokens: number;
+  durationMs: number;
+  cells: SummaryCell[];
+  thresholds: { cell: string; threshold: number; passRate: number | null; ok: boolean }[];
+  warnings: string[];
+}
+
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+export interface RunRecord {
+  id: string;
+  createdAt: string;
+  status: RunStatus;
+  /** Absolute path of the config the run came from (used by --resume). */
+  configPath: string;
+  /** Hash of the expanded plan; resume refuses a changed plan. */
+  planHash: string;
+  total: number;
+  /** CLI options to replay on resume. */
+  options: Record<string, unknown>;
+  summary?: RunSummary;
+  finishedAt?: string;
+}
+
+/** The typed parts of a run's event stream. The progress bar, JSONL output and (later) SSE all read it. */
+export type RunEvent =
+  | { type: 'run-start'; runId: string; total: number; skipped: number; resumed: boolean }
+  | { type: 'case-result'; result: CaseResult }
+  | { type: 'warning'; message: string }
+  | { type: 'run-end'; runId: string; status: RunStatus; summary: RunSummary };

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { AssertionSchema } from './assertion.ts';
+
+export const ProviderLimitsSchema = z
+  .object({
+    concurrency: z.number().int().min(1).optional(),
+    requestsPerMinute: z.number().positive().optional(),
+    tokensPerMinute: z.number().positive().optional(),
+  })
+  .strict();
+
+export const ProviderConfigSchema = z
+  .object({
+    id: z.string().min(1),
+    label: z.string().optional(),
+    config: z
+      .object({
+        temperature: z.number().optional(),
+        maxTokens: z.number().int().positive().optional(),
+        topP: z.number().optional(),
+        seed: z.number().int().optional(),
+        apiBaseUrl: z.string().url().optional(),
+        apiKey: z.string().optional(),
+        apiKeyEnv: z.string().optional(),
+        headers: z.record(z.string(), z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    limits: ProviderLimitsSchema.optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    retries: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+export const PromptRefSchema = z.union([
+  z.string().min(1),
+  z
+    .object({
+      id: z.string().min(1).optional(),
+      file: z.string().min(1).optional(),
+      template: z.string().optional(),
+      label: z.string().optional(),
+    })
+    .strict(),
+]);
+
+export const TestCaseSchema = z
+  .object({
+    id: z.string().optional(),
+    description: z.string().optional(),
+    vars: z.record(z.string(), z.unknown()).default({}),
+    assert: z.array(AssertionSchema).optional(),
+    tags: z.array(z.string()).optional(),
+    threshold: z.number().min(0).max(1).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export type TestCase = z.infer<typeof TestCaseSchema>;
+
+export const RunOptionsSchema = z
+  .object({
+    concurrency: z.number().int().min(1).max(1024).default(8),
+    cache: z.boolean().default(true),
+    timeoutMs: z.number().int().positive().default(60_000),
+    retries: z.number().int().min(0).max(20).default(4),
+    grader: z.string().optional(),
+    enforceContract: z.boolean().default(true),
+  })
+  .strict();
+
+export const SuiteSchema = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    prompts: z.array(PromptRefSchema).min(1),
+    providers: z.array(z.union([z.string().min(1), ProviderConfigSchema])).min(1),
+    /** A `.jsonl`/`.csv`/`.yaml` file or folder path, or inline cases. */
+    dataset: z.union([z.string().min(1), z.array(TestCaseSchema)]).optional(),
+    tests: z.array(TestCaseSchema).optional(),
+    defaultAssert: z.array(AssertionSchema).optional(),
+    repeat: z.number().int().min(1).max(1000).default(1),
+    /** Minimum pass rate for every prompt × provider cell; below it the run exits 1. */
+    threshold: z.number().min(0).max(1).optional(),
+    options: RunOptionsSchema.default(RunOptionsSchema.parse({})),
+    /** Per-model prices in USD per million tokens, overriding the built-in table. */
+    prices: z
+      .record(z.string(), z.object({ input: z.number(), output: z.number(), cachedInput: z.number().optional() }).strict())
+      .optional(),
+  })
+  .strict();
+
+export type SuiteInput = z.input<typeof SuiteSchema>;
+export type Suite = z.infer<typeof SuiteSchema>;
+
+/** Typed identity for `assay.config.ts`. The loaded value is still validated. */
+export function defineConfig(config: SuiteInput): SuiteInput {
+  return config;
+}

@@ -1,0 +1,22 @@
+import type { CaseResult, RunRecord, RunStatus, RunSummary } from '@assay/spec';
+
+/**
+ * Where runs and their results live. One interface for the CLI, the server and the dashboard;
+ * every implementation passes the shared conformance suite in `store-conformance.ts`.
+ */
+export interface Store {
+  readonly specificationVersion: 'v1';
+  createRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Newest first. */
+  listRuns(options?: { limit?: number; offset?: number; status?: RunStatus }): Promise<RunRecord[]>;
+  /** Durable when the promise resolves (one transaction per batch). */
+  appendResults(runId: string, results: readonly CaseResult[]): Promise<void>;
+  /** Keys of results already stored for a run: what a resume must not repeat. */
+  completedKeys(runId: string): Promise<Set<string>>;
+  /** Streams results in insertion order without loading them all into memory. */
+  iterateResults(runId: string): AsyncIterable<CaseResult>;
+  countResults(runId: string): Promise<number>;
+  finishRun(runId: string, update: { status: RunStatus; summary?: RunSummary; finishedAt: string }): Promise<void>;
+  close(): Promise<void>;
+}
