@@ -41,3 +41,4 @@ export type {
   TokenUsage,
   ToolCallRecord,
 } from './result.ts';
+export { suiteJsonSchema } from './suite-json-schema.ts';

@@ -12,7 +12,7 @@ export interface Store {
   listRuns(options?: { limit?: number; offset?: number; status?: RunStatus }): Promise<RunRecord[]>;
   /** Durable when the promise resolves (one transaction per batch). */
   appendResults(runId: string, results: readonly CaseResult[]): Promise<void>;
-  /** Keys of results already stored for a run: what a resume must not repeat. */
+  /** Keys of results stored without an `error`: what a resume must not repeat (errored calls are retried). */
   completedKeys(runId: string): Promise<Set<string>>;
   /** Streams results in insertion order without loading them all into memory. */
   iterateResults(runId: string): AsyncIterable<CaseResult>;

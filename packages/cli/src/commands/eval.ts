@@ -1,0 +1,163 @@
+import path from 'node:path';
+import { createProviderRegistry } from '@assay/providers';
+import { findConfigFile, loadSuite, runEval, planSize, type ResolvedSuite } from '@assay/runner';
+import { ConfigError, type CaseResult, type RunRecord } from '@assay/spec';
+import { defaultDataDirectory, openSqliteStore, type Store } from '@assay/store';
+import { createProgress } from '../output/progress.ts';
+import { renderFailures, renderMatrix, renderThresholds } from '../output/matrix.ts';
+import { writeOutputFile } from '../output/write-output.ts';
+
+export interface EvalCommandOptions {
+  config?: string;
+  output?: string[];
+  repeat?: number;
+  concurrency?: number;
+  cache?: boolean;
+  record?: string | boolean;
+  replay?: string | boolean;
+  resume?: string | boolean;
+  progress?: boolean;
+  showFailures?: number;
+  format?: 'assay' | 'promptfoo';
+  /** Printed before the run (the demo uses it to say where responses come from). */
+  banner?: string;
+}
+
+/** Options that a resumed run takes from the run it continues. */
+const storedOptionNames = ['config', 'repeat', 'concurrency', 'cache', 'record', 'replay', 'format'] as const;
+
+export async function evalCommand(options: EvalCommandOptions): Promise<number> {
+  const cwd = process.cwd();
+  const dataDirectory = defaultDataDirectory(cwd);
+  const store = openSqliteStore({ directory: dataDirectory });
+  try {
+    let resumeRunId: string | undefined;
+    if (options.resume) {
+      const previous = await findRunToResume(store, options.resume);
+      resumeRunId = previous.id;
+      const stored = previous.options as Partial<EvalCommandOptions>;
+      for (const name of storedOptionNames) if (stored[name] !== undefined) (options as Record<string, unknown>)[name] = stored[name];
+      options.config = previous.configPath;
+    }
+    const configPath = options.config ? path.resolve(options.config) : findConfigFile(cwd);
+    if (!configPath) {
+      throw new ConfigError('No suite file found', {
+        hint: 'Pass -c <file>, create assay.yaml, or run `assay init` to scaffold a project.',
+        docs: 'cli.md',
+      });
+    }
+    const suite = await loadSuite(configPath, { format: options.format });
+    return await executeSuite(suite, store, dataDirectory, configPath, options, resumeRunId);
+  } finally {
+    await store.close();
+  }
+}
+
+async function findRunToResume(store: Store, resume: string | boolean): Promise<RunRecord> {
+  if (typeof resume === 'string') {
+    const run = await store.getRun(resume);
+    if (!run) throw new ConfigError(`No run with id ${resume}`, { hint: 'List runs with `assay runs`.', docs: 'cli.md' });
+    if (run.status === 'completed') {
+      throw new ConfigError(`Run ${resume} already completed; nothing to resume`, { hint: 'Start a new run without --resume.', docs: 'cli.md' });
+    }
+    return run;
+  }
+  for (const run of await store.listRuns({ limit: 50 })) if (run.status !== 'completed') return run;
+  throw new ConfigError('No interrupted run to resume', { hint: 'Every run in this folder completed. Start a new one with `assay eval`.', docs: 'cli.md' });
+}
+
+export async function executeSuite(
+  suite: ResolvedSuite,
+  store: Store,
+  dataDirectory: string,
+  configPath: string,
+  options: EvalCommandOptions,
+  resumeRunId?: string,
+): Promise<number> {
+  const out = process.stdout;
+  for (const warning of suite.warnings) process.stderr.write(`Warning: ${warning}\n`);
+
+  const cassetteMode = options.replay ? 'replay' : options.record ? 'record' : undefined;
+  const cassetteOption = options.replay ?? options.record;
+  const cassettePath =
+    typeof cassetteOption === 'string'
+      ? path.resolve(cassetteOption)
+      : path.join(dataDirectory, 'cassettes', `${path.basename(configPath).replace(/\.[^.]+$/, '')}.jsonl`);
+  let retries = 0;
+  const providers = createProviderRegistry({
+    cwd: suite.directory,
+    cache: options.cache === false || cassetteMode ? false : { directory: path.join(dataDirectory, 'cache') },
+    cassette: cassetteMode ? { path: cassettePath, mode: cassetteMode } : undefined,
+    timeoutMs: suite.options.timeoutMs,
+    retries: suite.options.retries,
+    onRetry: () => void retries++,
+  });
+
+  const total = planSize(suite, options.repeat ?? suite.repeat);
+  if (options.banner) out.write(`${options.banner}\n`);
+  // Created at run-start, when a resume knows how many calls are already done.
+  let progress: ReturnType<typeof createProgress> = createProgress({ total, enabled: false, stream: process.stderr });
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    progress.log('Stopping: waiting for calls in flight; finished results are kept. (Ctrl-C again to quit at once.)');
+    controller.abort(new Error('interrupted'));
+    process.removeListener('SIGINT', onSigint);
+  };
+  process.on('SIGINT', onSigint);
+
+  const failures: CaseResult[] = [];
+  const failureLimit = options.showFailures ?? 10;
+  let outcome;
+  try {
+    outcome = await runEval({
+      suite,
+      store,
+      providers,
+      configPath,
+      resumeRunId,
+      runOptions: Object.fromEntries(storedOptionNames.map((name) => [name, name === 'config' ? configPath : options[name]])),
+      concurrency: options.concurrency,
+      repeat: options.repeat,
+      signal: controller.signal,
+      onEvent(event) {
+        if (event.type === 'run-start') {
+          const resumed = event.resumed ? ` (resuming: ${event.skipped} of ${event.total} calls already done)` : '';
+          progress = createProgress({ total: event.total, skipped: event.skipped, enabled: options.progress !== false, stream: process.stderr });
+          progress.log(
+            `Run ${event.runId}: ${suite.prompts.length} prompt(s) × ${suite.providers.length} provider(s) × ${suite.cases.length} case(s) × ${options.repeat ?? suite.repeat} repeat(s) = ${event.total} calls${resumed}`,
+          );
+        } else if (event.type === 'case-result') {
+          progress.update(event.result);
+          if (!event.result.pass && failures.length < failureLimit) failures.push(event.result);
+        } else if (event.type === 'warning') {
+          progress.log(`Warning: ${event.message}`);
+        }
+      },
+    });
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+
+  const { summary, runId, status } = outcome;
+  out.write(`\n${renderMatrix(summary, { color: out.isTTY })}\n`);
+  if (failures.length) out.write(`\n${renderFailures(failures, failureLimit)}\n`);
+  const thresholdText = renderThresholds(summary);
+  if (thresholdText) out.write(`\n${thresholdText}\n`);
+  if (retries) out.write(`\n${retries} call(s) were retried after 429/5xx/timeouts.\n`);
+
+  const record = (await store.getRun(runId))!;
+  for (const file of options.output ?? []) {
+    await writeOutputFile(path.resolve(file), { record, summary, results: () => store.iterateResults(runId) });
+    out.write(`Wrote ${file}\n`);
+  }
+
+  if (status === 'interrupted') {
+    out.write(`\nRun ${runId} interrupted; ${summary.total} of ${total} calls are saved. Continue with: assay eval --resume ${runId}\n`);
+    return 130;
+  }
+  const thresholdsHold = summary.thresholds.every((threshold) => threshold.ok);
+  out.write(`\nRun ${runId} ${thresholdsHold ? 'passed' : 'failed'}: ${summary.passed}/${summary.total} cases passed.\n`);
+  return thresholdsHold ? 0 : 1;
+}

@@ -1,0 +1,172 @@
+import type { CaseResult, RunSummary, SummaryCell } from '@assay/spec';
+import { cellLabel, formatCount, formatDuration, formatPercent, formatUsd, truncate } from './format.ts';
+
+export interface MatrixOptions {
+  /** ANSI colours: pass rate green/yellow/red. Default false. */
+  color?: boolean;
+  /** Terminal width; the prompt and provider columns shrink to fit. Default 100. */
+  width?: number;
+}
+
+const ansi = { green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+type Paint = keyof typeof ansi;
+
+function paint(text: string, style: Paint | undefined, color: boolean): string {
+  return color && style ? `${ansi[style]}${text}${ansi.reset}` : text;
+}
+
+/** `87.5% [80.1–92.6] n=40`, or `— n=0` for a cell without results. */
+export function formatRate(cell: Pick<SummaryCell, 'passRate' | 'ci95' | 'n'>): string {
+  if (cell.passRate === null) return `— n=${cell.n}`;
+  const interval = cell.ci95 ? ` [${(cell.ci95[0] * 100).toFixed(1)}–${(cell.ci95[1] * 100).toFixed(1)}]` : '';
+  return `${formatPercent(cell.passRate)}${interval} n=${cell.n}`;
+}
+
+function rateStyle(cell: SummaryCell, thresholdOk: boolean | undefined): Paint | undefined {
+  if (cell.passRate === null) return 'dim';
+  if (thresholdOk === false) return 'red';
+  if (cell.passRate >= 0.9) return 'green';
+  if (cell.passRate >= 0.7) return 'yellow';
+  return 'red';
+}
+
+interface Column {
+  title: string;
+  align: 'left' | 'right';
+  /** Lowest width the column may shrink to; undefined = never shrinks. */
+  shrinkTo?: number;
+}
+
+/**
+ * The run's results as a table, one row per prompt × provider cell, grouped by prompt: pass rate
+ * with its 95% interval and n, cost per case and per passing case, errors. One row per cell
+ * (rather than a prompts × providers grid) keeps every number readable with many providers.
+ *
+ * @example
+ * process.stdout.write(renderMatrix(summary, { color: process.stdout.isTTY, width: process.stdout.columns }));
+ */
+export function renderMatrix(summary: RunSummary, options: MatrixOptions = {}): string {
+  const color = options.color ?? false;
+  const width = options.width ?? 100;
+  const thresholdOk = new Map(summary.thresholds.map((threshold) => [threshold.cell, threshold.ok]));
+  const hasErrors = summary.cells.some((cell) => cell.errors > 0);
+
+  const columns: Column[] = [
+    { title: 'prompt', align: 'left', shrinkTo: 8 },
+    { title: 'provider', align: 'left', shrinkTo: 10 },
+    { title: 'pass rate [95% CI]', align: 'left' },
+    { title: 'cost/case', align: 'right' },
+    { title: 'cost/pass', align: 'right' },
+  ];
+  if (hasErrors) columns.push({ title: 'errors', align: 'right' });
+
+  let previousPrompt: string | undefined;
+  const rows = summary.cells.map((cell) => {
+    const row = [
+      cell.prompt === previousPrompt ? '' : cell.prompt,
+      cell.provider,
+      formatRate(cell),
+      cell.costPerCase === null ? '—' : formatUsd(cell.costPerCase),
+      cell.costPerPass === null ? '—' : formatUsd(cell.costPerPass),
+    ];
+    if (hasErrors) row.push(cell.errors > 0 ? String(cell.errors) : '');
+    previousPrompt = cell.prompt;
+    return row;
+  });
+  const styles = summary.cells.map((cell) => rateStyle(cell, thresholdOk.get(cellLabel(cell.prompt, cell.provider))));
+
+  const gap = 2;
+  const widths = columns.map((column, index) =>
+    Math.max(column.title.length, ...rows.map((row) => row[index]!.length)),
+  );
+  // Shrink the name columns (widest first) until the table fits.
+  let overflow = widths.reduce((sum, value) => sum + value, 0) + gap * (columns.length - 1) - width;
+  while (overflow > 0) {
+    const candidates = columns
+      .map((column, index) => ({ index, room: column.shrinkTo === undefined ? 0 : widths[index]! - column.shrinkTo }))
+      .filter((candidate) => candidate.room > 0)
+      .sort((a, b) => widths[b.index]! - widths[a.index]!);
+    const widest = candidates[0];
+    if (!widest) break;
+    const cut = Math.min(widest.room, overflow);
+    widths[widest.index] = widths[widest.index]! - cut;
+    overflow -= cut;
+  }
+
+  const line = (cells: string[], style?: (index: number) => Paint | undefined): string =>
+    cells
+      .map((text, index) => {
+        const fitted = truncate(text, widths[index]!);
+        const padded = columns[index]!.align === 'right' ? fitted.padStart(widths[index]!) : fitted.padEnd(widths[index]!);
+        return paint(padded, style?.(index), color);
+      })
+      .join(' '.repeat(gap))
+      .trimEnd();
+
+  const output = [line(columns.map((column) => column.title), () => 'bold')];
+  rows.forEach((row, rowIndex) => {
+    output.push(line(row, (index) => (index === 2 ? styles[rowIndex] : index === 5 ? 'red' : undefined)));
+  });
+
+  const totals = [
+    `${summary.passed}/${summary.total} passed`,
+    summary.total > 0 ? formatPercent(summary.passed / summary.total) : undefined,
+    summary.errors > 0 ? paint(`${summary.errors} error${summary.errors === 1 ? '' : 's'}`, 'red', color) : undefined,
+    formatUsd(summary.cost),
+    `${formatCount(summary.tokens)} tokens`,
+    formatDuration(summary.durationMs),
+  ].filter((part) => part !== undefined);
+  output.push('', totals.join(' · '));
+  for (const warning of summary.warnings) output.push(paint(`! ${warning}`, 'yellow', color));
+  return `${output.join('\n')}\n`;
+}
+
+/**
+ * One line per threshold: `✗ v1 × gpt-4o-mini: pass rate 72.5% is below threshold 80%`.
+ * Empty when the suite sets no threshold.
+ */
+export function renderThresholds(summary: RunSummary, options: Pick<MatrixOptions, 'color'> = {}): string {
+  const color = options.color ?? false;
+  const lines = summary.thresholds.map(({ cell, threshold, passRate, ok }) => {
+    const mark = paint(ok ? '✓' : '✗', ok ? 'green' : 'red', color);
+    const limit = formatPercent(threshold, true);
+    if (passRate === null) return `${mark} ${cell}: no results to compare with threshold ${limit}`;
+    const verb = ok ? 'meets' : 'is below';
+    return `${mark} ${cell}: pass rate ${formatPercent(passRate)} ${verb} threshold ${limit}`;
+  });
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+const snippetChars = 160;
+
+/**
+ * Up to `limit` failed cases: case id and repeat, cell, the first failed assertion's reason (or
+ * the call's error) and the start of the output on one line.
+ */
+export function renderFailures(results: CaseResult[], limit: number): string {
+  const failed = results.filter((result) => !result.pass);
+  if (failed.length === 0) return '';
+  const lines: string[] = [];
+  for (const result of failed.slice(0, Math.max(0, limit))) {
+    lines.push(`✗ ${result.caseId}#${result.repeat}  ${cellLabel(result.promptId, result.providerId)}`);
+    if (result.error !== undefined) {
+      lines.push(`    error: ${oneLine(result.error, snippetChars)}`);
+    } else {
+      const assertion = result.assertions.find((candidate) => !candidate.pass);
+      lines.push(
+        assertion
+          ? `    ${assertion.type}: ${oneLine(assertion.reason, snippetChars)}`
+          : `    score ${result.score} is below the pass mark`,
+      );
+      lines.push(`    output: ${JSON.stringify(oneLine(result.output, snippetChars))}`);
+    }
+  }
+  const rest = failed.length - Math.min(failed.length, Math.max(0, limit));
+  if (rest > 0) lines.push(`… and ${rest} more failed case${rest === 1 ? '' : 's'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function oneLine(text: string, max: number): string {
+  // Control characters would move the cursor or recolour the terminal.
+  return truncate(text.replace(/\s+/g, ' ').replace(/[\x00-\x1f\x7f-\x9f]/g, '').trim(), max);
+}

@@ -1,0 +1,126 @@
+import { Command, CommanderError, Option } from 'commander';
+import { AssayError } from '@assay/spec';
+
+class UsageError extends AssayError {
+  constructor(message: string) {
+    super(message, { hint: 'Run `assay --help` or `assay <command> --help`.', docs: 'cli.md' });
+    this.name = 'UsageError';
+  }
+}
+
+const integer = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${name} must be a positive whole number, got "${value}"`);
+  return parsed;
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * The `assay` command. Actions are imported lazily so `assay --help` stays fast.
+ * `run()` resolves to the exit code; nothing here calls process.exit.
+ */
+export function createProgram(): { run(args: string[]): Promise<number>; command: Command } {
+  let exitCode = 0;
+  const program = new Command('assay')
+    .description('Evaluate, attack, ship and observe prompts.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .showHelpAfterError('(run `assay --help` for usage)');
+
+  program
+    .command('eval')
+    .description('Run a suite: prompts × providers × cases × repeats, scored by assertions.')
+    .option('-c, --config <file>', 'suite file (assay YAML, assay.config.ts or promptfooconfig.yaml)')
+    .option('-o, --output <file>', 'write results: .json, .jsonl, .csv or .xml (JUnit); repeatable', collect)
+    .option('--repeat <k>', 'run every case k times', integer('--repeat'))
+    .option('-j, --concurrency <n>', 'calls in flight at once', integer('--concurrency'))
+    .option('--no-cache', 'do not read or write the on-disk response cache')
+    .option('--record [cassette]', 'record responses to a cassette (default .assay/cassettes/<suite>.jsonl)')
+    .option('--replay [cassette]', 'answer from a cassette only; never call a provider')
+    .option('--resume [runId]', 'continue an interrupted run (the latest one when no id is given)')
+    .option('--no-progress', 'no live progress bar')
+    .option('--show-failures <n>', 'failed cases to print at the end', integer('--show-failures'), 10)
+    .addOption(new Option('--format <format>', 'force the config format').choices(['assay', 'promptfoo']))
+    .action(async (options) => {
+      const { evalCommand } = await import('./commands/eval.ts');
+      exitCode = await evalCommand(options);
+    });
+
+  program
+    .command('validate')
+    .description('Check a suite, its prompts and datasets without calling a model.')
+    .option('-c, --config <file>', 'suite file')
+    .addOption(new Option('--format <format>', 'force the config format').choices(['assay', 'promptfoo']))
+    .action(async (options) => {
+      const { validateCommand } = await import('./commands/validate.ts');
+      exitCode = await validateCommand(options);
+    });
+
+  program
+    .command('init')
+    .description('Scaffold a working project (a prompt, a dataset, a suite) in a folder.')
+    .argument('[directory]', 'where to create it', '.')
+    .option('--force', 'overwrite existing files')
+    .action(async (directory, options) => {
+      const { initCommand } = await import('./commands/init.ts');
+      exitCode = await initCommand(directory, options);
+    });
+
+  program
+    .command('demo')
+    .description('Run the sample support-assistant project (offline on bundled responses, live with a key).')
+    .option('--live', 'call the provider even without OPENAI_API_KEY (uses OPENAI_BASE_URL)')
+    .option('-o, --output <file>', 'write results (.json, .jsonl, .csv, .xml)', collect)
+    .option('--no-progress', 'no live progress bar')
+    .action(async (options) => {
+      const { demoCommand } = await import('./commands/demo.ts');
+      exitCode = await demoCommand(options);
+    });
+
+  program
+    .command('runs')
+    .description('List recent runs in the local store.')
+    .option('-n, --limit <n>', 'how many', integer('--limit'), 20)
+    .action(async (options) => {
+      const { runsCommand } = await import('./commands/runs.ts');
+      exitCode = await runsCommand(options);
+    });
+
+  program
+    .command('mock-server')
+    .description('Start an OpenAI/Anthropic-compatible mock model server with fault injection.')
+    .option('-p, --port <port>', 'port (0 = any free port)', '8787')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .addOption(new Option('--mode <mode>', 'how to answer').choices(['echo', 'rules', 'cassette']).default('echo'))
+    .option('--rules <file>', 'rules file (YAML or JSON)')
+    .option('--cassette <file>', 'cassette file (JSONL)')
+    .option('--latency <ms>', 'latency: "50" or a range "20-200"')
+    .option('--rate-429 <share>', 'share of requests answered 429 with Retry-After')
+    .option('--rate-5xx <share>', 'share of requests answered 5xx')
+    .option('--rate-malformed <share>', 'share of responses with malformed JSON')
+    .option('--rate-cut-stream <share>', 'share of streams cut mid-way')
+    .option('--seed <n>', 'seed for fault sampling')
+    .action(async (options) => {
+      const { mockServerCommand } = await import('./commands/mock-server.ts');
+      exitCode = await mockServerCommand(options);
+    });
+
+  return {
+    command: program,
+    async run(args) {
+      exitCode = 0;
+      try {
+        await program.parseAsync(args, { from: 'user' });
+      } catch (error) {
+        if (error instanceof CommanderError) {
+          if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+          return 2;
+        }
+        throw error;
+      }
+      return exitCode;
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { ConfigError, assertionTypes, modelGradedTypes, type Assertion, type AssertionResult, type AssertionType } from '@assay/spec';
+import { distance } from 'fastest-levenshtein';
+import type { AssertionContext } from '../assertion-context.ts';
+import { compileContract } from './contract-assertion.ts';
+import { compileJavascript } from './javascript-assertion.ts';
+import { compileContainsJson, compileIsJson, compileJsonSchemaAssertion } from './json-assertions.ts';
+import { compileLlmRubric } from './llm-rubric-assertion.ts';
+import { clampScore, unevaluable, type AssertionSpec, type AsyncCheck, type Invalid, type Outcome, type SyncCheck, type TypeCompiler } from './outcome.ts';
+import { compileIsRefusal, compileLeaksCanary, compileLeaksPii } from './safety-assertions.ts';
+import { compileContains, compileContainsSet, compileEquals, compileLevenshtein, compileRegex, compileStartsWith } from './text-assertions.ts';
+import { compileIsValidToolCall } from './tool-call-assertion.ts';
+import { compileCost, compileLatency, compileTokens } from './usage-assertions.ts';
+
+/** An assertion checked and prepared once, ready to evaluate many responses. */
+export type CompiledAssertion = {
+  readonly assertion: Assertion;
+  /** True for types that call a judge model (`llm-rubric`); the runner schedules those. */
+  readonly modelGraded: boolean;
+  /** Synchronous for deterministic types; never throws or rejects (problems become a failed result). */
+  evaluate(ctx: AssertionContext): AssertionResult | Promise<AssertionResult>;
+};
+
+/** Where the assertion came from, for error messages: `field` is its path, e.g. `tests[3].assert[0]`. */
+export interface AssertionLocation {
+  file?: string;
+  field?: string;
+}
+
+const deterministic: Record<Exclude<AssertionType, 'llm-rubric'>, TypeCompiler> = {
+  equals: compileEquals,
+  contains: compileContains,
+  icontains: compileContains,
+  'contains-any': compileContainsSet,
+  'icontains-any': compileContainsSet,
+  'contains-all': compileContainsSet,
+  'icontains-all': compileContainsSet,
+  regex: compileRegex,
+  'starts-with': compileStartsWith,
+  'is-json': compileIsJson,
+  'contains-json': compileContainsJson,
+  'json-schema': compileJsonSchemaAssertion,
+  javascript: compileJavascript,
+  levenshtein: compileLevenshtein,
+  latency: compileLatency,
+  cost: compileCost,
+  tokens: compileTokens,
+  'is-valid-tool-call': compileIsValidToolCall,
+  'is-refusal': compileIsRefusal,
+  'leaks-canary': compileLeaksCanary,
+  'leaks-pii': compileLeaksPii,
+  contract: compileContract,
+};
+
+/** Types whose threshold is a limit in their own unit (distance, ms, USD, tokens) rather than a 0..1 score. */
+const limitThresholdTypes: ReadonlySet<AssertionType> = new Set(['levenshtein', 'latency', 'cost', 'tokens']);
+
+const negationPrefix = 'not-';
+
+/**
+ * Validates an assertion and does its per-assertion work once (compiles regexes, JSON Schemas,
+ * JavaScript), returning an evaluator for responses.
+ *
+ * @throws ConfigError for an unknown type, a missing or invalid value, or a threshold out of range.
+ * @example
+ * const check = compileAssertion({ type: 'not-leaks-canary' }, { file: 'assay.yaml', field: 'tests[0].assert[1]' });
+ * const result = check.evaluate(ctx); // { type: 'not-leaks-canary', pass: true, score: 1, ... }
+ */
+export function compileAssertion(assertion: Assertion, where: AssertionLocation): CompiledAssertion {
+  const invalid: Invalid = (field, message, hint) => {
+    throw new ConfigError(message, {
+      file: where.file,
+      field: where.field ? `${where.field}.${field}` : field,
+      hint,
+      docs: 'assertions.md',
+    });
+  };
+
+  const fullType = assertion.type;
+  const negated = fullType.startsWith(negationPrefix);
+  const baseType = negated ? fullType.slice(negationPrefix.length) : fullType;
+  if (!isAssertionType(baseType)) {
+    return invalid('type', `Unknown assertion type "${fullType}"`, unknownTypeHint(fullType, negated, baseType));
+  }
+
+  const weight = assertion.weight ?? 1;
+  if (!Number.isFinite(weight) || weight < 0) invalid('weight', `weight must be a number >= 0 (got ${weight})`, 'Use `weight: 0` for an informational assertion, 1 (the default) or more to count it more.');
+  checkThreshold(baseType, assertion.threshold, invalid);
+
+  const spec: AssertionSpec = { type: baseType, value: assertion.value, threshold: assertion.threshold, provider: assertion.provider };
+  const required = assertion.required ?? weight > 0;
+  const finish = (outcome: Outcome): AssertionResult => {
+    let { pass, score, reason } = outcome;
+    score = clampScore(score);
+    if (negated && !outcome.unevaluable) {
+      pass = !pass;
+      score = 1 - score;
+      if (!pass) reason = `Not expected: ${reason}`;
+    }
+    const result: AssertionResult = { type: fullType, pass, score, reason, weight, required };
+    if (assertion.metric !== undefined) result.metric = assertion.metric;
+    if (outcome.judge) result.judge = outcome.judge;
+    return result;
+  };
+  const crashed = (error: unknown) =>
+    finish(unevaluable(`${baseType} could not be evaluated: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}`));
+
+  if (modelGradedTypes.includes(baseType)) {
+    const check: AsyncCheck = compileLlmRubric(spec, invalid);
+    return {
+      assertion,
+      modelGraded: true,
+      evaluate: async (ctx) => {
+        try {
+          return finish(await check(ctx));
+        } catch (error) {
+          return crashed(error);
+        }
+      },
+    };
+  }
+
+  const check: SyncCheck = deterministic[baseType as Exclude<AssertionType, 'llm-rubric'>](spec, invalid);
+  return {
+    assertion,
+    modelGraded: false,
+    evaluate: (ctx) => {
+      try {
+        return finish(check(ctx));
+      } catch (error) {
+        return crashed(error);
+      }
+    },
+  };
+}
+
+function isAssertionType(type: string): type is AssertionType {
+  return (assertionTypes as readonly string[]).includes(type);
+}
+
+function checkThreshold(type: AssertionType, threshold: number | undefined, invalid: Invalid): void {
+  if (threshold === undefined) return;
+  if (limitThresholdTypes.has(type)) {
+    if (!Number.isFinite(threshold) || threshold < 0) {
+      invalid('threshold', `${type} threshold must be a number >= 0 (got ${threshold})`, `For ${type}, threshold is the maximum allowed ${limitUnit(type)}.`);
+    }
+    return;
+  }
+  if (!(threshold >= 0 && threshold <= 1)) {
+    invalid('threshold', `${type} threshold must be between 0 and 1 (got ${threshold})`, 'Thresholds of scored assertions are scores from 0 to 1, e.g. `threshold: 0.8`.');
+  }
+}
+
+function limitUnit(type: AssertionType): string {
+  return { levenshtein: 'edit distance', latency: 'milliseconds', cost: 'cost in USD', tokens: 'total tokens' }[type as string] ?? 'value';
+}
+
+function unknownTypeHint(fullType: string, negated: boolean, baseType: string): string {
+  const nearest = nearestType(baseType);
+  const list = `Known types: ${assertionTypes.join(', ')} (each also as not-<type>).`;
+  if (nearest === undefined) return list;
+  return `Did you mean "${negated ? negationPrefix : ''}${nearest}"? ${list}`;
+}
+
+function nearestType(type: string): AssertionType | undefined {
+  const lower = type.toLowerCase();
+  let best: AssertionType | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of assertionTypes) {
+    const d = distance(lower, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(type.length / 3)) ? best : undefined;
+}

@@ -1,0 +1,2 @@
+export { compileAssertion, type AssertionLocation, type CompiledAssertion } from './compile-assertion.ts';
+export { scoreCase } from './score-case.ts';

@@ -1,0 +1,107 @@
+import type { Assertion, AssertionResult } from '@assay/spec';
+import { describe, expect, it } from 'vitest';
+import { compileAssertion } from './index.ts';
+import { makeContext } from './test-context.ts';
+
+const check = (value: string, overrides: Parameters<typeof makeContext>[0] = {}, extra: Partial<Assertion> = {}) =>
+  compileAssertion({ type: 'javascript', value, ...extra }, {}).evaluate(makeContext({ output: 'Hello world', ...overrides })) as AssertionResult;
+
+describe('javascript', () => {
+  it('evaluates an expression over output, vars and context', () => {
+    expect(check('output.startsWith("Hello")').pass).toBe(true);
+    expect(check('output.length > 100').pass).toBe(false);
+    expect(check('output.includes(vars.name)', { vars: { name: 'world' } }).pass).toBe(true);
+    expect(check('context.latencyMs < 500 && context.usage.totalTokens === 150 && context.cost === 0.001').pass).toBe(true);
+    expect(check('context.toolCalls[0].input.city === "Oslo"', { toolCalls: [{ toolName: 'weather', input: { city: 'Oslo' } }] }).pass).toBe(true);
+  });
+
+  it('accepts a function body with return', () => {
+    expect(check('const words = output.split(" ");\nreturn words.length === 2;').pass).toBe(true);
+    expect(check('return output === "nope"').pass).toBe(false);
+  });
+
+  it('treats a number as a score, passing at the threshold (default 0.5)', () => {
+    expect(check('0.7')).toMatchObject({ pass: true, score: 0.7 });
+    expect(check('0.4')).toMatchObject({ pass: false, score: 0.4 });
+    expect(check('0.4', {}, { threshold: 0.3 })).toMatchObject({ pass: true, score: 0.4 });
+  });
+
+  it('takes { pass, score, reason } objects', () => {
+    expect(check('({ pass: false, score: 0.25, reason: "too short" })')).toMatchObject({ pass: false, score: 0.25, reason: 'too short' });
+    expect(check('return { pass: true }')).toMatchObject({ pass: true, score: 1 });
+    expect(check('({ score: 0.9 })')).toMatchObject({ pass: true, score: 0.9 });
+  });
+
+  it('fails with a reason for other return values and for thrown errors', () => {
+    expect(check('output.split(" ");\noutput.trim();').reason).toContain('returned undefined');
+    expect(check('"yes"').reason).toContain('returned string');
+    expect(check('({ foo: 1 })').reason).toContain('without a boolean `pass`');
+    expect(check('Promise.resolve(true)').reason).toContain('returned a Promise');
+    const thrown = check('JSON.parse(output).answer');
+    expect(thrown.pass).toBe(false);
+    expect(thrown.reason).toMatch(/^javascript threw "SyntaxError: /);
+  });
+
+  it('fails the not- form too when the code throws', () => {
+    const result = compileAssertion({ type: 'not-javascript', value: 'null.x' }, {}).evaluate(makeContext()) as AssertionResult;
+    expect(result.pass).toBe(false);
+  });
+
+  it('times out an endless loop, including one in a promise job', () => {
+    expect(check('while (true) {}').reason).toBe('javascript timed out after 1000 ms');
+    expect(check('Promise.resolve().then(() => { while (true) {} }), true').reason).toBe('javascript timed out after 1000 ms');
+  });
+
+  it('fails (without throwing) when vars cannot be serialized', () => {
+    expect(check('true', { vars: { big: 1n } }).reason).toContain('must be JSON-serializable');
+  });
+
+  it('handles a 5 MB output', () => {
+    expect(check('output.length === 5000000', { output: 'x'.repeat(5_000_000) }).pass).toBe(true);
+  });
+
+  it('keeps state changes from hijacking the runner', () => {
+    const compiled = compileAssertion({ type: 'javascript', value: 'JSON.stringify = () => "x"; Object.prototype.toJSON = () => { throw 1 }; String.prototype.slice = null; return true' }, {});
+    expect((compiled.evaluate(makeContext()) as AssertionResult).pass).toBe(true);
+    expect((compiled.evaluate(makeContext()) as AssertionResult).pass).toBe(true);
+  });
+});
+
+describe('javascript sandbox', () => {
+  // Each snippet returns true only if it reached the host's process object.
+  it.each([
+    ['process', 'process.pid > 0'],
+    ['require', "typeof require('node:fs').readFileSync === 'function'"],
+    ['globalThis.process', 'globalThis.process.pid > 0'],
+    ['this.constructor.constructor', "this.constructor.constructor('return process')().pid > 0"],
+    ['vars.constructor.constructor', "vars.constructor.constructor('return process')().pid > 0"],
+    ['output.constructor.constructor', "output.constructor.constructor('return process')().pid > 0"],
+    ['context.constructor.constructor', "context.constructor.constructor('return process')().pid > 0"],
+    ['eval', "eval('process').pid > 0"],
+    ['fetch', "typeof fetch === 'function'"],
+    ['dynamic import', "import('node:fs').then(() => true)"],
+    ['arguments.callee.caller', 'return (function f() { return f.caller && f.caller.constructor("return process")().pid > 0 })()'],
+    [
+      'stack frames',
+      `Error.prepareStackTrace = (_, frames) => frames.map((f) => { try { return f.getThis() } catch { return undefined } });
+       const frames = new Error().stack;
+       return frames.some((self) => self && self.process && self.process.pid > 0);`,
+    ],
+  ])('blocks %s', (_name, code) => {
+    let result: AssertionResult | undefined;
+    expect(() => {
+      result = check(code);
+    }).not.toThrow();
+    expect(result!.pass).toBe(false);
+  });
+
+  it('reports why an escape attempt failed', () => {
+    expect(check('process.pid').reason).toContain('ReferenceError: process is not defined');
+    expect(check("vars.constructor.constructor('return process')()").reason).toContain('EvalError');
+  });
+
+  it('runs each assertion in its own context', () => {
+    compileAssertion({ type: 'javascript', value: 'globalThis.shared = 1; return true' }, {}).evaluate(makeContext());
+    expect(check('typeof shared === "undefined"').pass).toBe(true);
+  });
+});

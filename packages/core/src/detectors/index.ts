@@ -1,0 +1,3 @@
+export { findCanaries } from './canary.ts';
+export { detectPii, piiKinds, type PiiKind, type PiiMatch } from './pii.ts';
+export { detectRefusal, type RefusalDetection } from './refusal.ts';

@@ -1,0 +1,13 @@
+export { createProviderRegistry, type ProviderRegistry } from './provider-registry.ts';
+export { parseProviderId, type ParsedProviderId, type ProviderName } from './parse-provider-id.ts';
+export { EchoLanguageModel } from './echo-model.ts';
+export { toTokenUsage } from './model-call.ts';
+export type {
+  ModelHandle,
+  ModelRequest,
+  ModelResponse,
+  ModelSettings,
+  ModelTool,
+  ProviderRegistryOptions,
+  RetryInfo,
+} from './types.ts';

@@ -1,0 +1,117 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LanguageModelV3Middleware, LanguageModelV3Prompt } from '@ai-sdk/provider';
+import { ConfigError, ProviderError } from '@assay/spec';
+import { fromRecordedResponse, toRecordedResponse } from '../recorded-response.ts';
+import type { KeyFunction } from '../request-key.ts';
+import { writeAtomic, type CacheEntry } from './cache.ts';
+
+/** One cassette line. See docs/cassettes.md. */
+export type CassetteEntry = CacheEntry;
+
+export type CassetteMode = 'record' | 'replay';
+
+/**
+ * A JSONL file of recorded responses keyed by request hash. Loaded once into a Map; `record`
+ * keeps earlier entries, adds (or replaces) what it records, and writes the file, sorted by key,
+ * on `flush()`. `replay` never touches the network.
+ */
+export class Cassette {
+  readonly path: string;
+  readonly mode: CassetteMode;
+  #entries: Promise<Map<string, CassetteEntry>> | undefined;
+  #dirty = false;
+
+  constructor(file: string, mode: CassetteMode) {
+    this.path = file;
+    this.mode = mode;
+  }
+
+  /** Reads the file the first time it is needed; later calls share the same Map. */
+  entries(): Promise<Map<string, CassetteEntry>> {
+    this.#entries ??= this.#load();
+    return this.#entries;
+  }
+
+  async #load(): Promise<Map<string, CassetteEntry>> {
+    const entries = new Map<string, CassetteEntry>();
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (this.mode === 'replay') {
+        throw new ConfigError(`cassette ${this.path} does not exist`, {
+          file: this.path,
+          hint: 're-run with --record to create it',
+          docs: 'cassettes.md',
+        });
+      }
+      return entries;
+    }
+    const lines = text.split('\n');
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index]!.trim();
+      if (line === '') continue;
+      let entry: CassetteEntry;
+      try {
+        entry = JSON.parse(line) as CassetteEntry;
+      } catch (error) {
+        throw new ConfigError(`cassette line ${index + 1} is not valid JSON`, { file: this.path, line: index + 1, hint: 'fix or delete the line, or re-record with --record', docs: 'cassettes.md', cause: error });
+      }
+      if (typeof entry.key !== 'string' || typeof entry.response !== 'object' || entry.response === null) {
+        throw new ConfigError('cassette entry needs "key" and "response"', { file: this.path, line: index + 1, docs: 'cassettes.md' });
+      }
+      entries.set(entry.key, entry);
+    }
+    return entries;
+  }
+
+  /** Writes the cassette (record mode, when something was recorded). Entries sorted by key. */
+  async flush(): Promise<void> {
+    if (this.mode !== 'record' || !this.#dirty || this.#entries === undefined) return;
+    const entries = await this.#entries;
+    const keys = [...entries.keys()].sort();
+    let out = '';
+    for (const key of keys) out += JSON.stringify(entries.get(key)) + '\n';
+    await mkdir(path.dirname(this.path), { recursive: true });
+    await writeAtomic(this.path, out);
+    this.#dirty = false;
+  }
+
+  middleware(options: { provider: string; modelId: string; keyOf: KeyFunction }): LanguageModelV3Middleware {
+    const { provider, modelId, keyOf } = options;
+    return {
+      specificationVersion: 'v3',
+      wrapGenerate: async ({ doGenerate, params }) => {
+        const entries = await this.entries();
+        const { key, request } = keyOf(params);
+        if (this.mode === 'replay') {
+          const entry = entries.get(key);
+          if (entry !== undefined) return fromRecordedResponse(entry.response);
+          throw new ProviderError(
+            `no cassette recording for ${provider}:${modelId} prompt ${describePrompt(params.prompt)} (key ${key.slice(0, 12)}) in ${this.path}`,
+            { provider, isRetryable: false, hint: 're-run with --record to record it (the prompt, settings, tools or model changed since the recording)', docs: 'cassettes.md' },
+          );
+        }
+        const result = await doGenerate();
+        entries.set(key, { key, provider, model: modelId, request, response: toRecordedResponse(result) });
+        this.#dirty = true;
+        return result;
+      },
+    };
+  }
+}
+
+/** The last user message, shortened: enough for someone to find the case. */
+function describePrompt(prompt: LanguageModelV3Prompt): string {
+  for (let index = prompt.length - 1; index >= 0; index--) {
+    const message = prompt[index]!;
+    if (message.role !== 'user') continue;
+    let text = '';
+    for (const part of message.content) if (part.type === 'text') text += part.text;
+    const oneLine = text.replace(/\s+/g, ' ').trim();
+    return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine);
+  }
+  return '(no user message)';
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
+import { AssayError, type ProviderConfig } from '@assay/spec';
+import { wrapLanguageModel } from 'ai';
+import { createLanguageModel } from './create-language-model.ts';
+import { cacheMiddleware } from './middleware/cache.ts';
+import { Cassette } from './middleware/cassette.ts';
+import { rateLimitMiddleware } from './middleware/rate-limit.ts';
+import { retryMiddleware, toProviderError } from './middleware/retry.ts';
+import { timeoutMiddleware } from './middleware/timeout.ts';
+import { toCallOptions, toModelResponse } from './model-call.ts';
+import { parseProviderId } from './parse-provider-id.ts';
+import { createKeyFunction } from './request-key.ts';
+import type { ModelHandle, ModelRequest, ModelResponse, ProviderRegistryOptions } from './types.ts';
+
+export interface ProviderRegistry {
+  /** A handle for a provider entry; the same entry resolves to the same handle (and limiter). */
+  resolve(config: ProviderConfig | string): ModelHandle;
+  /** Writes the cassette when recording. Call once at the end of a run. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Resolves provider entries to callable models with the cassette or cache, rate limits, retries
+ * and timeouts applied, in that order from the outside in.
+ *
+ * @example
+ * const registry = createProviderRegistry({ cwd: process.cwd(), timeoutMs: 60_000, retries: 4 });
+ * const model = registry.resolve('openai:gpt-4o-mini');
+ * const response = await model.call({ messages: [{ role: 'user', content: 'Hello' }] });
+ * await registry.flush();
+ */
+export function createProviderRegistry(options: ProviderRegistryOptions): ProviderRegistry {
+  const env = options.env ?? process.env;
+  const cassette = options.cassette ? new Cassette(path.resolve(options.cwd, options.cassette.path), options.cassette.mode) : undefined;
+  const cacheDirectory = options.cache ? path.resolve(options.cwd, options.cache.directory) : undefined;
+  const handles = new Map<string, ModelHandle>();
+
+  function create(config: ProviderConfig): ModelHandle {
+    const parsed = parseProviderId(config.id);
+    const { provider, modelId } = parsed;
+    const base = createLanguageModel(parsed, config.config, env, options.fetch);
+    const keyOf = createKeyFunction(provider, modelId);
+    const middleware: LanguageModelV3Middleware[] = [];
+    if (cassette) middleware.push(cassette.middleware({ provider, modelId, keyOf }));
+    // Replaying never reaches the cache; recording stores fresh responses, not cached ones.
+    if (cacheDirectory && cassette === undefined) middleware.push(cacheMiddleware({ directory: cacheDirectory, provider, modelId, keyOf }));
+    if (config.limits) middleware.push(rateLimitMiddleware(config.limits));
+    if (provider !== 'echo') {
+      middleware.push(
+        retryMiddleware({
+          provider,
+          modelId,
+          retries: config.retries ?? options.retries,
+          baseDelayMs: options.retryDelay?.baseMs,
+          maxDelayMs: options.retryDelay?.maxMs,
+          apiKeyEnv: base.apiKeyEnv,
+          baseUrl: base.baseUrl,
+          onRetry: options.onRetry,
+        }),
+        timeoutMiddleware({ provider, timeoutMs: config.timeoutMs ?? options.timeoutMs }),
+      );
+    }
+    const model = middleware.length === 0 ? base.model : wrapLanguageModel({ model: base.model, middleware });
+    const errorContext = { provider, modelId, apiKeyEnv: base.apiKeyEnv, baseUrl: base.baseUrl };
+    const defaults = config.config;
+
+    return {
+      id: config.id,
+      label: config.label ?? config.id,
+      modelId,
+      provider,
+      limits: { concurrency: config.limits?.concurrency },
+      async call(request: ModelRequest): Promise<ModelResponse> {
+        const warnings: string[] = [];
+        const params = toCallOptions(request, defaults, warnings);
+        const started = performance.now();
+        let result;
+        try {
+          result = await model.doGenerate(params);
+        } catch (error) {
+          if (request.abortSignal?.aborted || AssayError.isInstance(error)) throw error;
+          throw toProviderError(error, errorContext);
+        }
+        return toModelResponse(result, performance.now() - started, warnings);
+      },
+    };
+  }
+
+  return {
+    resolve(config) {
+      const cacheKey = typeof config === 'string' ? config : JSON.stringify(config);
+      let handle = handles.get(cacheKey);
+      if (handle === undefined) {
+        handle = create(typeof config === 'string' ? { id: config } : config);
+        handles.set(cacheKey, handle);
+      }
+      return handle;
+    },
+    async flush() {
+      await cassette?.flush();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { ConfigError } from '@assay/spec';
+import { formatFieldPath, type YamlSource } from '@assay/core';
+
+/** Turns a field path into a ConfigError pointing at the line it came from. */
+export class ConfigLocator {
+  readonly file: string;
+  private readonly source?: YamlSource;
+  private readonly mapPath: (path: readonly PropertyKey[]) => readonly PropertyKey[];
+
+  constructor(file: string, source?: YamlSource, mapPath?: (path: readonly PropertyKey[]) => readonly PropertyKey[]) {
+    this.file = file;
+    this.source = source;
+    this.mapPath = mapPath ?? ((path) => path);
+  }
+
+  error(message: string, path: readonly PropertyKey[], hint?: string, docs = 'configuration.md'): ConfigError {
+    const original = this.mapPath(path);
+    const position = this.source?.locate(original);
+    return new ConfigError(message, {
+      file: this.file,
+      line: position?.line,
+      column: position?.column,
+      field: formatFieldPath(original),
+      hint,
+      docs,
+    });
+  }
+
+  /** Re-throws a ConfigError raised without a location (e.g. by compileAssertion) pointing at `path`'s line. */
+  relocate(error: unknown, path: readonly PropertyKey[]): never {
+    if (ConfigError.isInstance(error) && error instanceof ConfigError && error.line === undefined) {
+      const position = this.source?.locate(this.mapPath(path));
+      throw new ConfigError(error.message, {
+        file: this.file,
+        line: position?.line,
+        column: position?.column,
+        field: error.field ?? formatFieldPath(this.mapPath(path)),
+        hint: error.hint,
+        docs: error.docs,
+      });
+    }
+    throw error;
+  }
+}

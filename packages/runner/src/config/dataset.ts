@@ -1,0 +1,148 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { ConfigError, TestCaseSchema, type TestCase } from '@assay/spec';
+import { formatFieldPath, parseYamlSource } from '@assay/core';
+
+export interface LoadedTestCase extends TestCase {
+  /** `file:line` the case came from. */
+  source: string;
+}
+
+/** Max dataset file size we read (a golden set larger than this belongs in a database). */
+const maxDatasetBytes = 512 * 1024 * 1024;
+
+/**
+ * Reads a dataset file: `.jsonl` (one case per line), `.csv` (columns are vars; `__id`,
+ * `__description`, `__tags`, `__expected*` are special), or `.yaml`/`.json` (a list of cases).
+ */
+export function loadDatasetFile(file: string, options: { expectedColumns?: 'promptfoo' } = {}): LoadedTestCase[] {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new ConfigError(`Dataset file not found: ${file}`, {
+      file,
+      hint: 'Paths in a suite are relative to the suite file. Check the spelling, or create the file.',
+      docs: 'datasets.md',
+    });
+  }
+  if (size > maxDatasetBytes) {
+    throw new ConfigError(`Dataset file is larger than ${maxDatasetBytes / 1024 / 1024} MB`, { file, docs: 'datasets.md' });
+  }
+  const text = readFileSync(file, 'utf8');
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.jsonl' || extension === '.ndjson') return loadJsonl(text, file);
+  if (extension === '.csv') return loadCsv(text, file);
+  if (extension === '.yaml' || extension === '.yml' || extension === '.json') return loadYamlList(text, file);
+  throw new ConfigError(`Unsupported dataset format "${extension}"`, {
+    file,
+    hint: 'Use .jsonl, .csv, .yaml or .json.',
+    docs: 'datasets.md',
+  });
+}
+
+function validateCase(value: unknown, file: string, line: number | undefined, locate?: (path: PropertyKey[]) => number | undefined): LoadedTestCase {
+  const normalized = normalizeCaseShape(value);
+  const parsed = TestCaseSchema.safeParse(normalized);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid test case: ${issue.message}`, {
+      file,
+      line: locate?.(issue.path as PropertyKey[]) ?? line,
+      field: formatFieldPath(issue.path as PropertyKey[]) || undefined,
+      hint: 'A case is {"vars": {...}, "assert": [...]} with optional id, description, tags, threshold.',
+      docs: 'datasets.md',
+    });
+  }
+  return { ...parsed.data, source: line ? `${file}:${line}` : file };
+}
+
+/** A row with no `vars` key is taken as the vars themselves (the common JSONL shape). */
+function normalizeCaseShape(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  if ('vars' in record || 'assert' in record) return record;
+  const { id, description, tags, ...vars } = record;
+  return { id, description, tags, vars };
+}
+
+function loadJsonl(text: string, file: string): LoadedTestCase[] {
+  const cases: LoadedTestCase[] = [];
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
+    if (!line) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new ConfigError(`Invalid JSON on line ${index + 1}: ${(error as Error).message}`, {
+        file,
+        line: index + 1,
+        hint: 'Each line of a .jsonl file is one complete JSON object.',
+        docs: 'datasets.md',
+      });
+    }
+    cases.push(validateCase(value, file, index + 1));
+  }
+  return cases;
+}
+
+function loadCsv(text: string, file: string): LoadedTestCase[] {
+  let rows: Record<string, string>[];
+  try {
+    rows = parseCsv(text, { columns: true, skip_empty_lines: true, bom: true, relax_column_count: false });
+  } catch (error) {
+    const lineMatch = /line (\d+)/i.exec((error as Error).message);
+    throw new ConfigError(`Invalid CSV: ${(error as Error).message}`, {
+      file,
+      line: lineMatch ? Number(lineMatch[1]) : undefined,
+      hint: 'Quote fields that contain commas or newlines; every row needs as many fields as the header.',
+      docs: 'datasets.md',
+    });
+  }
+  return rows.map((row, index) => {
+    const vars: Record<string, unknown> = {};
+    const assert: { type: string; value?: unknown }[] = [];
+    let id: string | undefined;
+    let description: string | undefined;
+    let tags: string[] | undefined;
+    for (const [column, cell] of Object.entries(row)) {
+      if (column === '__id') id = cell || undefined;
+      else if (column === '__description') description = cell || undefined;
+      else if (column === '__tags') tags = cell ? cell.split(',').map((tag) => tag.trim()).filter(Boolean) : undefined;
+      else if (column.startsWith('__expected')) {
+        if (cell) assert.push(parseExpectedCell(cell));
+      } else vars[column] = cell;
+    }
+    return validateCase({ id, description, tags, vars, assert: assert.length ? assert : undefined }, file, index + 2);
+  });
+}
+
+/** promptfoo's `__expected` cell syntax: `contains: foo`, `not-icontains: bar`, `javascript: ...`, or a plain value (equals). */
+export function parseExpectedCell(cell: string): { type: string; value?: unknown } {
+  const match = /^(not-)?([a-z][a-z0-9-]*)\s*:\s*([\s\S]*)$/i.exec(cell);
+  if (match) {
+    const type = `${match[1] ?? ''}${match[2]!.toLowerCase()}`;
+    if (type === 'grade' || type === 'llm-rubric') return { type: 'llm-rubric', value: match[3] };
+    if (type === 'fn' || type === 'eval') return { type: 'javascript', value: match[3] };
+    return { type, value: match[3] };
+  }
+  return { type: 'equals', value: cell };
+}
+
+function loadYamlList(text: string, file: string): LoadedTestCase[] {
+  const source = parseYamlSource(text, file);
+  if (!Array.isArray(source.value)) {
+    throw new ConfigError('A dataset file must hold a list of cases', {
+      file,
+      line: 1,
+      hint: 'Write a YAML/JSON list: - vars: {...}',
+      docs: 'datasets.md',
+    });
+  }
+  return source.value.map((value, index) =>
+    validateCase(value, file, source.locate([index])?.line, (issuePath) => source.locate([index, ...issuePath])?.line),
+  );
+}

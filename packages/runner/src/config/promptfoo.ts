@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PromptSpec } from './prompts.ts';
+import { loadDatasetFile } from './dataset.ts';
+
+/** Top-level promptfoo fields that only promptfoo has: their presence marks a promptfoo config. */
+const promptfooOnlyFields = ['defaultTest', 'evaluateOptions', 'sharing', 'outputPath', 'scenarios', 'redteam', 'env', 'nunjucksFilters', 'derivedMetrics', 'writeLatestResults', 'commandLineOptions', 'extensions', 'tags'];
+
+export function looksLikePromptfoo(file: string, raw: unknown): boolean {
+  if (/promptfoo/i.test(path.basename(file))) return true;
+  if (typeof raw !== 'object' || raw === null) return false;
+  const record = raw as Record<string, unknown>;
+  if (promptfooOnlyFields.some((field) => field in record)) return true;
+  return Array.isArray(record.prompts) && record.prompts.some((prompt) => typeof prompt === 'string' && (prompt.startsWith('file://') || prompt.includes('{{')));
+}
+
+const supportedProviderConfig: Record<string, string> = {
+  temperature: 'temperature',
+  max_tokens: 'maxTokens',
+  maxTokens: 'maxTokens',
+  top_p: 'topP',
+  seed: 'seed',
+  apiBaseUrl: 'apiBaseUrl',
+  apiHost: 'apiBaseUrl',
+  apiKey: 'apiKey',
+  apiKeyEnvar: 'apiKeyEnv',
+  headers: 'headers',
+};
+const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider']);
+const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options']);
+const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions']);
+
+/** promptfoo provider ids → Assay ids. */
+function convertProviderId(id: string): string {
+  if (id.startsWith('openai:chat:')) return `openai:${id.slice('openai:chat:'.length)}`;
+  if (id.startsWith('anthropic:messages:')) return `anthropic:${id.slice('anthropic:messages:'.length)}`;
+  if (id.startsWith('ollama:chat:')) return `ollama:${id.slice('ollama:chat:'.length)}`;
+  if (id.startsWith('ollama:completion:')) return `ollama:${id.slice('ollama:completion:'.length)}`;
+  return id;
+}
+
+export interface ConvertedPromptfoo {
+  suite: Record<string, unknown>;
+  promptSpecs: PromptSpec[];
+  /** Maps an Assay field path back to where it sits in the promptfoo file. */
+  mapPath: (path: readonly PropertyKey[]) => readonly PropertyKey[];
+}
+
+/**
+ * Converts promptfoo's config format (its common core) to an Assay suite. Every field it does
+ * not support is named in `warnings` (one line listing them), never silently ignored.
+ */
+export function convertPromptfooConfig(raw: Record<string, unknown>, directory: string, warnings: string[]): ConvertedPromptfoo {
+  const unsupported = new Set<string>();
+  for (const key of Object.keys(raw)) if (!supportedTopFields.has(key)) unsupported.add(key);
+
+  const promptSpecs: PromptSpec[] = [];
+  const prompts = Array.isArray(raw.prompts) ? raw.prompts : raw.prompts === undefined ? [] : [raw.prompts];
+  for (const [index, prompt] of prompts.entries()) {
+    if (typeof prompt === 'string') {
+      if (prompt.startsWith('file://')) {
+        const file = prompt.slice('file://'.length);
+        if (/\.(txt|md)$/.test(file)) {
+          promptSpecs.push(...splitTextPromptFile(path.resolve(directory, file), file));
+        } else promptSpecs.push({ kind: 'file', file });
+      } else promptSpecs.push({ kind: 'inline', template: prompt, id: prompts.length > 1 ? `prompt-${index + 1}` : 'prompt' });
+    } else if (prompt && typeof prompt === 'object') {
+      const record = prompt as Record<string, unknown>;
+      const rawTemplate = record.raw ?? record.prompt;
+      const label = typeof record.label === 'string' ? record.label : typeof record.id === 'string' ? record.id : undefined;
+      if (typeof record.id === 'string' && record.id.startsWith('file://')) {
+        promptSpecs.push({ kind: 'file', file: record.id.slice('file://'.length), label: typeof record.label === 'string' ? record.label : undefined });
+      } else if (typeof rawTemplate === 'string') {
+        promptSpecs.push({ kind: 'inline', template: rawTemplate, label: label ?? `prompt-${index + 1}` });
+      }
+      for (const key of Object.keys(record)) if (!['raw', 'prompt', 'label', 'id'].includes(key)) unsupported.add(`prompts[].${key}`);
+    }
+  }
+
+  const providersRaw = Array.isArray(raw.providers) ? raw.providers : raw.providers === undefined ? [] : [raw.providers];
+  const providers = providersRaw.map((provider) => {
+    if (typeof provider === 'string') return convertProviderId(provider);
+    const record = provider as Record<string, unknown>;
+    const config: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries((record.config ?? {}) as Record<string, unknown>)) {
+      const mapped = supportedProviderConfig[key];
+      if (mapped) config[mapped] = value;
+      else unsupported.add(`providers[].config.${key}`);
+    }
+    for (const key of Object.keys(record)) if (!['id', 'label', 'config'].includes(key)) unsupported.add(`providers[].${key}`);
+    return { id: convertProviderId(String(record.id)), label: record.label, ...(Object.keys(config).length ? { config } : {}) };
+  });
+
+  const convertAssertions = (list: unknown): unknown => {
+    if (!Array.isArray(list)) return list;
+    return list.map((assertion) => {
+      if (!assertion || typeof assertion !== 'object') return assertion;
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(assertion)) {
+        if (supportedAssertionFields.has(key)) out[key] = value;
+        else unsupported.add(`assert[].${key}`);
+      }
+      return out;
+    });
+  };
+
+  const convertTest = (test: unknown): unknown => {
+    if (!test || typeof test !== 'object') return test;
+    const record = test as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record)) {
+      if (!supportedTestFields.has(key)) unsupported.add(`tests[].${key}`);
+      else if (key === 'assert') out.assert = convertAssertions(value);
+      else if (key === 'options') unsupported.add('tests[].options');
+      else out[key] = value;
+    }
+    return out;
+  };
+
+  const defaultTest = (raw.defaultTest ?? {}) as Record<string, unknown>;
+  const defaultVars = (defaultTest.vars ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(defaultTest)) if (!['assert', 'vars'].includes(key)) unsupported.add(`defaultTest.${key}`);
+
+  let tests: unknown[] = [];
+  const testsRaw = raw.tests;
+  const testSources = typeof testsRaw === 'string' ? [testsRaw] : Array.isArray(testsRaw) ? testsRaw : [];
+  for (const entry of testSources) {
+    if (typeof entry === 'string') {
+      const file = path.resolve(directory, entry.replace(/^file:\/\//, ''));
+      tests.push(...loadDatasetFile(file).map(({ source: _source, ...testCase }) => testCase));
+    } else tests.push(convertTest(entry));
+  }
+  if (Object.keys(defaultVars).length) {
+    tests = tests.map((test) => {
+      const record = test as Record<string, unknown>;
+      return { ...record, vars: { ...defaultVars, ...((record.vars ?? {}) as Record<string, unknown>) } };
+    });
+  }
+
+  const evaluateOptions = (raw.evaluateOptions ?? {}) as Record<string, unknown>;
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(evaluateOptions)) {
+    if (key === 'maxConcurrency') options.concurrency = value;
+    else if (key === 'repeat') continue;
+    else unsupported.add(`evaluateOptions.${key}`);
+  }
+
+  if (unsupported.size) {
+    warnings.push(`promptfoo fields not supported by Assay (ignored): ${[...unsupported].sort().join(', ')}`);
+  }
+
+  const suite: Record<string, unknown> = {
+    description: raw.description,
+    prompts: promptSpecs.map(() => 'placeholder'),
+    providers,
+    tests,
+    defaultAssert: convertAssertions(defaultTest.assert),
+    options,
+    repeat: typeof evaluateOptions.repeat === 'number' ? evaluateOptions.repeat : undefined,
+  };
+  for (const key of Object.keys(suite)) if (suite[key] === undefined) delete suite[key];
+
+  const inlineTestFile = Array.isArray(testsRaw) && testsRaw.every((entry) => typeof entry !== 'string');
+  return {
+    suite,
+    promptSpecs,
+    mapPath: (fieldPath) => {
+      if (fieldPath[0] === 'defaultAssert') return ['defaultTest', 'assert', ...fieldPath.slice(1)];
+      if (fieldPath[0] === 'options') return ['evaluateOptions', ...fieldPath.slice(1)];
+      if (fieldPath[0] === 'tests' && !inlineTestFile) return ['tests'];
+      return fieldPath;
+    },
+  };
+}
+
+/** promptfoo splits a text prompt file into several prompts on lines of `---`. */
+function splitTextPromptFile(absolute: string, relative: string): PromptSpec[] {
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch {
+    return [{ kind: 'file', file: relative }];
+  }
+  const parts = text.split(/^-{3,}\s*$/m).map((part) => part.trim()).filter(Boolean);
+  if (parts.length <= 1) return [{ kind: 'inline', template: text.trim(), id: path.basename(relative) }];
+  return parts.map((template, index) => ({ kind: 'inline', template, id: `${path.basename(relative)}#${index + 1}` }));
+}

@@ -1,0 +1,69 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compilePromptTemplate, type PromptTemplate } from '@assay/core';
+import type { ConfigLocator } from './config-location.ts';
+
+export type PromptSpec =
+  | { kind: 'file'; file: string; id?: string; label?: string }
+  | { kind: 'inline'; template: string; id?: string; label?: string }
+  | { kind: 'chat'; messages: { role: string; content: string }[]; id: string };
+
+const partialCache = new Map<string, Record<string, string>>();
+
+/** Dotprompt partials: `_name.prompt` files next to the prompt. */
+function partialsIn(directory: string): Record<string, string> {
+  let partials = partialCache.get(directory);
+  if (partials) return partials;
+  partials = {};
+  for (const entry of existsSync(directory) ? readdirSync(directory) : []) {
+    if (entry.startsWith('_') && entry.endsWith('.prompt')) {
+      partials[entry.slice(1, -'.prompt'.length)] = readFileSync(path.join(directory, entry), 'utf8');
+    }
+  }
+  partialCache.set(directory, partials);
+  return partials;
+}
+
+/** Dotprompt source for a chat-message list (promptfoo's JSON prompt files). */
+function chatToDotprompt(messages: { role: string; content: string }[]): string {
+  return messages
+    .map((message) => `{{role "${message.role === 'assistant' ? 'model' : message.role}"}}\n${message.content}`)
+    .join('\n');
+}
+
+export async function loadPrompt(spec: PromptSpec, locator: ConfigLocator, fieldPath: PropertyKey[], baseDirectory: string): Promise<PromptTemplate> {
+  if (spec.kind === 'file') {
+    const file = path.resolve(baseDirectory, spec.file);
+    if (!existsSync(file)) {
+      throw locator.error(
+        `Prompt file not found: ${spec.file}`,
+        fieldPath,
+        `Paths are relative to ${path.relative(process.cwd(), baseDirectory) || '.'}; create the file or fix the path.`,
+        'prompts.md',
+      );
+    }
+    const source = readFileSync(file, 'utf8');
+    const relative = path.relative(process.cwd(), file);
+    const id = spec.label ?? spec.id ?? path.basename(file).replace(/\.prompt$/, '');
+    if (file.endsWith('.json')) {
+      const messages = JSON.parse(source) as { role: string; content: string }[];
+      return compilePromptTemplate(chatToDotprompt(messages), { id, file: relative });
+    }
+    const body = file.endsWith('.prompt') ? source : escapeFrontmatter(source);
+    return compilePromptTemplate(body, { id, file: relative, partials: partialsIn(path.dirname(file)) });
+  }
+  if (spec.kind === 'chat') {
+    return compilePromptTemplate(chatToDotprompt(spec.messages), { id: spec.id, file: locator.file });
+  }
+  const id = spec.label ?? spec.id ?? spec.template.replace(/\s+/g, ' ').slice(0, 40);
+  try {
+    return await compilePromptTemplate(escapeFrontmatter(spec.template), { id, file: locator.file });
+  } catch (error) {
+    locator.relocate(error, fieldPath);
+  }
+}
+
+/** Plain-text prompts may start with `---`; keep Dotprompt from reading that as frontmatter. */
+function escapeFrontmatter(text: string): string {
+  return text.startsWith('---') ? `\n${text}` : text;
+}

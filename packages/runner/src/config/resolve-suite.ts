@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { compileAssertion, type CompiledAssertion, type PromptTemplate } from '@assay/core';
+import { parseProviderId } from '@assay/providers';
+import { ConfigError, SuiteSchema, type Assertion, type TestCase } from '@assay/spec';
+import type { ConfigLocator } from './config-location.ts';
+import { loadDatasetFile, type LoadedTestCase } from './dataset.ts';
+import { loadPrompt, type PromptSpec } from './prompts.ts';
+import type { ResolvedCase, ResolvedProvider, ResolvedSuite } from './resolved-suite.ts';
+import { closestName } from './closest-name.ts';
+import { renderAssertionValue } from './assertion-value.ts';
+
+const suiteFields = Object.keys(SuiteSchema.shape);
+
+/** Validates a raw suite object (already parsed from YAML/TS) and resolves every file it names. */
+export async function resolveSuite(
+  raw: unknown,
+  context: {
+    locator: ConfigLocator;
+    directory: string;
+    format: 'assay' | 'promptfoo';
+    warnings: string[];
+    /** promptfoo's prompt specs, already converted. */
+    promptSpecs?: PromptSpec[];
+  },
+): Promise<ResolvedSuite> {
+  const { locator, directory, warnings } = context;
+  const parsed = SuiteSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const issuePath = issue.path as PropertyKey[];
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0]!;
+      const suggestion = issuePath.length === 0 ? closestName(key, suiteFields) : undefined;
+      throw locator.error(
+        `Unknown field "${key}"`,
+        [...issuePath, key],
+        suggestion ? `Did you mean "${suggestion}"?` : 'Remove it, or check the field names in the docs.',
+      );
+    }
+    throw locator.error(`Invalid value: ${issue.message}`, issuePath, 'See the suite fields in docs/configuration.md.');
+  }
+  const suite = parsed.data;
+
+  const prompts: PromptTemplate[] = [];
+  const specs: PromptSpec[] =
+    context.promptSpecs ??
+    suite.prompts.map((ref) =>
+      typeof ref === 'string'
+        ? { kind: 'file', file: ref }
+        : ref.template !== undefined
+          ? { kind: 'inline', template: ref.template, id: ref.id, label: ref.label }
+          : { kind: 'file', file: ref.file ?? '', id: ref.id, label: ref.label },
+    );
+  for (const [index, spec] of specs.entries()) {
+    prompts.push(await loadPrompt(spec, locator, ['prompts', index], directory));
+  }
+  const promptIds = new Set<string>();
+  for (const [index, prompt] of prompts.entries()) {
+    if (promptIds.has(prompt.id)) {
+      throw locator.error(`Two prompts share the id "${prompt.id}"`, ['prompts', index], 'Give one of them an explicit `id` or `label`.');
+    }
+    promptIds.add(prompt.id);
+  }
+
+  const providers: ResolvedProvider[] = suite.providers.map((entry, index) => {
+    const config = typeof entry === 'string' ? { id: entry } : entry;
+    try {
+      parseProviderId(config.id);
+    } catch (error) {
+      locator.relocate(error, ['providers', index]);
+    }
+    return { ...config, label: config.label ?? config.id };
+  });
+  const labels = new Set<string>();
+  for (const [index, provider] of providers.entries()) {
+    if (labels.has(provider.label)) {
+      throw locator.error(`Two providers share the label "${provider.label}"`, ['providers', index], 'Give each a distinct `label`.');
+    }
+    labels.add(provider.label);
+  }
+
+  const compiled = new Map<string, CompiledAssertion>();
+  const compile = (assertion: Assertion, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
+    const key = JSON.stringify(assertion);
+    let result = compiled.get(key);
+    if (!result) {
+      try {
+        result = compileAssertion(assertion, { file, field: fieldPath.map(String).join('.') });
+      } catch (error) {
+        if (file === locator.file) locator.relocate(error, fieldPath);
+        throw error;
+      }
+      compiled.set(key, result);
+    }
+    return result;
+  };
+
+  const defaults = (suite.defaultAssert ?? []).map((assertion, index) => compile(assertion, ['defaultAssert', index]));
+
+  const rawCases: { testCase: TestCase | LoadedTestCase; fieldPath: PropertyKey[]; file?: string }[] = [];
+  if (typeof suite.dataset === 'string') {
+    const file = path.resolve(directory, suite.dataset);
+    for (const testCase of loadDatasetFile(file)) rawCases.push({ testCase, fieldPath: [], file: path.relative(process.cwd(), file) });
+  } else if (suite.dataset) {
+    suite.dataset.forEach((testCase, index) => rawCases.push({ testCase, fieldPath: ['dataset', index] }));
+  }
+  (suite.tests ?? []).forEach((testCase, index) => rawCases.push({ testCase, fieldPath: ['tests', index] }));
+  if (rawCases.length === 0) {
+    throw locator.error('The suite has no test cases', [], 'Add `dataset: datasets/golden.jsonl` or a `tests:` list.');
+  }
+
+  const seenIds = new Set<string>();
+  const cases: ResolvedCase[] = rawCases.map(({ testCase, fieldPath, file }, index) => {
+    const source = 'source' in testCase ? testCase.source : `${locator.file}:${locator.error('', fieldPath).line ?? ''}`;
+    const assertions: CompiledAssertion[] = [];
+    (testCase.assert ?? []).forEach((assertion, assertIndex) => {
+      const rendered = renderAssertionValue(assertion, testCase.vars);
+      assertions.push(compile(rendered, [...fieldPath, 'assert', assertIndex], file ?? locator.file));
+    });
+    assertions.push(...defaults);
+    const id = testCase.id ?? createHash('sha256').update(JSON.stringify([testCase.vars, testCase.assert ?? []])).digest('hex').slice(0, 12);
+    let uniqueId = id;
+    if (seenIds.has(id)) {
+      if (testCase.id !== undefined) {
+        throw locator.error(`Two cases share the id "${id}" (${source})`, fieldPath, 'Case ids must be unique within a suite.');
+      }
+      warnings.push(`Case ${source} duplicates an earlier case (same vars and assertions)`);
+      uniqueId = `${id}-${index}`;
+    }
+    seenIds.add(uniqueId);
+    return {
+      id: uniqueId,
+      index,
+      description: testCase.description,
+      vars: testCase.vars,
+      tags: testCase.tags ?? [],
+      threshold: testCase.threshold,
+      assertions,
+      source,
+    };
+  });
+
+  for (const prompt of prompts) {
+    for (const testCase of cases) {
+      for (const variable of prompt.variables) {
+        if (!(variable in testCase.vars) && !(variable in prompt.defaults)) {
+          throw new ConfigError(
+            `Template variable "${variable}" of prompt "${prompt.id}" has no value in case ${testCase.source}`,
+            {
+              file: testCase.source.replace(/:\d*$/, ''),
+              line: Number(testCase.source.split(':').pop()) || undefined,
+              field: `vars.${variable}`,
+              hint: `Add "${variable}" to the case's vars, or give it a default under input.default in the prompt file.`,
+              docs: 'prompts.md',
+            },
+          );
+        }
+      }
+    }
+  }
+
+  // A prompt with a response contract gets a `contract` assertion on every case.
+  const promptAssertions: Record<string, CompiledAssertion[]> = {};
+  for (const prompt of prompts) {
+    promptAssertions[prompt.id] =
+      suite.options.enforceContract && prompt.metadata.contract ? [compile({ type: 'contract', metric: 'contract' }, ['prompts'])] : [];
+  }
+
+  return {
+    file: locator.file,
+    directory,
+    format: context.format,
+    description: suite.description,
+    prompts,
+    promptAssertions,
+    providers,
+    cases,
+    repeat: suite.repeat,
+    threshold: suite.threshold,
+    options: suite.options,
+    prices: suite.prices,
+    warnings,
+  };
+}

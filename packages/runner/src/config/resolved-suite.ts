@@ -1,0 +1,38 @@
+import type { CompiledAssertion, PromptTemplate } from '@assay/core';
+import type { ProviderConfig, Suite } from '@assay/spec';
+
+export interface ResolvedCase {
+  /** Explicit `id`, else a hash of vars and assertions (stable across runs). */
+  id: string;
+  index: number;
+  description?: string;
+  vars: Record<string, unknown>;
+  tags: string[];
+  threshold?: number;
+  /** Case assertions followed by the suite's defaults. */
+  assertions: CompiledAssertion[];
+  /** Where the case came from, e.g. `datasets/golden.jsonl:12`. */
+  source: string;
+}
+
+export interface ResolvedProvider extends ProviderConfig {
+  label: string;
+}
+
+/** A suite with its files read, prompts compiled, assertions compiled and everything validated. */
+export interface ResolvedSuite {
+  file: string;
+  directory: string;
+  format: 'assay' | 'promptfoo';
+  description?: string;
+  prompts: PromptTemplate[];
+  /** Assertions a prompt adds to every case (its response contract), by prompt id. */
+  promptAssertions: Record<string, CompiledAssertion[]>;
+  providers: ResolvedProvider[];
+  cases: ResolvedCase[];
+  repeat: number;
+  threshold?: number;
+  options: Suite['options'];
+  prices?: Suite['prices'];
+  warnings: string[];
+}

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { PromptTemplate } from '@assay/core';
+import type { ResolvedCase, ResolvedProvider, ResolvedSuite } from './config/resolved-suite.ts';
+
+export interface PlannedCall {
+  key: string;
+  prompt: PromptTemplate;
+  provider: ResolvedProvider;
+  testCase: ResolvedCase;
+  repeat: number;
+}
+
+/** Stable id of one call: the same suite gives the same keys, which is what makes resume work. */
+export function callKey(promptId: string, providerLabel: string, caseId: string, repeat: number): string {
+  return createHash('sha256').update(`${promptId}\u0000${providerLabel}\u0000${caseId}\u0000${repeat}`).digest('base64url').slice(0, 22);
+}
+
+/**
+ * The matrix prompts × providers × cases × repeats, generated lazily. Case-major order so
+ * every cell fills at the same pace and the running pass rate means something early.
+ */
+export function* expandPlan(suite: ResolvedSuite, repeat = suite.repeat): Generator<PlannedCall> {
+  for (const testCase of suite.cases) {
+    for (let index = 0; index < repeat; index++) {
+      for (const prompt of suite.prompts) {
+        for (const provider of suite.providers) {
+          yield { key: callKey(prompt.id, provider.label, testCase.id, index), prompt, provider, testCase, repeat: index };
+        }
+      }
+    }
+  }
+}
+
+export function planSize(suite: ResolvedSuite, repeat = suite.repeat): number {
+  return suite.cases.length * repeat * suite.prompts.length * suite.providers.length;
+}
+
+/** Changes whenever what would be run changes; a resume refuses a different plan. */
+export function planHash(suite: ResolvedSuite, repeat = suite.repeat): string {
+  const hash = createHash('sha256');
+  for (const prompt of suite.prompts) hash.update(`prompt\u0000${prompt.id}\u0000${prompt.source}\u0000`);
+  for (const provider of suite.providers) hash.update(`provider\u0000${JSON.stringify(provider)}\u0000`);
+  for (const testCase of suite.cases) {
+    hash.update(`case\u0000${testCase.id}\u0000${JSON.stringify(testCase.vars)}\u0000`);
+    for (const assertion of testCase.assertions) hash.update(JSON.stringify(assertion.assertion));
+  }
+  hash.update(`repeat\u0000${repeat}`);
+  return hash.digest('hex');
+}

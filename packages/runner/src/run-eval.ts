@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import { computeCost, scoreCase, type AssertionContext, type CompiledAssertion, type GradeFunction, type PromptTemplate } from '@assay/core';
+import type { ModelHandle, ModelResponse } from '@assay/providers';
+import { AssayError, ConfigError, ProviderError, type AssertionResult, type CaseResult, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
+import type { Store } from '@assay/store';
+import type { ResolvedProvider, ResolvedSuite } from './config/resolved-suite.ts';
+import { expandPlan, planHash, planSize, type PlannedCall } from './plan.ts';
+import { runBounded } from './scheduler.ts';
+import { SummaryAccumulator } from './summary.ts';
+
+export interface ProviderResolver {
+  resolve(config: ResolvedProvider | string): ModelHandle;
+  flush(): Promise<void>;
+}
+
+export interface EvalOptions {
+  suite: ResolvedSuite;
+  store: Store;
+  providers: ProviderResolver;
+  /** Absolute path of the config; stored so `--resume` can reload it. */
+  configPath: string;
+  /** CLI options stored with the run (replayed on resume). */
+  runOptions?: Record<string, unknown>;
+  /** Resume this run: calls already stored without an error are not repeated. */
+  resumeRunId?: string;
+  concurrency?: number;
+  repeat?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Results are written in batches of this size (or every flushIntervalMs). */
+  batchSize?: number;
+  flushIntervalMs?: number;
+}
+
+export interface EvalOutcome {
+  runId: string;
+  status: RunStatus;
+  summary: RunSummary;
+}
+
+const emptyUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 0 };
+
+/** Errors that mean every further call would fail the same way: stop the run instead of failing each case. */
+function isFatal(error: unknown): boolean {
+  return ProviderError.isInstance(error) && !(error as ProviderError).isRetryable;
+}
+
+/**
+ * Runs a suite: the one scheduler, results streamed as events and written to the store in
+ * batches as they arrive. Memory grows with the number of cells, not cases.
+ */
+export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
+  const { suite, store } = options;
+  const repeat = options.repeat ?? suite.repeat;
+  const hash = planHash(suite, repeat);
+  const total = planSize(suite, repeat);
+  const emit = options.onEvent ?? (() => {});
+  const warnings = new Set<string>(suite.warnings);
+  const startedAt = performance.now();
+
+  const accumulator = new SummaryAccumulator(
+    suite.prompts.flatMap((prompt) => suite.providers.map((provider) => ({ prompt: prompt.id, provider: provider.label }))),
+  );
+
+  let runId: string;
+  let completed = new Set<string>();
+  if (options.resumeRunId) {
+    const previous = await store.getRun(options.resumeRunId);
+    if (!previous) {
+      throw new ConfigError(`No run with id ${options.resumeRunId}`, { hint: 'List runs with `assay runs`.', docs: 'cli.md' });
+    }
+    if (previous.planHash !== hash) {
+      throw new ConfigError(`The suite changed since run ${previous.id} started, so it cannot be resumed`, {
+        file: previous.configPath,
+        hint: 'Undo the change to prompts, providers or cases, or start a new run without --resume.',
+        docs: 'cli.md',
+      });
+    }
+    runId = previous.id;
+    completed = await store.completedKeys(runId);
+    for await (const result of store.iterateResults(runId)) if (completed.has(result.key)) accumulator.add(result);
+    await store.finishRun(runId, { status: 'running', finishedAt: new Date().toISOString() });
+  } else {
+    runId = `${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
+    const record: RunRecord = {
+      id: runId,
+      createdAt: new Date().toISOString(),
+      status: 'running',
+      configPath: options.configPath,
+      planHash: hash,
+      total,
+      options: options.runOptions ?? {},
+    };
+    await store.createRun(record);
+  }
+  emit({ type: 'run-start', runId, total, skipped: completed.size, resumed: Boolean(options.resumeRunId) });
+
+  const handles = new Map<string, ModelHandle>();
+  for (const provider of suite.providers) handles.set(provider.label, options.providers.resolve(provider));
+  const grade = createGrader(suite, options.providers);
+
+  // Batched, ordered writes: one transaction per batch, never a synchronous write per result.
+  let buffer: CaseResult[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (buffer.length === 0) return writing;
+    const batch = buffer;
+    buffer = [];
+    writing = writing.then(() => store.appendResults(runId, batch));
+    return writing;
+  };
+  const batchSize = options.batchSize ?? 200;
+  const flushIntervalMs = options.flushIntervalMs ?? 250;
+
+  const abort = new AbortController();
+  const onAbort = () => abort.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let fatal: unknown;
+
+  const pending = (function* (): Generator<PlannedCall> {
+    for (const call of expandPlan(suite, repeat)) if (!completed.has(call.key)) yield call;
+  })();
+
+  const execute = async (call: PlannedCall): Promise<void> => {
+    const handle = handles.get(call.provider.label)!;
+    const result = await executeCall(runId, call, handle, suite, grade, abort.signal);
+    if (abort.signal.aborted && result.result.error) return; // interrupted mid-call: not a result, resume redoes it
+    for (const warning of result.warnings) {
+      if (!warnings.has(warning)) {
+        warnings.add(warning);
+        emit({ type: 'warning', message: warning });
+      }
+    }
+    accumulator.add(result.result);
+    buffer.push(result.result);
+    if (buffer.length >= batchSize) void flush();
+    else if (!timer) timer = setTimeout(() => void flush(), flushIntervalMs);
+    emit({ type: 'case-result', result: result.result });
+  };
+
+  try {
+    await runBounded(
+      pending,
+      options.concurrency ?? suite.options.concurrency,
+      async (call) => {
+        try {
+          await execute(call);
+        } catch (error) {
+          if (isFatal(error) || !AssayError.isInstance(error)) {
+            fatal ??= error;
+            abort.abort(error);
+          }
+          throw error;
+        }
+      },
+      abort.signal,
+    );
+  } catch (error) {
+    fatal ??= error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await flush();
+    await options.providers.flush();
+  }
+
+  const status: RunStatus = fatal ? 'failed' : options.signal?.aborted ? 'interrupted' : 'completed';
+  const summary = accumulator.summarize({
+    durationMs: performance.now() - startedAt,
+    threshold: suite.threshold ?? 1,
+    warnings: [...warnings],
+  });
+  await store.finishRun(runId, { status, summary, finishedAt: new Date().toISOString() });
+  emit({ type: 'run-end', runId, status, summary });
+  if (fatal) throw fatal;
+  return { runId, status, summary };
+}
+
+function createGrader(suite: ResolvedSuite, providers: ProviderResolver): (fallback: ResolvedProvider) => GradeFunction {
+  const cache = new Map<string, ModelHandle>();
+  const handleFor = (id: string): ModelHandle => {
+    let handle = cache.get(id);
+    if (!handle) {
+      handle = providers.resolve(id);
+      cache.set(id, handle);
+    }
+    return handle;
+  };
+  return (fallback) =>
+    async ({ provider, prompt }) => {
+      const judge = provider ?? suite.options.grader;
+      const handle = judge ? handleFor(judge) : providers.resolve(fallback);
+      const response = await handle.call({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0 } });
+      return { provider: handle.id, text: response.text };
+    };
+}
+
+async function executeCall(
+  runId: string,
+  call: PlannedCall,
+  handle: ModelHandle,
+  suite: ResolvedSuite,
+  grader: (fallback: ResolvedProvider) => GradeFunction,
+  signal: AbortSignal,
+): Promise<{ result: CaseResult; warnings: string[] }> {
+  const { prompt, provider, testCase } = call;
+  const vars = Object.keys(prompt.defaults).length ? { ...prompt.defaults, ...testCase.vars } : testCase.vars;
+  const messages = await prompt.render(vars);
+  const settings = {
+    temperature: provider.config?.temperature ?? (prompt.config.temperature as number | undefined),
+    maxTokens: provider.config?.maxTokens ?? (prompt.config.maxOutputTokens as number | undefined) ?? (prompt.config.maxTokens as number | undefined),
+    topP: provider.config?.topP ?? (prompt.config.topP as number | undefined),
+    seed: provider.config?.seed,
+  };
+
+  let response: ModelResponse | undefined;
+  let error: string | undefined;
+  try {
+    response = await handle.call({
+      messages,
+      tools: prompt.tools.length ? prompt.tools : undefined,
+      outputSchema: prompt.outputFormat === 'json' ? prompt.outputSchema : undefined,
+      settings,
+      abortSignal: signal,
+      repeat: call.repeat,
+    });
+  } catch (caught) {
+    if (isFatal(caught) || !AssayError.isInstance(caught)) throw caught;
+    error = (caught as Error).message;
+  }
+
+  const usage = response?.usage ?? emptyUsage;
+  const cost = response ? computeCost(handle.modelId, usage, suite.prices) : null;
+  const assertions = [...testCase.assertions, ...(suite.promptAssertions[prompt.id] ?? [])];
+  let assertionResults: AssertionResult[];
+  if (response) {
+    const context: AssertionContext = {
+      output: response.text,
+      toolCalls: response.toolCalls,
+      vars,
+      tags: testCase.tags,
+      latencyMs: response.latencyMs,
+      usage,
+      cost,
+      prompt: promptContext(prompt, messages),
+      grade: grader(provider),
+    };
+    assertionResults = await evaluateAll(assertions, context);
+  } else {
+    assertionResults = [];
+  }
+  const score = response ? scoreCase(assertionResults, testCase.threshold) : { pass: false, score: 0 };
+
+  const result: CaseResult = {
+    runId,
+    key: call.key,
+    promptId: prompt.id,
+    providerId: provider.label,
+    caseId: testCase.id,
+    caseIndex: testCase.index,
+    repeat: call.repeat,
+    vars,
+    messages,
+    output: response?.text ?? '',
+    toolCalls: response?.toolCalls ?? [],
+    ...(error === undefined ? {} : { error }),
+    pass: score.pass,
+    score: score.score,
+    assertions: assertionResults,
+    latencyMs: response?.latencyMs ?? 0,
+    usage,
+    cost,
+    cached: response?.cached ?? false,
+    finishedAt: new Date().toISOString(),
+  };
+  return { result, warnings: response?.warnings ?? [] };
+}
+
+const promptContextCache = new WeakMap<PromptTemplate, Omit<AssertionContext['prompt'], 'text'>>();
+
+function promptContext(prompt: PromptTemplate, messages: { role: string; content: string }[]): AssertionContext['prompt'] {
+  let base = promptContextCache.get(prompt);
+  if (!base) {
+    base = {
+      id: prompt.id,
+      contract: prompt.metadata.contract,
+      outputSchema: prompt.outputSchema,
+      tools: prompt.tools,
+      canaries: prompt.metadata.canaries,
+    };
+    promptContextCache.set(prompt, base);
+  }
+  return {
+    ...base,
+    get text() {
+      return messages.map((message) => `${message.role}: ${message.content}`).join('\n\n');
+    },
+  };
+}
+
+async function evaluateAll(assertions: readonly CompiledAssertion[], context: AssertionContext): Promise<AssertionResult[]> {
+  const results: AssertionResult[] = new Array(assertions.length);
+  let pending: Promise<void>[] | undefined;
+  for (let index = 0; index < assertions.length; index++) {
+    const outcome = assertions[index]!.evaluate(context);
+    if (outcome instanceof Promise) {
+      (pending ??= []).push(outcome.then((value) => void (results[index] = value)));
+    } else results[index] = outcome;
+  }
+  if (pending) await Promise.all(pending);
+  return results;
+}

@@ -1,0 +1,99 @@
+import { wilsonInterval } from '@assay/core';
+import type { CaseResult, RunSummary, SummaryCell } from '@assay/spec';
+
+interface CellCounter {
+  prompt: string;
+  provider: string;
+  n: number;
+  passed: number;
+  errors: number;
+  cost: number;
+  tokens: number;
+  latencySum: number;
+  latencyCount: number;
+}
+
+/** Folds results into per-cell counters as they arrive: memory grows with cells, not cases. */
+export class SummaryAccumulator {
+  private readonly cells = new Map<string, CellCounter>();
+  total = 0;
+  passed = 0;
+  errors = 0;
+  cost = 0;
+  tokens = 0;
+
+  constructor(cellOrder: { prompt: string; provider: string }[] = []) {
+    for (const cell of cellOrder) this.cell(cell.prompt, cell.provider);
+  }
+
+  private cell(prompt: string, provider: string): CellCounter {
+    const key = `${prompt}\u0000${provider}`;
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = { prompt, provider, n: 0, passed: 0, errors: 0, cost: 0, tokens: 0, latencySum: 0, latencyCount: 0 };
+      this.cells.set(key, cell);
+    }
+    return cell;
+  }
+
+  add(result: CaseResult): void {
+    const cell = this.cell(result.promptId, result.providerId);
+    cell.n++;
+    this.total++;
+    if (result.pass) {
+      cell.passed++;
+      this.passed++;
+    }
+    if (result.error) {
+      cell.errors++;
+      this.errors++;
+    }
+    const cost = result.cost ?? 0;
+    cell.cost += cost;
+    this.cost += cost;
+    cell.tokens += result.usage.totalTokens;
+    this.tokens += result.usage.totalTokens;
+    if (!result.error && !result.cached) {
+      cell.latencySum += result.latencyMs;
+      cell.latencyCount++;
+    }
+  }
+
+  summarize(options: { durationMs: number; threshold?: number; warnings: string[] }): RunSummary {
+    const cells: SummaryCell[] = [...this.cells.values()].map((cell) => ({
+      prompt: cell.prompt,
+      provider: cell.provider,
+      n: cell.n,
+      passed: cell.passed,
+      errors: cell.errors,
+      passRate: cell.n ? cell.passed / cell.n : null,
+      ci95: wilsonInterval(cell.passed, cell.n),
+      cost: cell.cost,
+      costPerCase: cell.n ? cell.cost / cell.n : null,
+      costPerPass: cell.passed ? cell.cost / cell.passed : null,
+      tokens: cell.tokens,
+      meanLatencyMs: cell.latencyCount ? cell.latencySum / cell.latencyCount : null,
+    }));
+    const thresholds =
+      options.threshold === undefined
+        ? []
+        : cells.map((cell) => ({
+            cell: `${cell.prompt} × ${cell.provider}`,
+            threshold: options.threshold!,
+            passRate: cell.passRate,
+            ok: cell.passRate !== null && cell.passRate >= options.threshold!,
+          }));
+    return {
+      total: this.total,
+      passed: this.passed,
+      failed: this.total - this.passed,
+      errors: this.errors,
+      cost: this.cost,
+      tokens: this.tokens,
+      durationMs: options.durationMs,
+      cells,
+      thresholds,
+      warnings: options.warnings,
+    };
+  }
+}

@@ -1,0 +1,204 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CaseResult, RunRecord } from '@assay/spec';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from './migrations.ts';
+import { openSqliteStore } from './sqlite-store.ts';
+import { describeStoreConformance } from './store-conformance.ts';
+
+const temporaryDirectories: string[] = [];
+
+function freshDirectory(): string {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-store-'));
+  temporaryDirectories.push(directory);
+  return directory;
+}
+
+async function removeDirectories(): Promise<void> {
+  for (const directory of temporaryDirectories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
+}
+
+describeStoreConformance('sqlite', () => openSqliteStore({ directory: freshDirectory() }), removeDirectories);
+
+describe('openSqliteStore', () => {
+  afterEach(removeDirectories);
+
+  it('creates <directory>/assay.db, making the directory', async () => {
+    const directory = path.join(freshDirectory(), 'nested', '.assay');
+    const store = openSqliteStore({ directory });
+    expect(store.path).toBe(path.join(directory, 'assay.db'));
+    expect(fs.existsSync(store.path)).toBe(true);
+    await store.close();
+  });
+
+  it('opens an explicit path and leaves it in WAL mode', async () => {
+    const file = path.join(freshDirectory(), 'custom.sqlite');
+    const store = openSqliteStore({ path: file });
+    await store.close();
+    const database = new DatabaseSync(file);
+    expect(database.prepare('PRAGMA journal_mode').get()?.journal_mode).toBe('wal');
+    database.close();
+  });
+
+  it('keeps data across close and reopen', async () => {
+    const directory = freshDirectory();
+    let store = openSqliteStore({ directory });
+    await store.createRun(makeRun('run-1'));
+    const results = [0, 1, 2].map((index) => makeResult('run-1', index));
+    await store.appendResults('run-1', results);
+    await store.finishRun('run-1', { status: 'completed', finishedAt: '2025-01-01T01:00:00.000Z' });
+    await store.close();
+
+    store = openSqliteStore({ directory });
+    expect((await store.getRun('run-1'))?.status).toBe('completed');
+    const read: CaseResult[] = [];
+    for await (const result of store.iterateResults('run-1')) read.push(result);
+    expect(read).toEqual(results);
+    await store.close();
+  });
+
+  it('applies each migration once, however often the database is opened', async () => {
+    const directory = freshDirectory();
+    for (let open = 0; open < 3; open++) {
+      const store = openSqliteStore({ directory });
+      await store.createRun(makeRun(`run-${open}`));
+      await store.close();
+    }
+    const database = new DatabaseSync(path.join(directory, 'assay.db'));
+    const applied = database.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    expect(applied.map((row) => row.version)).toEqual(migrations.map((migration) => migration.version));
+    expect(database.prepare('SELECT count(*) AS count FROM runs').get()?.count).toBe(3);
+    database.close();
+  });
+
+  it('refuses a database written by a newer schema', async () => {
+    const directory = freshDirectory();
+    await openSqliteStore({ directory }).close();
+    const database = new DatabaseSync(path.join(directory, 'assay.db'));
+    database.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(9999, new Date().toISOString());
+    database.close();
+    expect(() => openSqliteStore({ directory })).toThrow(/schema version 9999/);
+  });
+
+  it('rolls back a whole batch when one result fails to insert', async () => {
+    const store = openSqliteStore({ directory: freshDirectory() });
+    await store.createRun(makeRun('run-1'));
+    // STRICT tables reject a fractional repeat; the good result before it must not stay.
+    const batch = [makeResult('run-1', 0), { ...makeResult('run-1', 1), repeat: 1.5 }];
+    await expect(store.appendResults('run-1', batch)).rejects.toThrow();
+    expect(await store.countResults('run-1')).toBe(0);
+    await store.appendResults('run-1', [makeResult('run-1', 2)]);
+    expect(await store.countResults('run-1')).toBe(1);
+    await store.close();
+  });
+
+  it('iterates across exact page boundaries', async () => {
+    const store = openSqliteStore({ directory: freshDirectory() });
+    await store.createRun(makeRun('run-1'));
+    for (const total of [500, 1000]) {
+      const count = await store.countResults('run-1');
+      await store.appendResults('run-1', Array.from({ length: total - count }, (_, index) => makeResult('run-1', count + index)));
+      let seen = 0;
+      for await (const result of store.iterateResults('run-1')) expect(result.caseIndex).toBe(seen++);
+      expect(seen).toBe(total);
+    }
+    await store.close();
+  });
+
+  it('lets a second connection (the dashboard) read while the first writes', async () => {
+    const directory = freshDirectory();
+    const writer = openSqliteStore({ directory });
+    const reader = openSqliteStore({ directory });
+    await writer.createRun(makeRun('run-1'));
+    await writer.appendResults('run-1', [makeResult('run-1', 0)]);
+    expect(await reader.countResults('run-1')).toBe(1);
+    const iterator = reader.iterateResults('run-1')[Symbol.asyncIterator]();
+    await iterator.next();
+    await writer.appendResults('run-1', [makeResult('run-1', 1)]);
+    expect(await reader.completedKeys('run-1')).toEqual(new Set(['key-0', 'key-1']));
+    await iterator.return?.();
+    await writer.close();
+    await reader.close();
+  });
+
+  it('keeps what was appended when the writing process is killed with SIGKILL', async () => {
+    const directory = freshDirectory();
+    const storeModule = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'sqlite-store.ts')).href;
+    const script = `
+      import { openSqliteStore } from ${JSON.stringify(storeModule)};
+      const runId = 'killed-run';
+      const store = openSqliteStore({ directory: ${JSON.stringify(directory)} });
+      await store.createRun(${JSON.stringify(makeRun('killed-run'))});
+      const result = ${JSON.stringify(makeResult('killed-run', 0))};
+      for (let batch = 0; batch < 5; batch++) {
+        await store.appendResults(runId, Array.from({ length: 100 }, (_, index) => ({ ...result, key: 'key-' + (batch * 100 + index), caseIndex: batch * 100 + index })));
+      }
+      process.stdout.write('ok\\n');
+      setInterval(() => {}, 1000); // stay alive, store open, until killed
+    `;
+    const scriptFile = path.join(directory, 'writer.mjs');
+    fs.writeFileSync(scriptFile, script);
+
+    const child = spawn(process.execPath, [scriptFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('ok\n')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`writer exited (${code}) before "ok": ${stderr}`)));
+    });
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    // The WAL was never checkpointed or closed cleanly; opening must recover every commit.
+    expect(fs.existsSync(path.join(directory, 'assay.db-wal'))).toBe(true);
+    const store = openSqliteStore({ directory });
+    expect(await store.countResults('killed-run')).toBe(500);
+    expect((await store.getRun('killed-run'))?.status).toBe('running');
+    await store.close();
+  });
+});
+
+function makeRun(id: string): RunRecord {
+  return {
+    id,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    status: 'running',
+    configPath: '/projects/demo/assay.config.ts',
+    planHash: 'sha256:0f1e2d',
+    total: 3,
+    options: {},
+  };
+}
+
+function makeResult(runId: string, caseIndex: number): CaseResult {
+  return {
+    runId,
+    key: `key-${caseIndex}`,
+    promptId: 'summarize',
+    providerId: 'mock',
+    caseId: `case-${caseIndex}`,
+    caseIndex,
+    repeat: 0,
+    vars: {},
+    messages: [{ role: 'user', content: 'hi' }],
+    output: 'hello',
+    toolCalls: [],
+    pass: true,
+    score: 1,
+    assertions: [],
+    latencyMs: 12,
+    usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 2 },
+    cost: null,
+    cached: false,
+    finishedAt: '2025-01-01T00:00:01.000Z',
+  };
+}

@@ -1,0 +1,235 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
+import { AssayError, type CaseResult, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
+import { migrate } from './migrations.ts';
+import type { Store } from './store.ts';
+
+export interface SqliteStore extends Store {
+  /** The database file (or `:memory:`). */
+  readonly path: string;
+}
+
+export type SqliteStoreOptions =
+  /** Uses `<directory>/assay.db`, creating the directory. */
+  | { directory: string }
+  /** An explicit database file; its directory must exist. */
+  | { path: string };
+
+/** Rows read per query by `iterateResults`: bounds memory and how long a read stays open. */
+const pageSize = 500;
+
+/**
+ * Opens (creating and migrating if needed) the SQLite store. Several processes may open the same
+ * file: WAL lets readers (the dashboard) run beside one writer (a run).
+ *
+ * @example
+ * const store = openSqliteStore({ directory: defaultDataDirectory(process.cwd()) });
+ * await store.createRun(run);
+ * await store.appendResults(run.id, results);
+ * await store.close();
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  let file: string;
+  if ('directory' in options) {
+    fs.mkdirSync(options.directory, { recursive: true });
+    file = path.join(options.directory, 'assay.db');
+  } else {
+    file = options.path;
+  }
+
+  const database = new DatabaseSync(file);
+  try {
+    configure(database);
+    migrate(database, file);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return new SqliteStoreImpl(database, file);
+}
+
+function configure(database: DatabaseSync): void {
+  // First, so that switching to WAL waits for another process's lock instead of failing.
+  database.exec('PRAGMA busy_timeout = 5000');
+  database.exec('PRAGMA journal_mode = WAL');
+  // appendResults promises durability when it resolves, power loss included, so every commit is
+  // fsynced. NORMAL survives a process crash but may lose the last commits on power loss.
+  // Measured (dev VM, 20,000 ~2 KB results in batches of 200): FULL 0.88-1.05 s, NORMAL
+  // 0.81-0.89 s, i.e. about 1 ms more per batch; next to the model calls that is nothing.
+  database.exec('PRAGMA synchronous = FULL');
+  database.exec('PRAGMA foreign_keys = ON');
+}
+
+class SqliteStoreImpl implements SqliteStore {
+  readonly specificationVersion = 'v1';
+  readonly path: string;
+  readonly #database: DatabaseSync;
+  readonly #statements: ReturnType<typeof prepareStatements>;
+  #closed = false;
+
+  constructor(database: DatabaseSync, file: string) {
+    this.#database = database;
+    this.path = file;
+    this.#statements = prepareStatements(database);
+  }
+
+  async createRun(run: RunRecord): Promise<void> {
+    this.#statements.insertRun.run({
+      id: run.id,
+      createdAt: run.createdAt,
+      status: run.status,
+      configPath: run.configPath,
+      planHash: run.planHash,
+      total: run.total,
+      options: JSON.stringify(run.options),
+      summary: run.summary === undefined ? null : JSON.stringify(run.summary),
+      finishedAt: run.finishedAt ?? null,
+    });
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = this.#statements.getRun.get(runId);
+    return row === undefined ? undefined : toRunRecord(row);
+  }
+
+  async listRuns(options: { limit?: number; offset?: number; status?: RunStatus } = {}): Promise<RunRecord[]> {
+    const limit = options.limit ?? -1; // SQLite: a negative LIMIT means none.
+    const offset = options.offset ?? 0;
+    if (options.limit !== undefined) assertCount('limit', options.limit);
+    assertCount('offset', offset);
+    return this.#statements.listRuns.all({ status: options.status ?? null, limit, offset }).map(toRunRecord);
+  }
+
+  async appendResults(runId: string, results: readonly CaseResult[]): Promise<void> {
+    for (const result of results) {
+      if (result.runId !== runId) {
+        throw new TypeError(`appendResults(${runId}): result ${result.key} belongs to run ${result.runId}.`);
+      }
+    }
+    if (results.length === 0) return;
+    const database = this.#database;
+    // IMMEDIATE takes the write lock up front, so a busy database waits (busy_timeout) here
+    // rather than failing halfway through the batch.
+    database.exec('BEGIN IMMEDIATE');
+    try {
+      for (const result of results) {
+        this.#statements.upsertResult.run({
+          runId,
+          key: result.key,
+          promptId: result.promptId,
+          providerId: result.providerId,
+          caseId: result.caseId,
+          repeat: result.repeat,
+          pass: result.pass ? 1 : 0,
+          score: result.score,
+          cost: result.cost,
+          latencyMs: result.latencyMs,
+          error: result.error ?? null,
+          data: JSON.stringify(result),
+        });
+      }
+      database.exec('COMMIT');
+    } catch (error) {
+      // SQLite has already rolled back on some errors (SQLITE_FULL); a second ROLLBACK would hide the cause.
+      if (database.isTransaction) database.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async completedKeys(runId: string): Promise<Set<string>> {
+    const keys = new Set<string>();
+    for (const row of this.#statements.completedKeys.iterate(runId)) keys.add(row.key as string);
+    return keys;
+  }
+
+  /**
+   * Reads in pages keyed on `seq` instead of holding one cursor open for the whole iteration:
+   * a cursor kept open while the consumer awaits (a slow HTTP client) would pin a WAL snapshot
+   * and stop checkpoints, so the WAL file would grow for as long as the stream lasts. Results
+   * appended while iterating are included.
+   */
+  async *iterateResults(runId: string): AsyncIterable<CaseResult> {
+    let after = 0;
+    for (;;) {
+      const page: CaseResult[] = [];
+      for (const row of this.#statements.resultPage.iterate(runId, after, pageSize)) {
+        after = row.seq as number;
+        page.push(JSON.parse(row.data_json as string) as CaseResult);
+      }
+      yield* page;
+      if (page.length < pageSize) return;
+    }
+  }
+
+  async countResults(runId: string): Promise<number> {
+    return this.#statements.countResults.get(runId)?.count as number;
+  }
+
+  async finishRun(runId: string, update: { status: RunStatus; summary?: RunSummary; finishedAt: string }): Promise<void> {
+    const { changes } = this.#statements.finishRun.run({
+      id: runId,
+      status: update.status,
+      summary: update.summary === undefined ? null : JSON.stringify(update.summary),
+      finishedAt: update.finishedAt,
+    });
+    if (changes === 0) throw new AssayError(`finishRun: no run ${runId} in ${this.path}.`, { hint: 'Create the run first.' });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#database.close();
+  }
+}
+
+function prepareStatements(database: DatabaseSync) {
+return {
+    insertRun: database.prepare(
+      `INSERT INTO runs (id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at)
+       VALUES (:id, :createdAt, :status, :configPath, :planHash, :total, :options, :summary, :finishedAt)`,
+    ),
+    getRun: database.prepare('SELECT * FROM runs WHERE id = ?'),
+    listRuns: database.prepare(
+      `SELECT * FROM runs WHERE (:status IS NULL OR status = :status)
+       ORDER BY created_at DESC, rowid DESC LIMIT :limit OFFSET :offset`,
+    ),
+    finishRun: database.prepare(
+      `UPDATE runs SET status = :status, summary_json = coalesce(:summary, summary_json), finished_at = :finishedAt
+       WHERE id = :id`,
+    ),
+    // Upsert rather than INSERT OR REPLACE: a retried result keeps its original position.
+    upsertResult: database.prepare(
+      `INSERT INTO results (run_id, key, prompt_id, provider_id, case_id, repeat, pass, score, cost, latency_ms, error, data_json)
+       VALUES (:runId, :key, :promptId, :providerId, :caseId, :repeat, :pass, :score, :cost, :latencyMs, :error, :data)
+       ON CONFLICT (run_id, key) DO UPDATE SET
+         prompt_id = excluded.prompt_id, provider_id = excluded.provider_id, case_id = excluded.case_id,
+         repeat = excluded.repeat, pass = excluded.pass, score = excluded.score, cost = excluded.cost,
+         latency_ms = excluded.latency_ms, error = excluded.error, data_json = excluded.data_json`,
+    ),
+    completedKeys: database.prepare('SELECT key FROM results WHERE run_id = ? AND error IS NULL'),
+    countResults: database.prepare('SELECT count(*) AS count FROM results WHERE run_id = ?'),
+    resultPage: database.prepare(
+      'SELECT seq, data_json FROM results WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+  };
+}
+
+function toRunRecord(row: Record<string, SQLOutputValue>): RunRecord {
+  const run: RunRecord = {
+    id: row.id as string,
+    createdAt: row.created_at as string,
+    status: row.status as RunStatus,
+    configPath: row.config_path as string,
+    planHash: row.plan_hash as string,
+    total: row.total as number,
+    options: JSON.parse(row.options_json as string) as Record<string, unknown>,
+  };
+  if (row.summary_json !== null) run.summary = JSON.parse(row.summary_json as string) as RunSummary;
+  if (row.finished_at !== null) run.finishedAt = row.finished_at as string;
+  return run;
+}
+
+function assertCount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`listRuns: ${name} must be a non-negative integer, got ${value}.`);
+}

@@ -1,0 +1,334 @@
+import type { CaseResult, RunRecord, RunSummary } from '@assay/spec';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from './store.ts';
+
+/**
+ * The behaviour every `Store` must have. Each implementation's test file calls this once:
+ *
+ * @example
+ * describeStoreConformance('sqlite', () => openSqliteStore({ directory: freshTempDirectory() }), removeTempDirectories);
+ *
+ * @param open returns an empty store; called before every test, and the store is closed after it.
+ * @param cleanup runs after every test, once the store is closed.
+ */
+export function describeStoreConformance(name: string, open: () => Promise<Store> | Store, cleanup?: () => Promise<void>): void {
+  describe(`Store conformance: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await cleanup?.();
+    });
+
+    it('declares specification v1', () => {
+      expect(store.specificationVersion).toBe('v1');
+    });
+
+    describe('runs', () => {
+      it('round-trips a run through createRun and getRun', async () => {
+        const run = makeRun('run-1', { options: { concurrency: 4, filter: { tags: ['a', 'b'] }, dryRun: false } });
+        await store.createRun(run);
+        expect(await store.getRun('run-1')).toEqual(run);
+      });
+
+      it('round-trips a run created with a summary and finishedAt', async () => {
+        const run = makeRun('run-1', { status: 'completed', summary: makeSummary(), finishedAt: '2025-01-01T00:10:00.000Z' });
+        await store.createRun(run);
+        expect(await store.getRun('run-1')).toEqual(run);
+      });
+
+      it('returns undefined for an unknown run', async () => {
+        await store.createRun(makeRun('run-1'));
+        expect(await store.getRun('no-such-run')).toBeUndefined();
+      });
+
+      it('rejects a second run with the same id', async () => {
+        await store.createRun(makeRun('run-1'));
+        await expect(store.createRun(makeRun('run-1'))).rejects.toThrow();
+      });
+
+      it('lists runs newest first', async () => {
+        await store.createRun(makeRun('middle', { createdAt: '2025-01-02T00:00:00.000Z' }));
+        await store.createRun(makeRun('newest', { createdAt: '2025-01-03T00:00:00.000Z' }));
+        await store.createRun(makeRun('oldest', { createdAt: '2025-01-01T00:00:00.000Z' }));
+        expect((await store.listRuns()).map((run) => run.id)).toEqual(['newest', 'middle', 'oldest']);
+      });
+
+      it('lists an empty store as no runs', async () => {
+        expect(await store.listRuns()).toEqual([]);
+      });
+
+      it('pages through runs with limit and offset', async () => {
+        for (let day = 1; day <= 7; day++) await store.createRun(makeRun(`day-${day}`, { createdAt: isoDay(day) }));
+        const ids = async (options: { limit?: number; offset?: number }) => (await store.listRuns(options)).map((run) => run.id);
+        expect(await ids({ limit: 3 })).toEqual(['day-7', 'day-6', 'day-5']);
+        expect(await ids({ limit: 3, offset: 3 })).toEqual(['day-4', 'day-3', 'day-2']);
+        expect(await ids({ limit: 3, offset: 6 })).toEqual(['day-1']);
+        expect(await ids({ limit: 3, offset: 9 })).toEqual([]);
+        expect(await ids({ offset: 5 })).toEqual(['day-2', 'day-1']);
+        expect(await ids({ limit: 0 })).toEqual([]);
+      });
+
+      it('filters runs by status, combined with paging', async () => {
+        await store.createRun(makeRun('a', { createdAt: isoDay(1), status: 'completed' }));
+        await store.createRun(makeRun('b', { createdAt: isoDay(2), status: 'running' }));
+        await store.createRun(makeRun('c', { createdAt: isoDay(3), status: 'completed' }));
+        await store.createRun(makeRun('d', { createdAt: isoDay(4), status: 'failed' }));
+        await store.createRun(makeRun('e', { createdAt: isoDay(5), status: 'completed' }));
+        const ids = async (options: Parameters<Store['listRuns']>[0]) => (await store.listRuns(options)).map((run) => run.id);
+        expect(await ids({ status: 'completed' })).toEqual(['e', 'c', 'a']);
+        expect(await ids({ status: 'completed', limit: 1, offset: 1 })).toEqual(['c']);
+        expect(await ids({ status: 'running' })).toEqual(['b']);
+        expect(await ids({ status: 'interrupted' })).toEqual([]);
+      });
+
+      it('finishRun sets status, summary and finishedAt', async () => {
+        await store.createRun(makeRun('run-1'));
+        const summary = makeSummary();
+        await store.finishRun('run-1', { status: 'completed', summary, finishedAt: '2025-01-01T01:00:00.000Z' });
+        const run = await store.getRun('run-1');
+        expect(run?.status).toBe('completed');
+        expect(run?.summary).toEqual(summary);
+        expect(run?.finishedAt).toBe('2025-01-01T01:00:00.000Z');
+        expect((await store.listRuns({ status: 'completed' })).map((listed) => listed.id)).toEqual(['run-1']);
+        expect(await store.listRuns({ status: 'running' })).toEqual([]);
+      });
+
+      it('finishRun without a summary leaves the stored summary alone', async () => {
+        await store.createRun(makeRun('run-1'));
+        await store.finishRun('run-1', { status: 'interrupted', finishedAt: '2025-01-01T01:00:00.000Z' });
+        let run = await store.getRun('run-1');
+        expect(run?.status).toBe('interrupted');
+        expect(run?.summary).toBeUndefined();
+
+        const summary = makeSummary();
+        await store.finishRun('run-1', { status: 'completed', summary, finishedAt: '2025-01-01T02:00:00.000Z' });
+        await store.finishRun('run-1', { status: 'failed', finishedAt: '2025-01-01T03:00:00.000Z' });
+        run = await store.getRun('run-1');
+        expect(run?.status).toBe('failed');
+        expect(run?.summary).toEqual(summary);
+        expect(run?.finishedAt).toBe('2025-01-01T03:00:00.000Z');
+      });
+
+      it('finishRun rejects an unknown run', async () => {
+        await expect(store.finishRun('no-such-run', { status: 'completed', finishedAt: isoDay(1) })).rejects.toThrow();
+      });
+    });
+
+    describe('results', () => {
+      beforeEach(async () => {
+        await store.createRun(makeRun('run-a'));
+        await store.createRun(makeRun('run-b'));
+      });
+
+      it('round-trips results in insertion order across batches', async () => {
+        const results = Array.from({ length: 25 }, (_, index) => makeResult('run-a', index));
+        await store.appendResults('run-a', results.slice(0, 10));
+        await store.appendResults('run-a', results.slice(10, 11));
+        await store.appendResults('run-a', results.slice(11));
+        expect(await collect(store.iterateResults('run-a'))).toEqual(results);
+      });
+
+      it('keeps every field of a CaseResult', async () => {
+        const full = makeResult('run-a', 0, {
+          error: 'HTTP 529: overloaded — gave up after 3 retries',
+          pass: false,
+          score: 0,
+          cost: null,
+          cached: true,
+          output: 'Ünïcødé ✓ 🧪 "quotes" \\ backslash\nnewline\u0000nul',
+          vars: { nested: { list: [1, 'two', null, { three: true }] }, empty: {}, number: 1.5e-7 },
+          toolCalls: [{ toolName: 'search', input: { query: 'x', limit: 3 } }],
+          assertions: [
+            { type: 'llm-rubric', pass: false, score: 0.25, reason: 'vague', weight: 2, required: true, metric: 'quality', judge: { provider: 'openai:gpt', prompt: 'grade', raw: '{"score":0.25}', reasoning: 'too vague' } },
+          ],
+        });
+        await store.appendResults('run-a', [full]);
+        expect(await collect(store.iterateResults('run-a'))).toEqual([full]);
+      });
+
+      it('streams more results than fit in one page, in order', async () => {
+        const results = Array.from({ length: 1234 }, (_, index) => makeResult('run-a', index));
+        for (let start = 0; start < results.length; start += 200) await store.appendResults('run-a', results.slice(start, start + 200));
+        let expected = 0;
+        for await (const result of store.iterateResults('run-a')) {
+          expect(result.key).toBe(results[expected]?.key);
+          expected++;
+        }
+        expect(expected).toBe(1234);
+      });
+
+      it('iterates nothing for a run without results or an unknown run', async () => {
+        expect(await collect(store.iterateResults('run-a'))).toEqual([]);
+        expect(await collect(store.iterateResults('no-such-run'))).toEqual([]);
+      });
+
+      it('stays usable after a consumer stops iterating early', async () => {
+        await store.appendResults('run-a', Array.from({ length: 1100 }, (_, index) => makeResult('run-a', index)));
+        for await (const result of store.iterateResults('run-a')) {
+          if (result.caseIndex === 3) break;
+        }
+        await store.appendResults('run-a', [makeResult('run-a', 5000)]);
+        expect(await store.countResults('run-a')).toBe(1101);
+        expect((await collect(store.iterateResults('run-a'))).at(-1)?.caseIndex).toBe(5000);
+      });
+
+      it('accepts an empty batch', async () => {
+        await store.appendResults('run-a', []);
+        expect(await store.countResults('run-a')).toBe(0);
+      });
+
+      it('rejects results for an unknown run', async () => {
+        await expect(store.appendResults('no-such-run', [makeResult('no-such-run', 0)])).rejects.toThrow();
+      });
+
+      it('rejects a result whose runId is not the run appended to, storing nothing of the batch', async () => {
+        const batch = [makeResult('run-a', 0), makeResult('run-b', 1)];
+        await expect(store.appendResults('run-a', batch)).rejects.toThrow();
+        expect(await store.countResults('run-a')).toBe(0);
+        expect(await store.countResults('run-b')).toBe(0);
+      });
+
+      it('lists completed keys', async () => {
+        const results = Array.from({ length: 5 }, (_, index) => makeResult('run-a', index));
+        await store.appendResults('run-a', results);
+        expect(await store.completedKeys('run-a')).toEqual(new Set(results.map((result) => result.key)));
+        expect(await store.completedKeys('no-such-run')).toEqual(new Set());
+      });
+
+      it('replaces a result appended again under the same key, keeping its position', async () => {
+        const results = [0, 1, 2].map((index) => makeResult('run-a', index));
+        await store.appendResults('run-a', results);
+        // A retry after a crash writes the same key again, possibly with a different outcome.
+        const retried = { ...makeResult('run-a', 1), pass: false, score: 0.1, error: 'timeout', output: 'retried' };
+        await store.appendResults('run-a', [retried, makeResult('run-a', 3)]);
+        expect(await store.countResults('run-a')).toBe(4);
+        expect(await collect(store.iterateResults('run-a'))).toEqual([results[0], retried, results[2], makeResult('run-a', 3)]);
+        // A result that ended in an error is stored but not "completed": a resume retries it.
+        expect(await store.completedKeys('run-a')).toEqual(new Set([results[0]!.key, results[2]!.key, makeResult('run-a', 3).key]));
+      });
+
+      it('keeps the last of duplicate keys within one batch', async () => {
+        const first = makeResult('run-a', 0);
+        const second = { ...first, output: 'second', score: 0.5 };
+        await store.appendResults('run-a', [first, second]);
+        expect(await collect(store.iterateResults('run-a'))).toEqual([second]);
+      });
+
+      it('counts results per run', async () => {
+        expect(await store.countResults('run-a')).toBe(0);
+        expect(await store.countResults('no-such-run')).toBe(0);
+        await store.appendResults('run-a', [0, 1, 2].map((index) => makeResult('run-a', index)));
+        await store.appendResults('run-a', [makeResult('run-a', 2)]);
+        expect(await store.countResults('run-a')).toBe(3);
+      });
+
+      it('keeps runs apart, even for the same key', async () => {
+        const inA = [0, 1, 2].map((index) => makeResult('run-a', index));
+        const inB = [makeResult('run-b', 1, { output: 'from run b' }), makeResult('run-b', 7)];
+        await store.appendResults('run-a', inA);
+        await store.appendResults('run-b', inB);
+        expect(inB[0]?.key).toBe(inA[1]?.key);
+        expect(await collect(store.iterateResults('run-a'))).toEqual(inA);
+        expect(await collect(store.iterateResults('run-b'))).toEqual(inB);
+        expect(await store.countResults('run-a')).toBe(3);
+        expect(await store.countResults('run-b')).toBe(2);
+        expect(await store.completedKeys('run-b')).toEqual(new Set(inB.map((result) => result.key)));
+      });
+
+      it('takes concurrent appends without losing any', async () => {
+        await Promise.all(
+          Array.from({ length: 10 }, (_, batch) =>
+            store.appendResults('run-a', Array.from({ length: 20 }, (_, index) => makeResult('run-a', batch * 20 + index))),
+          ),
+        );
+        expect(await store.countResults('run-a')).toBe(200);
+      });
+    });
+  });
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+function isoDay(day: number): string {
+  return new Date(Date.UTC(2025, 0, day)).toISOString();
+}
+
+function makeRun(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    status: 'running',
+    configPath: '/projects/demo/assay.config.ts',
+    planHash: 'sha256:0f1e2d',
+    total: 12,
+    options: { concurrency: 2 },
+    ...overrides,
+  };
+}
+
+function makeResult(runId: string, caseIndex: number, overrides: Partial<CaseResult> = {}): CaseResult {
+  return {
+    runId,
+    key: `key-${caseIndex}`,
+    promptId: 'summarize',
+    providerId: 'openai:gpt-4o-mini',
+    caseId: `case-${caseIndex}`,
+    caseIndex,
+    repeat: caseIndex % 3,
+    vars: { topic: `topic ${caseIndex}` },
+    messages: [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: `Summarize topic ${caseIndex}.` },
+    ],
+    output: `Summary ${caseIndex}`,
+    toolCalls: [],
+    pass: caseIndex % 2 === 0,
+    score: (caseIndex % 10) / 10,
+    assertions: [{ type: 'contains', pass: true, score: 1, reason: 'found', weight: 1, required: false }],
+    latencyMs: 100 + caseIndex,
+    usage: { inputTokens: 20, outputTokens: 10, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 30 },
+    cost: 0.000125,
+    cached: false,
+    finishedAt: '2025-01-01T00:00:01.000Z',
+    ...overrides,
+  };
+}
+
+function makeSummary(): RunSummary {
+  return {
+    total: 2,
+    passed: 1,
+    failed: 1,
+    errors: 0,
+    cost: 0.00025,
+    tokens: 60,
+    durationMs: 1234,
+    cells: [
+      {
+        prompt: 'summarize',
+        provider: 'openai:gpt-4o-mini',
+        n: 2,
+        passed: 1,
+        errors: 0,
+        passRate: 0.5,
+        ci95: [0.09, 0.91],
+        cost: 0.00025,
+        costPerCase: 0.000125,
+        costPerPass: 0.00025,
+        tokens: 60,
+        meanLatencyMs: 101.5,
+      },
+    ],
+    thresholds: [{ cell: 'summarize × openai:gpt-4o-mini', threshold: 0.8, passRate: 0.5, ok: false }],
+    warnings: ['openai:gpt-4o-mini: topK is not supported'],
+  };
+}
