@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { AssayError, ConfigError, ProviderError } from '@assay/spec';
 
-const docsBase = 'https://github.com/assay-dev/assay/blob/main/docs/';
+/** The docs folder of this installation: a link that always opens, online or not. */
+const docsBase = fileURLToPath(new URL('../../../docs/', import.meta.url));
 
 /** A user mistake or provider failure as one short paragraph; never a stack trace. */
 export function formatError(error: unknown): { message: string; exitCode: number } {

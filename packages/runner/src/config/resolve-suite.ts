@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { compileAssertion, type CompiledAssertion, type PromptTemplate } from '@assay/core';
+import { compileAssertion, formatFieldPath, type CompiledAssertion, type PromptTemplate } from '@assay/core';
 import { parseProviderId } from '@assay/providers';
 import { ConfigError, SuiteSchema, type Assertion, type TestCase } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
@@ -86,7 +86,7 @@ export async function resolveSuite(
     let result = compiled.get(key);
     if (!result) {
       try {
-        result = compileAssertion(assertion, { file, field: fieldPath.map(String).join('.') });
+        result = compileAssertion(assertion, { file, field: formatFieldPath(fieldPath) });
       } catch (error) {
         if (file === locator.file) locator.relocate(error, fieldPath);
         throw error;

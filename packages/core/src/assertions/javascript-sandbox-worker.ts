@@ -1,0 +1,139 @@
+// Worker thread that owns the vm contexts of javascript assertions. Keeping them off the main
+// thread means promises user code rejects (an `async` function that throws, `import()`) are this
+// thread's unhandled rejections, not the host's, and a runaway context can be killed with the
+// worker. Only node builtins are imported: this file is loaded by Node directly.
+import vm from 'node:vm';
+import { workerData, type MessagePort } from 'node:worker_threads';
+
+export type SandboxRequest =
+  | { op: 'compile'; id: number; code: string }
+  | { op: 'run'; id: number; input: string }
+  | { op: 'dispose'; id: number };
+
+export type SandboxReply = { ok: true; raw: string } | { ok: false; error: 'syntax' | 'timeout' | 'missing' | 'crash'; message: string };
+
+const { port, signal, timeoutMs } = workerData as { port: MessagePort; signal: Int32Array; timeoutMs: number };
+
+// Rejected promises of user code are expected; they must not end the worker.
+process.on('unhandledRejection', () => {});
+
+const parameters = ['output', 'vars', 'context'];
+
+// Runs inside each context. It receives input only as a JSON string and hands back only a JSON
+// string, so no object of this thread (whose constructor chain leads to `Function` and
+// `process`) crosses the boundary. Builtins are captured before user code runs and the result
+// is built by concatenating primitives, so user code that patches `JSON`, `String.prototype`
+// or `Object.prototype.toJSON` cannot make the runner throw or hand back something else.
+const runnerSource = String.raw`(() => {
+  const userFunction = globalThis.__assayUser;
+  const parse = JSON.parse;
+  const stringify = JSON.stringify;
+  const apply = Reflect.apply;
+  const isArray = Array.isArray;
+  const isFinite = Number.isFinite;
+  const stringSlice = String.prototype.slice;
+  const slice = (text, length) => apply(stringSlice, text, [0, length]);
+  const number = (value) => (typeof value === 'number' && isFinite(value) ? stringify(value) : 'null');
+  const text = (value, length) => (typeof value === 'string' ? stringify(slice(value, length)) : 'null');
+  const describe = (value) => (value === null ? 'null' : isArray(value) ? 'an array' : typeof value);
+  const run = (input) => {
+    try {
+      const data = parse(input);
+      const result = apply(userFunction, undefined, [data.output, data.vars, data.context]);
+      if (typeof result === 'boolean') return '{"kind":"boolean","pass":' + (result ? 'true' : 'false') + '}';
+      if (typeof result === 'number') return '{"kind":"number","value":' + number(result) + '}';
+      if (result !== null && typeof result === 'object' && !isArray(result)) {
+        if (typeof result.then === 'function') return '{"kind":"other","type":"a Promise"}';
+        const pass = result.pass;
+        const score = result.score;
+        const reason = result.reason;
+        return '{"kind":"object","pass":' + (typeof pass === 'boolean' ? (pass ? 'true' : 'false') : 'null') +
+          ',"score":' + number(score) + ',"reason":' + text(reason, 500) + '}';
+      }
+      return '{"kind":"other","type":' + stringify(describe(result)) + '}';
+    } catch (error) {
+      let message = 'unknown error';
+      try {
+        if (error !== null && typeof error === 'object') {
+          const name = error.name;
+          const detail = error.message;
+          message = (typeof name === 'string' ? name + ': ' : '') + (typeof detail === 'string' ? detail : '');
+        } else if (typeof error === 'string') {
+          message = error;
+        }
+      } catch {}
+      return '{"kind":"error","message":' + text(message, 300) + '}';
+    }
+  };
+  Object.defineProperty(globalThis, '__assayRun', { value: run, writable: false, configurable: false });
+  // A data property from the start, so user code cannot turn it into a setter this thread would trigger.
+  Object.defineProperty(globalThis, '__assayInput', { value: '', writable: true, configurable: false });
+})();`;
+
+const runnerScript = new vm.Script(runnerSource, { filename: 'assay-javascript-runner' });
+const invokeScript = new vm.Script('__assayRun(__assayInput)', { filename: 'assay-javascript-assertion' });
+const contexts = new Map<number, Record<string, unknown>>();
+
+function compile(code: string): Record<string, unknown> | { syntaxError: string } {
+  const context = vm.createContext(Object.create(null), {
+    name: 'assay javascript assertion',
+    codeGeneration: { strings: false, wasm: false },
+    // Promise jobs the code queues run inside the timeout, not later on the thread's queue.
+    microtaskMode: 'afterEvaluate',
+  });
+  const compileBody = (body: string) => vm.compileFunction(body, parameters, { parsingContext: context, filename: 'assertion.js' });
+  let userFunction: Function;
+  // An expression (`output.length < 10`) first, then a function body (`const n = ...; return n > 2`).
+  try {
+    userFunction = compileBody(`return (\n${code}\n);`);
+  } catch (expressionError) {
+    try {
+      userFunction = compileBody(code);
+    } catch (bodyError) {
+      const error = /\breturn\b/.test(code) ? bodyError : expressionError;
+      return { syntaxError: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  Object.defineProperty(context, '__assayUser', { value: userFunction, writable: false, configurable: false });
+  runnerScript.runInContext(context, { timeout: timeoutMs });
+  return context as Record<string, unknown>;
+}
+
+function handle(request: SandboxRequest): SandboxReply {
+  if (request.op === 'dispose') {
+    contexts.delete(request.id);
+    return { ok: true, raw: '' };
+  }
+  if (request.op === 'compile') {
+    const compiled = compile(request.code);
+    if ('syntaxError' in compiled) return { ok: false, error: 'syntax', message: String(compiled.syntaxError) };
+    contexts.set(request.id, compiled);
+    return { ok: true, raw: '' };
+  }
+  const context = contexts.get(request.id);
+  if (!context) return { ok: false, error: 'missing', message: 'context not found' };
+  try {
+    context.__assayInput = request.input;
+    const raw = invokeScript.runInContext(context, { timeout: timeoutMs });
+    context.__assayInput = '';
+    // typeof reads no property, so it cannot run user code.
+    if (typeof raw !== 'string') return { ok: false, error: 'crash', message: 'no result' };
+    return { ok: true, raw };
+  } catch (error) {
+    // Errors of user code are caught inside the context; a timeout is what lands here.
+    const timedOut = error instanceof Error && Object.getOwnPropertyDescriptor(error, 'code')?.value === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+    return timedOut ? { ok: false, error: 'timeout', message: '' } : { ok: false, error: 'crash', message: 'could not run to completion' };
+  }
+}
+
+port.on('message', (request: SandboxRequest) => {
+  let reply: SandboxReply;
+  try {
+    reply = handle(request);
+  } catch {
+    reply = { ok: false, error: 'crash', message: 'sandbox error' };
+  }
+  port.postMessage(reply);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});
