@@ -96,7 +96,9 @@ export async function resolveSuite(
     return result;
   };
 
-  const defaults = (suite.defaultAssert ?? []).map((assertion, index) => compile(assertion, ['defaultAssert', index]));
+  // Validate the defaults once up front; templated values ({{var}}) are rendered per case below.
+  const defaultAsserts = suite.defaultAssert ?? [];
+  defaultAsserts.forEach((assertion, index) => compile(assertion, ['defaultAssert', index]));
 
   const rawCases: { testCase: TestCase | LoadedTestCase; fieldPath: PropertyKey[]; file?: string }[] = [];
   if (typeof suite.dataset === 'string') {
@@ -118,7 +120,9 @@ export async function resolveSuite(
       const rendered = renderAssertionValue(assertion, testCase.vars);
       assertions.push(compile(rendered, [...fieldPath, 'assert', assertIndex], file ?? locator.file));
     });
-    assertions.push(...defaults);
+    defaultAsserts.forEach((assertion, assertIndex) => {
+      assertions.push(compile(renderAssertionValue(assertion, testCase.vars), ['defaultAssert', assertIndex]));
+    });
     const id = testCase.id ?? createHash('sha256').update(JSON.stringify([testCase.vars, testCase.assert ?? []])).digest('hex').slice(0, 12);
     let uniqueId = id;
     if (seenIds.has(id)) {

@@ -1,0 +1,239 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockServer } from '@assay/providers/mock-server';
+import { openSqliteStore } from '@assay/store';
+import { binPath, makeProject, runCli, simplePrompt } from './cli-harness.ts';
+
+type MockServer = Awaited<ReturnType<typeof startMockServer>>;
+
+const providerBlock = (server: MockServer) =>
+  `providers:\n  - id: openai:gpt-4o-mini\n    config: { apiBaseUrl: "${server.url}/v1", apiKey: test }\n`;
+
+describe('assay eval end to end', () => {
+  let echo: MockServer;
+  beforeAll(async () => {
+    echo = await startMockServer({ mode: 'echo' });
+  });
+  afterAll(async () => {
+    await echo.close();
+  });
+
+  it('init scaffolds a project that evaluates offline, and -o writes the JSON summary', async () => {
+    await using project = makeProject({});
+    expect((await runCli(['init', '.'], { cwd: project.directory })).code).toBe(0);
+    const result = await runCli(['eval', '-c', 'evals/suite.yaml', '--no-progress', '-o', 'out.json', '-o', 'out.xml'], { cwd: project.directory });
+    expect(result.stderr).not.toContain('Error');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/n=3/);
+    const output = JSON.parse(readFileSync(path.join(project.directory, 'out.json'), 'utf8'));
+    expect(output.runId).toMatch(/^\d{8}-/);
+    expect(output.summary.cells).toHaveLength(1);
+    const [cell] = output.summary.cells;
+    expect(cell).toMatchObject({ prompt: 'support', provider: 'echo', n: 3, passed: 3, passRate: 1 });
+    expect(cell.ci95[0]).toBeGreaterThan(0.4);
+    expect(cell.ci95[1]).toBe(1);
+    expect(readFileSync(path.join(project.directory, 'out.xml'), 'utf8')).toContain('<testsuites');
+  });
+
+  it('the demo runs offline on bundled responses and says so', async () => {
+    await using project = makeProject({});
+    const result = await runCli(['demo', '--no-progress', '-o', 'demo.json'], { cwd: project.directory });
+    expect(result.stdout).toContain('bundled sample responses');
+    expect(result.code).toBe(0);
+    const output = JSON.parse(readFileSync(path.join(project.directory, 'demo.json'), 'utf8'));
+    const cells = Object.fromEntries(output.summary.cells.map((cell: { prompt: string }) => [cell.prompt, cell]));
+    expect(cells.v1.n).toBe(40);
+    expect(cells.v2.n).toBe(40);
+    // The bundled responses make v2 better than v1; both are real assertion outcomes.
+    expect(cells.v2.passRate).toBeGreaterThan(cells.v1.passRate);
+  });
+
+  it('a threshold that fails exits 1 and names the cell', async () => {
+    await using project = makeProject({
+      'prompts/hello.prompt': simplePrompt,
+      'suite.yaml': `prompts:\n  - prompts/hello.prompt\n${providerBlock(echo)}tests:\n  - vars: { name: Ada }\n    assert: [{ type: contains, value: Ada }]\n  - vars: { name: Bob }\n    assert: [{ type: contains, value: Zed }]\nthreshold: 0.9\n`,
+    });
+    const result = await runCli(['eval', '-c', 'suite.yaml', '--no-progress', '--no-cache'], { cwd: project.directory });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/hello × openai:gpt-4o-mini: pass rate 50\.0% is below threshold 90%/);
+  });
+
+  it('runs a promptfoo config unchanged and names the fields it ignores', async () => {
+    await using project = makeProject({
+      'prompt.txt': 'Please greet {{name}} warmly.',
+      'tests.csv': 'name,__expected\nAda,contains: Ada\nBob,icontains: bob\n"Eve, Jr.",not-contains: Mallory\n',
+      'promptfooconfig.yaml': [
+        'description: greeting',
+        'prompts:',
+        '  - file://prompt.txt',
+        '  - "Say hi to {{name}}"',
+        'providers:',
+        `  - id: openai:chat:gpt-4o-mini`,
+        `    config: { apiBaseUrl: "${echo.url}/v1", apiKey: test, temperature: 0, frequency_penalty: 0.5 }`,
+        'defaultTest:',
+        '  assert:',
+        '    - type: javascript',
+        '      value: output.length > 3',
+        '    - type: icontains',
+        '      value: "{{name}}"',
+        'tests: file://tests.csv',
+        'evaluateOptions:',
+        '  maxConcurrency: 4',
+        'sharing: false',
+        '',
+      ].join('\n'),
+    });
+    const result = await runCli(['eval', '-c', 'promptfooconfig.yaml', '--no-progress', '--no-cache', '-o', 'r.json'], { cwd: project.directory });
+    expect(result.stderr).toMatch(/not supported by Assay \(ignored\): .*providers\[\]\.config\.frequency_penalty.*sharing/);
+    expect(result.code).toBe(0);
+    const output = JSON.parse(readFileSync(path.join(project.directory, 'r.json'), 'utf8'));
+    expect(output.summary.cells.map((cell: { n: number }) => cell.n)).toEqual([3, 3]);
+    expect(output.summary.passed).toBe(6);
+    const first = output.results.find((item: { vars: { name: string } }) => item.vars.name === 'Eve, Jr.');
+    expect(first.assertions.map((assertion: { type: string }) => assertion.type)).toEqual(['not-contains', 'javascript', 'icontains']);
+  });
+
+  it('bad model output (not JSON, empty, enormous) fails assertions with a reason, never crashes', async () => {
+    const server = await startMockServer({
+      mode: 'rules',
+      rules: [
+        { match: { contains: 'json' }, response: { content: '{"answer": "cut off' } },
+        { match: { contains: 'empty' }, response: { content: '' } },
+        { match: { contains: 'huge' }, response: { content: 'x'.repeat(5_000_000) } },
+      ],
+    });
+    try {
+      await using project = makeProject({
+        'prompts/hello.prompt': simplePrompt,
+        'suite.yaml': `prompts:\n  - prompts/hello.prompt\n${providerBlock(server)}tests:\n  - vars: { name: json }\n  - vars: { name: empty }\n  - vars: { name: huge }\ndefaultAssert:\n  - type: is-json\n  - type: javascript\n    value: JSON.parse(output).answer.length > 0\n`,
+      });
+      const result = await runCli(['eval', '-c', 'suite.yaml', '--no-progress', '--no-cache', '-o', 'r.json'], { cwd: project.directory });
+      expect(result.code).toBe(1);
+      const output = JSON.parse(readFileSync(path.join(project.directory, 'r.json'), 'utf8'));
+      expect(output.results).toHaveLength(3);
+      for (const item of output.results) {
+        expect(item.pass).toBe(false);
+        expect(item.error).toBeUndefined();
+        for (const assertion of item.assertions) {
+          expect(assertion.pass).toBe(false);
+          expect(assertion.reason.length).toBeGreaterThan(0);
+          expect(assertion.reason.length).toBeLessThan(1000);
+        }
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rides out 429s and 5xx: every case finishes, none is dropped', async () => {
+    const flaky = await startMockServer({ mode: 'echo', faults: { rate429: 0.3, rate5xx: 0.2, retryAfterSeconds: 0 }, seed: 7 });
+    try {
+      const cases = Array.from({ length: 30 }, (_, index) => `  - vars: { name: person${index} }\n    assert: [{ type: contains, value: person${index} }]\n`).join('');
+      await using project = makeProject({
+        'prompts/hello.prompt': simplePrompt,
+        'suite.yaml': `prompts:\n  - prompts/hello.prompt\n${providerBlock(flaky)}    retries: 10\ntests:\n${cases}options:\n  concurrency: 4\n`,
+      });
+      const result = await runCli(['eval', '-c', 'suite.yaml', '--no-progress', '--no-cache'], { cwd: project.directory });
+      expect(result.stderr).not.toContain('Error');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/30\/30 cases passed/);
+      expect(result.stdout).toMatch(/\d+ call\(s\) were retried/);
+      expect(flaky.stats().faultsInjected).toBeGreaterThan(0);
+    } finally {
+      await flaky.close();
+    }
+  });
+});
+
+describe('interrupted runs', () => {
+  const caseCount = 60;
+  const suiteFor = (server: MockServer) =>
+    `prompts:\n  - prompts/hello.prompt\n${providerBlock(server)}tests:\n${Array.from({ length: caseCount }, (_, index) => `  - vars: { name: p${index} }\n`).join('')}defaultAssert:\n  - type: icontains\n    value: "{{name}}"\noptions:\n  concurrency: 2\n`;
+
+  async function waitForStoredResults(dataDirectory: string, minimum: number): Promise<{ runId: string; stored: number }> {
+    // Poll the store the child writes to (a condition, not a sleep): WAL lets us read while it writes.
+    for (;;) {
+      try {
+        const store = openSqliteStore({ directory: dataDirectory });
+        try {
+          const [run] = await store.listRuns({ limit: 1 });
+          if (run) {
+            const stored = await store.countResults(run.id);
+            if (stored >= minimum) return { runId: run.id, stored };
+          }
+        } finally {
+          await store.close();
+        }
+      } catch {
+        // the database may not exist yet
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it('kill -9 mid-run, then --resume: no finished call is repeated', async () => {
+    const server = await startMockServer({ mode: 'echo', faults: { latencyMs: 40 } });
+    try {
+      await using project = makeProject({ 'prompts/hello.prompt': simplePrompt, 'suite.yaml': suiteFor(server) });
+      const dataDirectory = path.join(project.directory, '.assay');
+      const child = spawn(process.execPath, [binPath, 'eval', '-c', 'suite.yaml', '--no-progress', '--no-cache'], { cwd: project.directory, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      const { runId } = await waitForStoredResults(dataDirectory, 10);
+      child.kill('SIGKILL');
+      await exited;
+
+      const store = openSqliteStore({ directory: dataDirectory });
+      const storedAtKill = await store.countResults(runId);
+      expect((await store.getRun(runId))!.status).toBe('running');
+      await store.close();
+      expect(storedAtKill).toBeGreaterThanOrEqual(10);
+      expect(storedAtKill).toBeLessThan(caseCount);
+
+      const before = server.stats().requests;
+      const resumed = await runCli(['eval', '--resume', '--no-progress'], { cwd: project.directory });
+      expect(resumed.stderr).not.toContain('Error');
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout + resumed.stderr).toContain(runId);
+      // Exactly the calls that were not stored are made again.
+      expect(server.stats().requests - before).toBe(caseCount - storedAtKill);
+
+      const after = openSqliteStore({ directory: dataDirectory });
+      expect(await after.countResults(runId)).toBe(caseCount);
+      expect((await after.getRun(runId))!.status).toBe('completed');
+      await after.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('Ctrl-C keeps what finished and exits 130; --resume <id> completes the run', async () => {
+    const server = await startMockServer({ mode: 'echo', faults: { latencyMs: 40 } });
+    try {
+      await using project = makeProject({ 'prompts/hello.prompt': simplePrompt, 'suite.yaml': suiteFor(server) });
+      const dataDirectory = path.join(project.directory, '.assay');
+      const child = spawn(process.execPath, [binPath, 'eval', '-c', 'suite.yaml', '--no-progress', '--no-cache'], { cwd: project.directory });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const { runId } = await waitForStoredResults(dataDirectory, 5);
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stdout).toContain(`assay eval --resume ${runId}`);
+
+      const store = openSqliteStore({ directory: dataDirectory });
+      expect((await store.getRun(runId))!.status).toBe('interrupted');
+      const kept = await store.countResults(runId);
+      await store.close();
+      expect(kept).toBeGreaterThanOrEqual(5);
+
+      const before = server.stats().requests;
+      const resumed = await runCli(['eval', '--resume', runId, '--no-progress'], { cwd: project.directory });
+      expect(resumed.code).toBe(0);
+      expect(server.stats().requests - before).toBe(caseCount - kept);
+    } finally {
+      await server.close();
+    }
+  });
+});
