@@ -1,8 +1,7 @@
 export type { AssertionContext, GradeFunction, ToolDefinition } from './assertion-context.ts';
-export { compileAssertion, scoreCase, type CompiledAssertion } from './assertions/index.ts';
-export { detectRefusal } from './detectors/refusal.ts';
-export { detectPii } from './detectors/pii.ts';
-export { computeCost, defaultPrices } from './pricing.ts';
+export { compileAssertion, scoreCase, type AssertionLocation, type CompiledAssertion } from './assertions/index.ts';
+export { detectPii, detectRefusal, findCanaries, piiKinds } from './detectors/index.ts';
+export { computeCost, defaultPrices, findPrice, type ModelPrice } from './pricing.ts';
 export { compilePromptTemplate, type PromptTemplate } from './prompt-template.ts';
 export { templateVariables } from './template-variables.ts';
 export { wilsonInterval } from './statistics/wilson.ts';

@@ -105,3 +105,38 @@ describe('javascript sandbox', () => {
     expect(check('typeof shared === "undefined"').pass).toBe(true);
   });
 });
+
+describe('javascript sandbox isolation from the host', () => {
+  it('keeps rejected promises of user code away from the host', async () => {
+    const seen: unknown[] = [];
+    const listener = (reason: unknown) => seen.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      expect(check('Promise.reject(new Error("a")), (async () => { throw new Error("b") })(), import("node:fs"), true').pass).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+
+  it('survives a memory bomb and keeps working afterwards', () => {
+    const bomb = check('const a = []; for (;;) a.push(new Array(1e6).fill(1)); return true');
+    expect(bomb.pass).toBe(false);
+    expect(check('output === "Hello world"').pass).toBe(true);
+  }, 20_000);
+
+  it('recompiles assertions after the sandbox thread was replaced', () => {
+    const survivor = compileAssertion({ type: 'javascript', value: 'output.length === 11' }, {});
+    check('const a = []; for (;;) a.push(new Array(1e6).fill(1)); return true');
+    expect((survivor.evaluate(makeContext({ output: 'Hello world' })) as AssertionResult).pass).toBe(true);
+  }, 20_000);
+
+  it('gives the same answer over many evaluations of one compiled assertion', () => {
+    const compiled = compileAssertion({ type: 'javascript', value: 'output.length > 3' }, {});
+    for (let i = 0; i < 200; i++) {
+      const output = 'x'.repeat(i % 6);
+      expect((compiled.evaluate(makeContext({ output })) as AssertionResult).pass).toBe(output.length > 3);
+    }
+  });
+});

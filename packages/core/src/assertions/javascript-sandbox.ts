@@ -3,8 +3,6 @@ import type { SandboxReply, SandboxRequest } from './javascript-sandbox-worker.t
 
 /** Wall-clock limit of one evaluation inside the sandbox (including promise jobs it queues). */
 export const javascriptTimeoutMs = 1000;
-/** Extra time the host waits before it gives up on the worker and replaces it. */
-const hostMarginMs = 1000;
 /** The first request also waits for the worker to boot. */
 const bootTimeoutMs = 15_000;
 
@@ -21,9 +19,10 @@ let nextId = 0;
 
 function startThread(): SandboxThread {
   const { port1, port2 } = new MessageChannel();
-  const signal = new Int32Array(new SharedArrayBuffer(4));
+  // [0]: reply posted (set by the worker), [1]: request posted (set by the host).
+  const signal = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(new URL('./javascript-sandbox-worker.ts', import.meta.url), {
-    workerData: { port: port2, signal, timeoutMs: javascriptTimeoutMs },
+    workerData: { port: port2, signal },
     transferList: [port2],
     // A memory bomb in user code ends the worker, not the host.
     resourceLimits: { maxOldGenerationSizeMb: 1024 },
@@ -52,9 +51,12 @@ function call(request: SandboxRequest): SandboxReply {
   thread ??= startThread();
   const current = thread;
   const sequence = ++nextSequence;
-  const deadline = Date.now() + (current.booted ? javascriptTimeoutMs + hostMarginMs : bootTimeoutMs);
+  // The worker has no time limit of its own: past the deadline it is terminated and replaced.
+  const deadline = Date.now() + (current.booted ? javascriptTimeoutMs : bootTimeoutMs);
   Atomics.store(current.signal, 0, 0);
   current.port.postMessage({ sequence, request });
+  Atomics.store(current.signal, 1, 1);
+  Atomics.notify(current.signal, 1);
   for (;;) {
     let message;
     while ((message = receiveMessageOnPort(current.port))) {
@@ -76,6 +78,7 @@ function call(request: SandboxRequest): SandboxReply {
 
 const disposer = new FinalizationRegistry<number>((id) => {
   // Fire and forget: the reply is skipped by `call` (its sequence matches nothing).
+  // Delivered with the next request (the worker drains its port whenever it wakes).
   thread?.port.postMessage({ sequence: 0, request: { op: 'dispose', id } satisfies SandboxRequest });
 });
 

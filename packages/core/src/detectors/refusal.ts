@@ -47,6 +47,44 @@ const shortResponse = 600;
  * detectRefusal("I'm sorry, but I can't help with that."); // { refused: true, phrase: "I'm sorry, but" }
  */
 export function detectRefusal(text: string): RefusalDetection {
+  // Structured answers ({"answer": "I'm sorry, but …"}) refuse inside a string field.
+  const fields = jsonStringFields(text);
+  if (fields) {
+    for (const field of fields) {
+      const found = detectTextRefusal(field);
+      if (found.refused) return found;
+    }
+    return { refused: false };
+  }
+  return detectTextRefusal(text);
+}
+
+/** Largest JSON answer searched field by field. */
+const maxJsonLength = 100_000;
+
+/** The string values of a JSON object or array (depth-first, at most 50), or undefined when `text` is not JSON. */
+function jsonStringFields(text: string): string[] | undefined {
+  if (text.length > maxJsonLength) return undefined;
+  const trimmed = text.trim();
+  if (!/^[[{]/.test(trimmed)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+  const strings: string[] = [];
+  const visit = (node: unknown): void => {
+    if (strings.length >= 50) return;
+    if (typeof node === 'string') strings.push(node);
+    else if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') Object.values(node).forEach(visit);
+  };
+  visit(value);
+  return strings;
+}
+
+function detectTextRefusal(text: string): RefusalDetection {
   const window = normalize(text.length > shortResponse ? text.slice(0, openingWindow) : text);
   if (window === '') return { refused: false };
   for (const { phrase, pattern } of openingPatterns) {

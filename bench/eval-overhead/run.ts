@@ -1,0 +1,578 @@
+// Eval-overhead benchmark: Assay vs promptfoo vs a bare fetch loop on the same suite, against the
+// local mock model server (run in its own process, so its CPU is not counted).
+//
+//   npm run bench:eval-overhead -- [--sizes 1000,5000,20000] [--skip-promptfoo] [--asserts contains,javascript]
+//
+// See README.md next to this file for what is measured and the targets.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+const assayBin = path.join(repoRoot, 'packages/cli/bin/assay.js');
+const fetchLoop = path.join(here, 'fetch-loop.ts');
+const node = process.execPath;
+const concurrency = 16;
+const promptfooVersion = '0.123.1';
+const promptfooDir = path.join(os.tmpdir(), `assay-bench-promptfoo-${promptfooVersion}`);
+const runTimeoutMs = 30 * 60_000;
+
+const targets = {
+  cpuRatioAtN: 5000,
+  cpuRatioMin: 20,
+  wallRatioMax: 2,
+  rssAtN: 20000,
+  rssMaxMb: 150,
+  versionMaxMs: 150,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Arguments and environment checks
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,5000,20000' },
+    'skip-promptfoo': { type: 'boolean', default: false },
+    asserts: { type: 'string', default: 'contains,javascript' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  process.stdout.write(
+    'usage: node bench/eval-overhead/run.ts [--sizes 1000,5000,20000] [--skip-promptfoo] [--asserts contains,javascript]\n' +
+      '  --asserts  which default assertions the suite uses: contains, javascript or both (default both)\n',
+  );
+  process.exit(0);
+}
+const sizes = args.sizes.split(',').map((size) => Number(size.trim()));
+if (sizes.some((size) => !Number.isInteger(size) || size <= 0)) fail(`--sizes must be positive integers, got "${args.sizes}"`);
+const asserts = args.asserts.split(',').map((kind) => kind.trim());
+if (!asserts.length || asserts.some((kind) => kind !== 'contains' && kind !== 'javascript')) {
+  fail(`--asserts takes contains and/or javascript, got "${args.asserts}"`);
+}
+
+const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number) as [number, number];
+if (nodeMajor < 22 || (nodeMajor === 22 && nodeMinor < 18)) {
+  fail(`this script needs Node >= 22.18 (it runs .ts files directly); this is ${process.version}. Use the repo's node: npm run bench:eval-overhead`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+/** GNU time gives wall clock, user+system CPU and max RSS of a child (and its waited-for descendants). */
+function findGnuTime(): string | undefined {
+  for (const candidate of ['/usr/bin/time', '/bin/time']) {
+    if (!existsSync(candidate)) continue;
+    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (`${probe.stdout}${probe.stderr}`.includes('GNU')) return candidate;
+  }
+  return undefined;
+}
+const gnuTime = findGnuTime();
+if (!gnuTime) {
+  fail(
+    'GNU time was not found at /usr/bin/time (busybox and the shell keyword `time` do not report max RSS).\n' +
+      'Install it (Debian/Ubuntu: apt-get install -y time; Alpine: apk add time; macOS: brew install gnu-time and adjust the path) and rerun.',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+/** Measured children still running (each leads its own process group). */
+const running = new Set<ChildProcess>();
+
+interface Measurement {
+  exitCode: number | null;
+  wallS: number;
+  cpuS: number;
+  userS: number;
+  systemS: number;
+  maxRssMb: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `command` under GNU time with stdout/stderr going to files (so the parent does no work). */
+function measure(label: string, command: string[], options: { cwd: string; env: NodeJS.ProcessEnv; logDir: string }): Promise<Measurement> {
+  const stem = path.join(options.logDir, label.replace(/[^a-z0-9]+/gi, '-'));
+  const timeFile = `${stem}.time`;
+  const stdoutFile = `${stem}.stdout`;
+  const stderrFile = `${stem}.stderr`;
+  const stdoutFd = openSync(stdoutFile, 'w');
+  const stderrFd = openSync(stderrFile, 'w');
+  const child = spawn(gnuTime!, ['-o', timeFile, '-f', '%e %U %S %M', ...command], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', stdoutFd, stderrFd],
+    detached: true,
+  });
+  running.add(child);
+  closeSync(stdoutFd);
+  closeSync(stderrFd);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      process.stderr.write(`  ${label}: still running after ${runTimeoutMs / 60_000} min, killing it\n`);
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+    }, runTimeoutMs);
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      running.delete(child);
+      const timeLines = existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n') : [];
+      const last = timeLines.at(-1) ?? '';
+      const statusLine = timeLines.find((line) => line.startsWith('Command exited with non-zero status'));
+      const signalLine = timeLines.find((line) => line.startsWith('Command terminated by signal'));
+      const [wall, user, system, rssKb] = last.split(' ').map(Number) as [number, number, number, number];
+      if (![wall, user, system, rssKb].every(Number.isFinite)) {
+        reject(new Error(`${label}: could not read GNU time output from ${timeFile}: ${JSON.stringify(timeLines)}`));
+        return;
+      }
+      const exitCode = signalLine ? null : statusLine ? Number(statusLine.replace(/\D+/g, '')) : 0;
+      resolve({
+        exitCode,
+        wallS: wall,
+        userS: user,
+        systemS: system,
+        cpuS: user + system,
+        maxRssMb: rssKb / 1024,
+        stdout: readFileSync(stdoutFile, 'utf8'),
+        stderr: readFileSync(stderrFile, 'utf8'),
+      });
+    });
+  });
+}
+
+let mockServer: ChildProcess | undefined;
+function stopMockServer(): void {
+  if (mockServer && mockServer.exitCode === null) mockServer.kill('SIGTERM');
+}
+process.on('exit', stopMockServer);
+process.on('SIGINT', () => {
+  // Measured runs are in their own process group (detached), so Ctrl-C does not reach them.
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {}
+  }
+  stopMockServer();
+  process.exit(130);
+});
+
+function startMockServer(): Promise<string> {
+  const child = spawn(node, [assayBin, 'mock-server', '--port', '0', '--mode', 'echo'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  mockServer = child;
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`mock server did not report its address within 20 s; output so far:\n${seen}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(seen);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        // Keep draining so a chatty server never blocks on a full pipe.
+        child.stdout!.resume();
+        resolve(match[1]!.replace(/\/$/, ''));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mock server exited with ${code} before listening:\n${seen}`));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// promptfoo, installed on demand into a cache folder
+
+function ensurePromptfoo(): { entry: string } | { error: string } {
+  const marker = path.join(promptfooDir, '.install-complete');
+  const packageJson = path.join(promptfooDir, 'node_modules/promptfoo/package.json');
+  if (!existsSync(marker) || !existsSync(packageJson)) {
+    process.stdout.write(`Installing promptfoo@${promptfooVersion} into ${promptfooDir} (once; takes a few minutes)...\n`);
+    rmSync(promptfooDir, { recursive: true, force: true });
+    mkdirSync(promptfooDir, { recursive: true });
+    // Put this node first on PATH so install scripts run on the same (>= 22) node as the benchmark.
+    const env = { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` };
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const install = spawnSync(npm, ['install', '--prefix', promptfooDir, `promptfoo@${promptfooVersion}`, '--no-audit', '--no-fund', '--loglevel=error'], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (install.error || install.status !== 0) {
+      const why = install.error ? install.error.message : `npm exited with ${install.status}:\n${`${install.stdout}\n${install.stderr}`.trim().split('\n').slice(-15).join('\n')}`;
+      return { error: why };
+    }
+    writeFileSync(marker, new Date().toISOString());
+  }
+  const manifest = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string; bin: string | Record<string, string> };
+  if (manifest.version !== promptfooVersion) return { error: `installed promptfoo is ${manifest.version}, expected ${promptfooVersion}` };
+  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.promptfoo!;
+  return { entry: path.join(promptfooDir, 'node_modules/promptfoo', bin) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suite
+
+function writeSuite(dir: string, n: number, baseUrl: string): string {
+  const rows = ['id,word'];
+  for (let i = 1; i <= n; i++) rows.push(`${i},w${i.toString(36)}x`);
+  writeFileSync(path.join(dir, 'tests.csv'), `${rows.join('\n')}\n`);
+  const assertLines: string[] = [];
+  if (asserts.includes('contains')) assertLines.push(`    - type: contains`, `      value: '{{word}}'`);
+  if (asserts.includes('javascript')) assertLines.push(`    - type: javascript`, `      value: 'output.length > 3'`);
+  const config = [
+    `description: assay eval-overhead benchmark, ${n} cases`,
+    `prompts:`,
+    `  - 'Reply with the word {{word}} please, case {{id}}'`,
+    `providers:`,
+    `  - id: 'openai:chat:gpt-4o-mini'`,
+    `    config:`,
+    `      apiBaseUrl: '${baseUrl}/v1'`,
+    `      apiKey: bench`,
+    `tests: file://tests.csv`,
+    `defaultTest:`,
+    `  assert:`,
+    ...assertLines,
+    `evaluateOptions:`,
+    `  maxConcurrency: ${concurrency}`,
+    ``,
+  ].join('\n');
+  const configPath = path.join(dir, 'promptfooconfig.yaml');
+  writeFileSync(configPath, config);
+  return configPath;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the tools
+
+type Tool = 'fetch-loop' | 'assay' | 'promptfoo';
+
+interface Row {
+  n: number;
+  tool: Tool;
+  ok: boolean;
+  problem?: string;
+  exitCode: number | null;
+  passed: number | null;
+  total: number | null;
+  wallS: number;
+  cpuS: number;
+  userS: number;
+  systemS: number;
+  cpuMsPerCase: number;
+  maxRssMb: number;
+  logs: string;
+}
+
+function toRow(n: number, tool: Tool, m: Measurement, passed: number | null, total: number | null, logs: string, acceptable: (m: Measurement) => boolean): Row {
+  let problem: string | undefined;
+  if (!acceptable(m)) problem = m.exitCode === null ? 'killed by a signal' : `exit code ${m.exitCode}`;
+  else if (passed === null || total === null) problem = 'could not read the pass count from its output';
+  else if (total !== n) problem = `ran ${total} cases, expected ${n}`;
+  else if (passed !== n) problem = `only ${passed}/${n} cases passed`;
+  return {
+    n,
+    tool,
+    ok: !problem,
+    problem,
+    exitCode: m.exitCode,
+    passed,
+    total,
+    wallS: m.wallS,
+    cpuS: m.cpuS,
+    userS: m.userS,
+    systemS: m.systemS,
+    cpuMsPerCase: (m.cpuS * 1000) / n,
+    maxRssMb: m.maxRssMb,
+    logs,
+  };
+}
+
+function tail(text: string, lines = 12): string {
+  return text.trim().split('\n').slice(-lines).map((line) => `      | ${line}`).join('\n');
+}
+
+function report(row: Row, m: Measurement): void {
+  const status = row.ok ? `${row.passed}/${row.total} passed` : `PROBLEM: ${row.problem}`;
+  process.stdout.write(
+    `  ${row.tool.padEnd(10)} wall ${row.wallS.toFixed(2)} s · cpu ${row.cpuS.toFixed(2)} s · rss ${row.maxRssMb.toFixed(0)} MB · ${status}\n`,
+  );
+  if (!row.ok) {
+    process.stdout.write(`    logs: ${row.logs}.{stdout,stderr}\n`);
+    if (m.stderr.trim()) process.stdout.write(`    stderr (tail):\n${tail(m.stderr)}\n`);
+    if (m.stdout.trim()) process.stdout.write(`    stdout (tail):\n${tail(m.stdout)}\n`);
+  }
+}
+
+async function runFetchLoop(n: number, dir: string, baseUrl: string): Promise<Row> {
+  const logs = path.join(dir, 'fetch-loop');
+  const m = await measure('fetch-loop', [node, fetchLoop, '--base-url', `${baseUrl}/v1`, '--tests', path.join(dir, 'tests.csv'), '-j', String(concurrency)], {
+    cwd: dir,
+    env: process.env,
+    logDir: dir,
+  });
+  let passed: number | null = null;
+  let total: number | null = null;
+  try {
+    const result = JSON.parse(m.stdout.trim().split('\n').at(-1) ?? '') as { passed: number; total: number };
+    passed = result.passed;
+    total = result.total;
+  } catch {}
+  const row = toRow(n, 'fetch-loop', m, passed, total, logs, (x) => x.exitCode === 0 || x.exitCode === 1);
+  report(row, m);
+  return row;
+}
+
+async function runAssay(n: number, dir: string, configPath: string): Promise<Row> {
+  const dataDir = mkdtempSync(path.join(dir, 'assay-data-'));
+  const logs = path.join(dir, 'assay');
+  const m = await measure('assay', [node, assayBin, 'eval', '-c', configPath, '--no-cache', '--no-progress', '-j', String(concurrency)], {
+    cwd: dir,
+    env: { ...process.env, ASSAY_DATA_DIR: dataDir, OPENAI_API_KEY: 'bench', NO_COLOR: '1' },
+    logDir: dir,
+  });
+  // Last line: "Run <id> passed: 1000/1000 cases passed."
+  const match = /Run \S+ (?:passed|failed): (\d+)\/(\d+) cases passed/.exec(m.stdout);
+  const row = toRow(n, 'assay', m, match ? Number(match[1]) : null, match ? Number(match[2]) : null, logs, (x) => x.exitCode === 0 || x.exitCode === 1);
+  report(row, m);
+  return row;
+}
+
+async function runPromptfoo(n: number, dir: string, configPath: string, entry: string): Promise<Row> {
+  const configDir = mkdtempSync(path.join(dir, 'promptfoo-home-'));
+  const logs = path.join(dir, 'promptfoo');
+  const m = await measure('promptfoo', [node, entry, 'eval', '-c', configPath, '--no-cache', '-j', String(concurrency), '--no-table', '--no-progress-bar', '--no-write', '--no-share'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      OPENAI_API_KEY: 'bench',
+      PROMPTFOO_CONFIG_DIR: configDir,
+      PROMPTFOO_DISABLE_TELEMETRY: '1',
+      PROMPTFOO_DISABLE_UPDATE: '1',
+      PROMPTFOO_DISABLE_SHARING: '1',
+      PROMPTFOO_DISABLE_REMOTE_GENERATION: '1',
+      PROMPTFOO_DISABLE_REDTEAM_REMOTE_GENERATION: '1',
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+    },
+    logDir: dir,
+  });
+  // "✓ 1,000 passed (100%)", "0 failed (0%)", "0 errors (0%)"
+  const count = (word: string) => {
+    const match = new RegExp(`([\\d,]+) ${word} \\(`).exec(m.stdout);
+    return match ? Number(match[1]!.replace(/,/g, '')) : null;
+  };
+  const passed = count('passed');
+  const failed = count('failed');
+  const errors = count('errors');
+  const total = passed !== null && failed !== null && errors !== null ? passed + failed + errors : null;
+  // promptfoo exits 100 when some test failed; treat that like Assay's 1 (the pass count catches it).
+  const row = toRow(n, 'promptfoo', m, passed, total, logs, (x) => x.exitCode === 0 || x.exitCode === 100);
+  report(row, m);
+  return row;
+}
+
+function versionTimeMs(runs = 10): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const result = spawnSync(node, [assayBin, '--version'], { encoding: 'utf8' });
+    times.push(performance.now() - start);
+    if (result.status !== 0) fail(`assay --version exited with ${result.status}: ${result.stderr}`);
+  }
+  return times;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+const startedAt = new Date();
+const workRoot = mkdtempSync(path.join(os.tmpdir(), 'assay-bench-eval-overhead-'));
+process.stdout.write(`Assay eval-overhead benchmark · node ${process.version} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`);
+process.stdout.write(`sizes ${sizes.join(', ')} · concurrency ${concurrency} · assertions ${asserts.join(' + ')} · work dir ${workRoot}\n`);
+
+let promptfoo: { entry: string } | { error: string } | undefined;
+if (!args['skip-promptfoo']) {
+  promptfoo = ensurePromptfoo();
+  if ('error' in promptfoo) process.stdout.write(`promptfoo is unavailable, continuing with Assay and the fetch loop only:\n${promptfoo.error}\n`);
+  else process.stdout.write(`promptfoo ${promptfooVersion}: ${promptfoo.entry}\n`);
+}
+
+const baseUrl = await startMockServer();
+process.stdout.write(`mock server (echo) at ${baseUrl}, pid ${mockServer!.pid}\n`);
+
+const rows: Row[] = [];
+for (const n of sizes) {
+  const dir = mkdtempSync(path.join(workRoot, `n${n}-`));
+  const configPath = writeSuite(dir, n, baseUrl);
+  process.stdout.write(`\nN = ${n} (${configPath})\n`);
+  rows.push(await runFetchLoop(n, dir, baseUrl));
+  rows.push(await runAssay(n, dir, configPath));
+  if (promptfoo && 'entry' in promptfoo) rows.push(await runPromptfoo(n, dir, configPath, promptfoo.entry));
+}
+
+const versionTimes = versionTimeMs();
+const versionBestMs = Math.min(...versionTimes);
+stopMockServer();
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const find = (n: number, tool: Tool) => rows.find((row) => row.n === n && row.tool === tool);
+const mark = (ok: boolean | undefined) => (ok === undefined ? '–' : ok ? '✓' : '✗');
+
+const table: string[][] = [['N', 'tool', 'wall s', 'CPU s', 'CPU ms/case', 'peak RSS MB', 'passed']];
+for (const row of rows) {
+  table.push([
+    String(row.n),
+    row.tool,
+    row.wallS.toFixed(2),
+    row.cpuS.toFixed(2),
+    row.cpuMsPerCase.toFixed(3),
+    row.maxRssMb.toFixed(0),
+    row.ok ? `${row.passed}/${row.total}` : `✗ ${row.problem}`,
+  ]);
+}
+const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
+const renderLine = (line: string[]) => line.map((cell, column) => (column >= 2 && column <= 5 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+process.stdout.write(`\n${renderLine(table[0]!)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n${table.slice(1).map(renderLine).join('\n')}\n`);
+
+interface Check {
+  name: string;
+  value: string;
+  target: string;
+  ok: boolean | undefined;
+  note?: string;
+}
+const checks: Check[] = [];
+const ratios: Record<string, unknown>[] = [];
+
+process.stdout.write('\nRatios per N\n');
+for (const n of sizes) {
+  const assay = find(n, 'assay');
+  const fetchRow = find(n, 'fetch-loop');
+  const pf = find(n, 'promptfoo');
+  const cpuRatio = assay && pf ? pf.cpuMsPerCase / assay.cpuMsPerCase : undefined;
+  const wallRatio = assay && fetchRow ? assay.wallS / fetchRow.wallS : undefined;
+  const valid = (row?: Row) => row?.ok ?? false;
+  const parts = [
+    cpuRatio !== undefined ? `promptfoo/Assay CPU per case ${cpuRatio.toFixed(1)}×${valid(assay) && valid(pf) ? '' : ' (invalid: a run failed)'}` : undefined,
+    wallRatio !== undefined ? `Assay/fetch-loop wall ${wallRatio.toFixed(2)}×${valid(assay) && valid(fetchRow) ? '' : ' (invalid: a run failed)'}` : undefined,
+    assay && pf ? `promptfoo/Assay wall ${(pf.wallS / assay.wallS).toFixed(1)}×` : undefined,
+  ].filter(Boolean);
+  process.stdout.write(`  N=${n}: ${parts.join(' · ') || 'nothing to compare'}\n`);
+  ratios.push({ n, promptfooOverAssayCpuPerCase: cpuRatio, assayOverFetchWall: wallRatio, promptfooOverAssayWall: assay && pf ? pf.wallS / assay.wallS : undefined });
+  if (wallRatio !== undefined) {
+    checks.push({
+      name: `Assay wall / fetch-loop wall at N=${n}`,
+      value: `${wallRatio.toFixed(2)}×`,
+      target: `≤ ${targets.wallRatioMax}×`,
+      ok: valid(assay) && valid(fetchRow) && wallRatio <= targets.wallRatioMax,
+      note: valid(assay) && valid(fetchRow) ? undefined : 'a run failed',
+    });
+  }
+}
+
+{
+  const n = targets.cpuRatioAtN;
+  const assay = find(n, 'assay');
+  const pf = find(n, 'promptfoo');
+  if (assay && pf) {
+    const ratio = pf.cpuMsPerCase / assay.cpuMsPerCase;
+    const valid = assay.ok && pf.ok;
+    checks.push({ name: `promptfoo CPU/case ÷ Assay CPU/case at N=${n}`, value: `${ratio.toFixed(1)}×`, target: `≥ ${targets.cpuRatioMin}×`, ok: valid && ratio >= targets.cpuRatioMin, note: valid ? undefined : 'a run failed' });
+  } else {
+    checks.push({ name: `promptfoo CPU/case ÷ Assay CPU/case at N=${n}`, value: 'n/a', target: `≥ ${targets.cpuRatioMin}×`, ok: undefined, note: `needs both tools at N=${n}` });
+  }
+}
+{
+  const n = targets.rssAtN;
+  const assay = find(n, 'assay');
+  if (assay) {
+    checks.push({ name: `Assay peak RSS at N=${n}`, value: `${assay.maxRssMb.toFixed(0)} MB`, target: `≤ ${targets.rssMaxMb} MB`, ok: assay.ok && assay.maxRssMb <= targets.rssMaxMb, note: assay.ok ? undefined : 'the run failed' });
+  } else {
+    checks.push({ name: `Assay peak RSS at N=${n}`, value: 'n/a', target: `≤ ${targets.rssMaxMb} MB`, ok: undefined, note: `N=${n} not run` });
+  }
+  const assayRows = rows.filter((row) => row.tool === 'assay').sort((a, b) => a.n - b.n);
+  if (assayRows.length >= 2) {
+    const first = assayRows[0]!;
+    const last = assayRows.at(-1)!;
+    const growth = last.maxRssMb - first.maxRssMb;
+    checks.push({
+      name: `Assay peak RSS growth N=${first.n} → ${last.n}`,
+      value: `+${growth.toFixed(0)} MB (${first.maxRssMb.toFixed(0)} → ${last.maxRssMb.toFixed(0)}; ${((growth * 1024) / (last.n - first.n)).toFixed(2)} KB/case)`,
+      target: 'informational',
+      ok: undefined,
+    });
+  }
+}
+checks.push({
+  name: 'assay --version wall (best of 10)',
+  value: `${versionBestMs.toFixed(0)} ms (median ${[...versionTimes].sort((a, b) => a - b)[Math.floor(versionTimes.length / 2)]!.toFixed(0)} ms)`,
+  target: `< ${targets.versionMaxMs} ms`,
+  ok: versionBestMs < targets.versionMaxMs,
+});
+
+// Startup-free cost: the CPU slope between the smallest and largest N.
+for (const tool of ['fetch-loop', 'assay', 'promptfoo'] as Tool[]) {
+  const toolRows = rows.filter((row) => row.tool === tool && row.ok).sort((a, b) => a.n - b.n);
+  if (toolRows.length < 2) continue;
+  const first = toolRows[0]!;
+  const last = toolRows.at(-1)!;
+  checks.push({
+    name: `${tool} marginal CPU per case (N=${first.n} → ${last.n})`,
+    value: `${(((last.cpuS - first.cpuS) * 1000) / (last.n - first.n)).toFixed(3)} ms`,
+    target: 'informational',
+    ok: undefined,
+  });
+}
+
+process.stdout.write('\nTargets\n');
+const nameWidth = Math.max(...checks.map((check) => check.name.length));
+for (const check of checks) {
+  process.stdout.write(`  ${mark(check.ok)} ${check.name.padEnd(nameWidth)}  ${check.value}  (target ${check.target})${check.note ? ` — ${check.note}` : ''}\n`);
+}
+const brokenRuns = rows.filter((row) => !row.ok);
+if (brokenRuns.length) {
+  process.stdout.write(`\n${brokenRuns.length} run(s) did not complete correctly; their times are not comparable:\n`);
+  for (const row of brokenRuns) process.stdout.write(`  N=${row.n} ${row.tool}: ${row.problem} (logs ${row.logs}.{stdout,stderr})\n`);
+}
+
+const resultsDir = path.join(os.tmpdir(), 'assay-bench-eval-overhead-results');
+mkdirSync(resultsDir, { recursive: true });
+const results = {
+  startedAt: startedAt.toISOString(),
+  finishedAt: new Date().toISOString(),
+  machine: { node: process.version, platform: `${process.platform} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemMb: Math.round(os.totalmem() / 2 ** 20) },
+  settings: { sizes, concurrency, asserts, promptfooVersion, skipPromptfoo: args['skip-promptfoo'], promptfooUnavailable: promptfoo && 'error' in promptfoo ? promptfoo.error : undefined },
+  rows,
+  ratios,
+  version: { bestMs: versionBestMs, runsMs: versionTimes },
+  checks,
+  workDir: workRoot,
+};
+const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+const resultsFile = path.join(resultsDir, `eval-overhead-${stamp}.json`);
+writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`\nResults: ${resultsFile} (also ${path.join(resultsDir, 'latest.json')})\n`);
+process.stdout.write(`Suites and logs: ${workRoot}\n`);
+process.exitCode = brokenRuns.length ? 1 : 0;

@@ -1,0 +1,55 @@
+import { assertionTypes, type Assertion, type AssertionResult } from '@assay/spec';
+import { describe, expect, it } from 'vitest';
+import { compileAssertion } from './index.ts';
+import { makeContext } from './test-context.ts';
+
+// A representative assertion of every type: bad model output must give a failed (or passed)
+// result with a short reason, never an exception.
+const assertions: Record<(typeof assertionTypes)[number], Assertion> = {
+  equals: { type: 'equals', value: { a: 1 } },
+  contains: { type: 'contains', value: 'x' },
+  icontains: { type: 'icontains', value: 'x' },
+  'contains-any': { type: 'contains-any', value: ['x', 'y'] },
+  'icontains-any': { type: 'icontains-any', value: ['x', 'y'] },
+  'contains-all': { type: 'contains-all', value: ['x', 'y'] },
+  'icontains-all': { type: 'icontains-all', value: ['x', 'y'] },
+  regex: { type: 'regex', value: '^(a+)+$' },
+  'starts-with': { type: 'starts-with', value: 'x' },
+  'is-json': { type: 'is-json', value: { type: 'object' } },
+  'contains-json': { type: 'contains-json', value: { type: 'object', required: ['a'] } },
+  'json-schema': { type: 'json-schema', value: { type: 'object' } },
+  javascript: { type: 'javascript', value: 'JSON.parse(output).a === 1' },
+  levenshtein: { type: 'levenshtein', value: 'hello' },
+  latency: { type: 'latency', threshold: 1000 },
+  cost: { type: 'cost', threshold: 1 },
+  tokens: { type: 'tokens', threshold: 1000 },
+  'is-valid-tool-call': { type: 'is-valid-tool-call' },
+  'is-refusal': { type: 'is-refusal' },
+  'leaks-canary': { type: 'leaks-canary', value: ['CANARY-1'] },
+  'leaks-pii': { type: 'leaks-pii' },
+  contract: { type: 'contract' },
+  'llm-rubric': { type: 'llm-rubric', value: 'is good' },
+};
+
+const badOutputs: Array<[string, string]> = [
+  ['invalid JSON', '{"a": 1,,, ```json {[}'],
+  ['empty', ''],
+  ['5 MB', `{"a": [${'{'.repeat(10)}${'x'.repeat(5_000_000)}`],
+  ['5 MB of braces', '{['.repeat(2_500_000)],
+];
+
+describe.each(badOutputs)('bad output: %s', (_name, output) => {
+  it.each(Object.values(assertions))('$type returns a result with a short reason', async (assertion) => {
+    const compiled = compileAssertion(assertion, {});
+    const ctx = makeContext({
+      output,
+      prompt: { contract: { outputSchema: { type: 'object' }, mustCite: { pattern: '\\[\\d+\\]', minCount: 1 } } },
+      grade: async () => ({ provider: 'fake', text: output.slice(0, 1000) }),
+    });
+    const result: AssertionResult = await compiled.evaluate(ctx);
+    expect(typeof result.pass).toBe('boolean');
+    expect(result.score).toBeGreaterThanOrEqual(0);
+    expect(result.score).toBeLessThanOrEqual(1);
+    expect(result.reason.length).toBeLessThan(400);
+  });
+});
