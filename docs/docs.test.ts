@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,8 @@ describe.each(pages)('docs/%s', (page) => {
 
   it('runs its examples as written', () => {
     const project = mkdtempSync(path.join(tmpdir(), 'assay-docs-'));
+    // The example project has Assay installed, as a user's would (`assay.config.ts` imports it).
+    symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), path.join(project, 'node_modules'));
     try {
       for (const block of pageBlocks) {
         const file = /(?:^|\s)file=(\S+)/.exec(block.info)?.[1];

@@ -127,6 +127,38 @@ describe('assay eval end to end', () => {
     }
   });
 
+  it('llm-rubric asks the judge model and stores its prompt, raw reply and reasoning', async () => {
+    const server = await startMockServer({
+      mode: 'rules',
+      rules: [
+        { match: { contains: '<rubric>' }, response: { content: '```json\n{"reasoning": "Greets Ada by name.", "pass": true, "score": 0.9}\n```' } },
+        { response: { content: 'Hello Ada, nice to meet you!' } },
+      ],
+    });
+    try {
+      await using project = makeProject({
+        'prompts/hello.prompt': simplePrompt,
+        'suite.yaml': `prompts:\n  - prompts/hello.prompt\n${providerBlock(server)}tests:\n  - vars: { name: Ada }\n    assert:\n      - type: llm-rubric\n        value: The reply greets the person by name\n\noptions:\n  grader: openai:gpt-4o-mini\n`,
+      });
+      // The judge (options.grader) reads its base URL and key from the environment.
+      const result = await runCli(['eval', '-c', 'suite.yaml', '--no-progress', '--no-cache', '-o', 'r.json'], {
+        cwd: project.directory,
+        env: { OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: 'test' },
+      });
+      expect(result.stderr).not.toContain('Error');
+      expect(result.code).toBe(0);
+      const [item] = JSON.parse(readFileSync(path.join(project.directory, 'r.json'), 'utf8')).results;
+      const [judged] = item.assertions;
+      expect(judged).toMatchObject({ type: 'llm-rubric', pass: true, score: 0.9 });
+      expect(judged.judge.prompt).toContain('The reply greets the person by name');
+      expect(judged.judge.prompt).toContain('Hello Ada, nice to meet you!');
+      expect(judged.judge.raw).toContain('"reasoning"');
+      expect(judged.judge.reasoning).toBe('Greets Ada by name.');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('rides out 429s and 5xx: every case finishes, none is dropped', async () => {
     const flaky = await startMockServer({ mode: 'echo', faults: { rate429: 0.3, rate5xx: 0.2, retryAfterSeconds: 0 }, seed: 7 });
     try {

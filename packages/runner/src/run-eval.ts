@@ -149,6 +149,8 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
         try {
           await execute(call);
         } catch (error) {
+          // A call cut short by Ctrl-C is not a failure: it is simply not done, and resume redoes it.
+          if (options.signal?.aborted) return;
           if (isFatal(error) || !AssayError.isInstance(error)) {
             fatal ??= error;
             abort.abort(error);

@@ -11,6 +11,8 @@ interface CellCounter {
   tokens: number;
   latencySum: number;
   latencyCount: number;
+  /** Results whose model has a known price. */
+  priced: number;
 }
 
 /** Folds results into per-cell counters as they arrive: memory grows with cells, not cases. */
@@ -30,7 +32,7 @@ export class SummaryAccumulator {
     const key = `${prompt}\u0000${provider}`;
     let cell = this.cells.get(key);
     if (!cell) {
-      cell = { prompt, provider, n: 0, passed: 0, errors: 0, cost: 0, tokens: 0, latencySum: 0, latencyCount: 0 };
+      cell = { prompt, provider, n: 0, passed: 0, errors: 0, cost: 0, tokens: 0, latencySum: 0, latencyCount: 0, priced: 0 };
       this.cells.set(key, cell);
     }
     return cell;
@@ -49,6 +51,7 @@ export class SummaryAccumulator {
       this.errors++;
     }
     const cost = result.cost ?? 0;
+    if (result.cost !== null) cell.priced++;
     cell.cost += cost;
     this.cost += cost;
     cell.tokens += result.usage.totalTokens;
@@ -69,8 +72,9 @@ export class SummaryAccumulator {
       passRate: cell.n ? cell.passed / cell.n : null,
       ci95: wilsonInterval(cell.passed, cell.n),
       cost: cell.cost,
-      costPerCase: cell.n ? cell.cost / cell.n : null,
-      costPerPass: cell.passed ? cell.cost / cell.passed : null,
+      // No known price (echo, a local model without a `prices:` entry): say nothing rather than $0.
+      costPerCase: cell.n && cell.priced ? cell.cost / cell.n : null,
+      costPerPass: cell.passed && cell.priced ? cell.cost / cell.passed : null,
       tokens: cell.tokens,
       meanLatencyMs: cell.latencyCount ? cell.latencySum / cell.latencyCount : null,
     }));

@@ -141,10 +141,10 @@ export async function executeSuite(
   }
 
   const { summary, runId, status } = outcome;
-  out.write(`\n${renderMatrix(summary, { color: out.isTTY })}\n`);
-  if (failures.length) out.write(`\n${renderFailures(failures, failureLimit)}\n`);
+  out.write(`\n${renderMatrix(summary, { color: out.isTTY })}`);
+  if (failures.length) out.write(`\n${renderFailures(failures, failureLimit)}`);
   const thresholdText = renderThresholds(summary);
-  if (thresholdText) out.write(`\n${thresholdText}\n`);
+  if (thresholdText) out.write(`\n${thresholdText}`);
   if (retries) out.write(`\n${retries} call(s) were retried after 429/5xx/timeouts.\n`);
 
   const record = (await store.getRun(runId))!;

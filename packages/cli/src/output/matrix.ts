@@ -112,7 +112,7 @@ export function renderMatrix(summary: RunSummary, options: MatrixOptions = {}): 
     `${summary.passed}/${summary.total} passed`,
     summary.total > 0 ? formatPercent(summary.passed / summary.total) : undefined,
     summary.errors > 0 ? paint(`${summary.errors} error${summary.errors === 1 ? '' : 's'}`, 'red', color) : undefined,
-    formatUsd(summary.cost),
+    summary.cells.some((cell) => cell.costPerCase !== null) ? formatUsd(summary.cost) : 'no price known',
     `${formatCount(summary.tokens)} tokens`,
     formatDuration(summary.durationMs),
   ].filter((part) => part !== undefined);
