@@ -1,0 +1,126 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '@assay/spec';
+import { loadSuite } from './load-suite.ts';
+
+let directory: string;
+const write = (files: Record<string, string>) => {
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(directory, name)), { recursive: true });
+    writeFileSync(path.join(directory, name), content);
+  }
+};
+beforeEach(() => {
+  directory = mkdtempSync(path.join(tmpdir(), 'assay-config-'));
+});
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('loadSuite (Assay format)', () => {
+  it('loads prompts, datasets in three formats, defaults and repeat', async () => {
+    write({
+      'p.prompt': '{{role "user"}}\n{{q}}',
+      'cases.jsonl': '{"id": "one", "vars": {"q": "a"}, "tags": ["x"]}\n\n{"q": "bare object is vars"}\n',
+      'cases.csv': '__id,q,__expected,__tags\ncsv-1,"a, b",icontains: B,"t1, t2"\n',
+      'suite.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ndataset: cases.jsonl\ntests:\n  - vars: { q: inline }\ndefaultAssert: [{ type: not-is-refusal }]\nrepeat: 3\n',
+    });
+    const suite = await loadSuite(path.join(directory, 'suite.yaml'));
+    expect(suite.format).toBe('assay');
+    expect(suite.cases.map((testCase) => testCase.id)).toEqual(['one', expect.any(String), expect.any(String)]);
+    expect(suite.cases[1]!.vars).toEqual({ q: 'bare object is vars' });
+    expect(suite.cases[0]!.tags).toEqual(['x']);
+    expect(suite.cases[0]!.source).toMatch(/cases\.jsonl:1$/);
+    expect(suite.cases[1]!.source).toMatch(/cases\.jsonl:3$/);
+    expect(suite.repeat).toBe(3);
+    expect(suite.cases[2]!.assertions.map((compiled) => compiled.assertion.type)).toEqual(['not-is-refusal']);
+
+    write({ 'suite.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ndataset: cases.csv\n' });
+    const csv = await loadSuite(path.join(directory, 'suite.yaml'));
+    expect(csv.cases[0]).toMatchObject({ id: 'csv-1', vars: { q: 'a, b' }, tags: ['t1', 't2'] });
+    expect(csv.cases[0]!.assertions[0]!.assertion).toEqual({ type: 'icontains', value: 'B' });
+  });
+
+  it('renders {{var}} in assertion values per case, defaults included', async () => {
+    write({
+      'p.prompt': '{{role "user"}}\n{{q}}',
+      'suite.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ntests:\n  - vars: { q: apple }\n  - vars: { q: pear }\ndefaultAssert:\n  - type: contains\n    value: "{{q}}"\n',
+    });
+    const suite = await loadSuite(path.join(directory, 'suite.yaml'));
+    expect(suite.cases.map((testCase) => testCase.assertions[0]!.assertion.value)).toEqual(['apple', 'pear']);
+  });
+
+  it('adds the contract assertion to prompts that declare a contract', async () => {
+    write({
+      'c.prompt': '---\nmetadata:\n  contract:\n    mustRefuse: [oos]\n---\n{{role "user"}}\n{{q}}',
+      'p.prompt': '{{role "user"}}\n{{q}}',
+      'suite.yaml': 'prompts: [c.prompt, p.prompt]\nproviders: [echo]\ntests:\n  - vars: { q: a }\n',
+    });
+    const suite = await loadSuite(path.join(directory, 'suite.yaml'));
+    expect(suite.promptAssertions.c!.map((compiled) => compiled.assertion.type)).toEqual(['contract']);
+    expect(suite.promptAssertions.p).toEqual([]);
+  });
+
+  it('rejects duplicate case ids with the line of the second', async () => {
+    write({
+      'p.prompt': '{{role "user"}}\n{{q}}',
+      'suite.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ntests:\n  - id: same\n    vars: { q: a }\n  - id: same\n    vars: { q: b }\n',
+    });
+    const error = await loadSuite(path.join(directory, 'suite.yaml')).catch((caught) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ line: 6 });
+    expect(error.message).toMatch(/Two cases share the id "same"/);
+  });
+});
+
+describe('loadSuite (promptfoo format)', () => {
+  it('converts prompts, providers, tests, defaultTest and evaluateOptions', async () => {
+    write({
+      'prompts.txt': 'First {{topic}}\n---\nSecond {{topic}}\n',
+      'chat.json': JSON.stringify([{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'About {{topic}}' }]),
+      'tests.jsonl': '{"vars": {"topic": "tea"}, "assert": [{"type": "icontains", "value": "{{topic}}"}]}\n',
+      'promptfooconfig.yaml': [
+        'prompts: [file://prompts.txt, file://chat.json, "Inline {{topic}}"]',
+        'providers:',
+        '  - openai:chat:gpt-4o-mini',
+        '  - id: anthropic:messages:claude-sonnet-4',
+        '    config: { temperature: 0, max_tokens: 100, apiKeyEnvar: MY_KEY }',
+        '  - ollama:chat:llama3',
+        'tests: file://tests.jsonl',
+        'defaultTest:',
+        '  vars: { extra: 1 }',
+        '  assert: [{ type: javascript, value: "output.length > 0", transform: "output.trim()" }]',
+        '  options: { provider: openai:gpt-4o }',
+        'evaluateOptions: { maxConcurrency: 3, repeat: 2, delay: 10 }',
+        'outputPath: out.json',
+      ].join('\n'),
+    });
+    const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
+    expect(suite.format).toBe('promptfoo');
+    expect(suite.prompts.map((prompt) => prompt.id)).toEqual(['prompts.txt#1', 'prompts.txt#2', 'chat.json', 'prompt-3']);
+    expect(await suite.prompts[2]!.render({ topic: 'tea' })).toEqual([
+      { role: 'system', content: 'Be terse.' },
+      { role: 'user', content: 'About tea' },
+    ]);
+    expect(suite.providers.map((provider) => provider.id)).toEqual(['openai:gpt-4o-mini', 'anthropic:claude-sonnet-4', 'ollama:llama3']);
+    expect(suite.providers[1]!.config).toEqual({ temperature: 0, maxTokens: 100, apiKeyEnv: 'MY_KEY' });
+    expect(suite.options.concurrency).toBe(3);
+    expect(suite.repeat).toBe(2);
+    expect(suite.cases[0]!.vars).toEqual({ extra: 1, topic: 'tea' });
+    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion)).toEqual([
+      { type: 'icontains', value: 'tea' },
+      { type: 'javascript', value: 'output.length > 0' },
+    ]);
+    expect(suite.warnings).toHaveLength(1);
+    expect(suite.warnings[0]).toMatch(/assert\[\]\.transform.*defaultTest\.options.*evaluateOptions\.delay.*outputPath/);
+  });
+
+  it('points a bad promptfoo assertion at its line in the promptfoo file', async () => {
+    write({
+      'promptfooconfig.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ndefaultTest:\n  assert:\n    - type: is-jsonn\ntests:\n  - vars: { name: a }\n',
+    });
+    const error = await loadSuite(path.join(directory, 'promptfooconfig.yaml')).catch((caught) => caught);
+    expect(error).toMatchObject({ line: 5 });
+    expect(error.hint).toMatch(/is-json/);
+  });
+});

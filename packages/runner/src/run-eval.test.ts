@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createProviderRegistry } from '@assay/providers';
+import { startMockServer } from '@assay/providers/mock-server';
+import type { CaseResult, RunEvent } from '@assay/spec';
+import { openSqliteStore, type Store } from '@assay/store';
+import { loadSuite } from './config/load-suite.ts';
+import { runEval } from './run-eval.ts';
+
+let directory: string;
+let store: Store;
+
+function writeProject(files: Record<string, string>): string {
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(directory, name)), { recursive: true });
+    writeFileSync(path.join(directory, name), content);
+  }
+  return path.join(directory, 'suite.yaml');
+}
+
+const prompt = '{{role "user"}}\nEcho {{word}}';
+
+beforeEach(() => {
+  directory = mkdtempSync(path.join(tmpdir(), 'assay-runner-'));
+  store = openSqliteStore({ directory: path.join(directory, '.assay') });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+const registry = () => createProviderRegistry({ cwd: directory, cache: false, timeoutMs: 5000, retries: 0 });
+
+describe('runEval', () => {
+  it('runs the matrix, streams typed events and stores every result', async () => {
+    const cases = Array.from({ length: 12 }, (_, index) => `  - vars: { word: w${index} }\n    assert: [{ type: contains, value: ${index % 4 === 0 ? 'nope' : `w${index}`} }]\n`).join('');
+    const file = writeProject({
+      'a.prompt': prompt,
+      'b.prompt': `{{role "system"}}\nBe brief.\n${prompt}`,
+      'suite.yaml': `prompts: [a.prompt, b.prompt]\nproviders: [echo, { id: echo, label: echo-2 }]\ntests:\n${cases}repeat: 2\n`,
+    });
+    const suite = await loadSuite(file);
+    const events: RunEvent[] = [];
+    const outcome = await runEval({ suite, store, providers: registry(), configPath: file, onEvent: (event) => events.push(event), batchSize: 7 });
+
+    expect(events[0]).toMatchObject({ type: 'run-start', total: 2 * 2 * 12 * 2, skipped: 0 });
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'completed' });
+    expect(events.filter((event) => event.type === 'case-result')).toHaveLength(96);
+    expect(outcome.summary.cells).toHaveLength(4);
+    for (const cell of outcome.summary.cells) {
+      expect(cell).toMatchObject({ n: 24, passed: 18, passRate: 0.75 });
+      expect(cell.ci95![0]).toBeLessThan(0.75);
+      expect(cell.ci95![1]).toBeGreaterThan(0.75);
+    }
+    expect(await store.countResults(outcome.runId)).toBe(96);
+    const keys = new Set<string>();
+    for await (const result of store.iterateResults(outcome.runId)) keys.add(result.key);
+    expect(keys.size).toBe(96);
+    expect((await store.getRun(outcome.runId))!.summary!.passed).toBe(72);
+  });
+
+  it('resumes without repeating stored calls, and retries the ones that errored', async () => {
+    const server = await startMockServer({ mode: 'echo' });
+    try {
+      const cases = Array.from({ length: 10 }, (_, index) => `  - id: c${index}\n    vars: { word: w${index} }\n`).join('');
+      const file = writeProject({
+        'a.prompt': prompt,
+        'suite.yaml': `prompts: [a.prompt]\nproviders:\n  - id: openai:m\n    config: { apiBaseUrl: "${server.url}/v1", apiKey: k }\n    retries: 0\ntests:\n${cases}defaultAssert: [{ type: icontains, value: "{{word}}" }]\n`,
+      });
+      const suite = await loadSuite(file);
+      const first = await runEval({ suite, store, providers: registry(), configPath: file });
+      const results: CaseResult[] = [];
+      for await (const result of store.iterateResults(first.runId)) results.push(result);
+      // A copy of the run as if it had died: the last two calls never stored, one stored with an error.
+      const erroredKey = results[3]!.key;
+      const kept = results.slice(0, 8);
+      const fresh = openSqliteStore({ directory: path.join(directory, 'resume-store') });
+      await fresh.createRun((await store.getRun(first.runId))!);
+      await fresh.appendResults(first.runId, kept.map((result) => (result.key === erroredKey ? { ...result, error: 'HTTP 503', pass: false } : result)));
+
+      const before = server.stats().requests;
+      const resumed = await runEval({ suite, store: fresh, providers: registry(), configPath: file, resumeRunId: first.runId });
+      expect(server.stats().requests - before).toBe(3); // 2 missing + 1 errored
+      expect(resumed.status).toBe('completed');
+      expect(resumed.summary.total).toBe(10);
+      expect(resumed.summary.passed).toBe(10);
+      expect(await fresh.countResults(first.runId)).toBe(10);
+      await fresh.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses to resume a run whose suite changed', async () => {
+    const file = writeProject({ 'a.prompt': prompt, 'suite.yaml': 'prompts: [a.prompt]\nproviders: [echo]\ntests:\n  - vars: { word: x }\n' });
+    const first = await runEval({ suite: await loadSuite(file), store, providers: registry(), configPath: file });
+    writeProject({ 'suite.yaml': 'prompts: [a.prompt]\nproviders: [echo]\ntests:\n  - vars: { word: y }\n' });
+    await expect(runEval({ suite: await loadSuite(file), store, providers: registry(), configPath: file, resumeRunId: first.runId })).rejects.toThrow(
+      /changed since run/,
+    );
+  });
+
+  it('stops the run with the provider error when a call cannot succeed (401)', async () => {
+    const server = await startMockServer({ mode: 'echo', apiKey: 'right' });
+    try {
+      const file = writeProject({
+        'a.prompt': prompt,
+        'suite.yaml': `prompts: [a.prompt]\nproviders:\n  - id: openai:m\n    config: { apiBaseUrl: "${server.url}/v1", apiKey: wrong }\ntests:\n${'  - vars: { word: x }\n'.repeat(20)}`,
+      });
+      const suite = await loadSuite(file);
+      await expect(runEval({ suite, store, providers: registry(), configPath: file, concurrency: 2 })).rejects.toMatchObject({ statusCode: 401 });
+      const [run] = await store.listRuns();
+      expect(run!.status).toBe('failed');
+      // It stopped instead of failing all 20 cases one by one.
+      expect(server.stats().requests).toBeLessThanOrEqual(2);
+    } finally {
+      await server.close();
+    }
+  });
+});
