@@ -145,6 +145,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     else unsupported.add(`evaluateOptions.${key}`);
   }
 
+  const defaultAssert = convertAssertions(defaultTest.assert);
   if (unsupported.size) {
     warnings.push(`promptfoo fields not supported by Assay (ignored): ${[...unsupported].sort().join(', ')}`);
   }
@@ -154,7 +155,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     prompts: promptSpecs.map(() => 'placeholder'),
     providers,
     tests,
-    defaultAssert: convertAssertions(defaultTest.assert),
+    defaultAssert,
     options,
     repeat: typeof evaluateOptions.repeat === 'number' ? evaluateOptions.repeat : undefined,
   };
