@@ -15,7 +15,7 @@ export interface CliResult {
 /** Runs the real `assay` binary in a child process (the same Node that runs the tests). */
 export function runCli(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, ANTHROPIC_API_KEY: undefined, ...options.env };
+    const env: Record<string, string | undefined> = { ...process.env, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, ANTHROPIC_API_KEY: undefined, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     const child = spawn(process.execPath, [binPath, ...args], { cwd: options.cwd, env: env as NodeJS.ProcessEnv });
     let stdout = '';

@@ -84,7 +84,7 @@ function compile(code: string): Record<string, unknown> | { syntaxError: string 
     microtaskMode: 'afterEvaluate',
   });
   const compileBody = (body: string) => vm.compileFunction(body, parameters, { parsingContext: context, filename: 'assertion.js' });
-  let userFunction: Function;
+  let userFunction: ReturnType<typeof vm.compileFunction>;
   // An expression (`output.length < 10`) first, then a function body (`const n = ...; return n > 2`).
   try {
     userFunction = compileBody(`return (\n${code}\n);`);

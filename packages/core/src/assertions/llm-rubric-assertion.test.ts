@@ -1,4 +1,3 @@
-import type { AssertionResult } from '@assay/spec';
 import { describe, expect, it } from 'vitest';
 import type { GradeFunction } from '../assertion-context.ts';
 import { compileAssertion } from './index.ts';

@@ -16,7 +16,7 @@ const maxDatasetBytes = 512 * 1024 * 1024;
  * Reads a dataset file: `.jsonl` (one case per line), `.csv` (columns are vars; `__id`,
  * `__description`, `__tags`, `__expected*` are special), or `.yaml`/`.json` (a list of cases).
  */
-export function loadDatasetFile(file: string, options: { expectedColumns?: 'promptfoo' } = {}): LoadedTestCase[] {
+export function loadDatasetFile(file: string): LoadedTestCase[] {
   let size: number;
   try {
     size = statSync(file).size;
