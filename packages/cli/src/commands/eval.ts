@@ -5,7 +5,7 @@ import { ConfigError, type CaseResult, type RunRecord } from '@assay/spec';
 import { defaultDataDirectory, openSqliteStore, type Store } from '@assay/store';
 import { createProgress } from '../output/progress.ts';
 import { renderFailures, renderMatrix, renderThresholds } from '../output/matrix.ts';
-import { writeOutputFile } from '../output/write-output.ts';
+import { outputFormatOf, writeOutputFile } from '../output/write-output.ts';
 
 export interface EvalCommandOptions {
   config?: string;
@@ -75,6 +75,8 @@ export async function executeSuite(
   resumeRunId?: string,
 ): Promise<number> {
   const out = process.stdout;
+  // An unknown output extension is a usage error: say so before spending any calls.
+  for (const file of options.output ?? []) outputFormatOf(file);
   for (const warning of suite.warnings) process.stderr.write(`Warning: ${warning}\n`);
 
   const cassetteMode = options.replay ? 'replay' : options.record ? 'record' : undefined;
@@ -86,7 +88,7 @@ export async function executeSuite(
   let retries = 0;
   const providers = createProviderRegistry({
     cwd: suite.directory,
-    cache: options.cache === false || cassetteMode ? false : { directory: path.join(dataDirectory, 'cache') },
+    cache: options.cache === false || !suite.options.cache || cassetteMode ? false : { directory: path.join(dataDirectory, 'cache') },
     cassette: cassetteMode ? { path: cassettePath, mode: cassetteMode } : undefined,
     timeoutMs: suite.options.timeoutMs,
     retries: suite.options.retries,
