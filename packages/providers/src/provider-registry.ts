@@ -1,3 +1,4 @@
+import { keepAliveFetch } from './keep-alive-fetch.ts';
 import path from 'node:path';
 import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
 import { AssayError, type ProviderConfig } from '@assay/spec';
@@ -39,7 +40,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
   function create(config: ProviderConfig): ModelHandle {
     const parsed = parseProviderId(config.id);
     const { provider, modelId } = parsed;
-    const base = createLanguageModel(parsed, config.config, env, options.fetch);
+    const base = createLanguageModel(parsed, config.config, env, options.fetch ?? keepAliveFetch);
     const keyOf = createKeyFunction(provider, modelId);
     const middleware: LanguageModelV3Middleware[] = [];
     if (cassette) middleware.push(cassette.middleware({ provider, modelId, keyOf }));
