@@ -14,6 +14,10 @@ import { parseArgs } from 'node:util';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 const assayBin = path.join(repoRoot, 'packages/cli/bin/assay.js');
+/** The command users run (`npx assay` resolves to it): its shebang carries Assay's V8 settings. */
+const assayCommand = path.join(repoRoot, 'node_modules/.bin/assay');
+/** `npx` puts node_modules/.bin (and so Node 24) first on PATH; do the same for the installed bin. */
+const pathWithNode = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
 const fetchLoop = path.join(here, 'fetch-loop.ts');
 const node = process.execPath;
 const concurrency = 16;
@@ -344,9 +348,9 @@ async function runFetchLoop(n: number, dir: string, baseUrl: string): Promise<Ro
 async function runAssay(n: number, dir: string, configPath: string): Promise<Row> {
   const dataDir = mkdtempSync(path.join(dir, 'assay-data-'));
   const logs = path.join(dir, 'assay');
-  const m = await measure('assay', [node, assayBin, 'eval', '-c', configPath, '--no-cache', '--no-progress', '-j', String(concurrency)], {
+  const m = await measure('assay', [assayCommand, 'eval', '-c', configPath, '--no-cache', '--no-progress', '-j', String(concurrency)], {
     cwd: dir,
-    env: { ...process.env, ASSAY_DATA_DIR: dataDir, OPENAI_API_KEY: 'bench', NO_COLOR: '1' },
+    env: { ...process.env, PATH: pathWithNode, ASSAY_DATA_DIR: dataDir, OPENAI_API_KEY: 'bench', NO_COLOR: '1' },
     logDir: dir,
   });
   // Last line: "Run <id> passed: 1000/1000 cases passed."
@@ -394,7 +398,7 @@ function versionTimeMs(runs = 10): number[] {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const result = spawnSync(node, [assayBin, '--version'], { encoding: 'utf8' });
+    const result = spawnSync(assayCommand, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: pathWithNode } });
     times.push(performance.now() - start);
     if (result.status !== 0) fail(`assay --version exited with ${result.status}: ${result.stderr}`);
   }

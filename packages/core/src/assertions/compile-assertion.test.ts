@@ -102,8 +102,8 @@ describe('compileAssertion: result fields', () => {
     });
   });
 
-  it('inverts a partial score', () => {
-    const result = compileAssertion({ type: 'not-javascript', value: '0.3' }, where).evaluate(makeContext()) as AssertionResult;
+  it('inverts a partial score', async () => {
+    const result = await compileAssertion({ type: 'not-javascript', value: '0.3' }, where).evaluate(makeContext());
     expect(result.pass).toBe(true);
     expect(result.score).toBeCloseTo(0.7);
   });

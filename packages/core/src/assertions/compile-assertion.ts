@@ -5,7 +5,7 @@ import { compileContract } from './contract-assertion.ts';
 import { compileJavascript } from './javascript-assertion.ts';
 import { compileContainsJson, compileIsJson, compileJsonSchemaAssertion } from './json-assertions.ts';
 import { compileLlmRubric } from './llm-rubric-assertion.ts';
-import { clampScore, unevaluable, type AssertionSpec, type AsyncCheck, type Invalid, type Outcome, type SyncCheck, type TypeCompiler } from './outcome.ts';
+import { clampScore, unevaluable, type AssertionSpec, type AsyncCheck, type Invalid, type MaybeAsyncCheck, type Outcome, type TypeCompiler } from './outcome.ts';
 import { compileIsRefusal, compileLeaksCanary, compileLeaksPii } from './safety-assertions.ts';
 import { compileContains, compileContainsSet, compileEquals, compileLevenshtein, compileRegex, compileStartsWith } from './text-assertions.ts';
 import { compileIsValidToolCall } from './tool-call-assertion.ts';
@@ -119,13 +119,14 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
     };
   }
 
-  const check: SyncCheck = deterministic[baseType as Exclude<AssertionType, 'llm-rubric'>](spec, invalid);
+  const check: MaybeAsyncCheck = deterministic[baseType as Exclude<AssertionType, 'llm-rubric'>](spec, invalid);
   return {
     assertion,
     modelGraded: false,
     evaluate: (ctx) => {
       try {
-        return finish(check(ctx));
+        const outcome = check(ctx);
+        return outcome instanceof Promise ? outcome.then(finish, crashed) : finish(outcome);
       } catch (error) {
         return crashed(error);
       }

@@ -3,67 +3,67 @@ import { describe, expect, it } from 'vitest';
 import { compileAssertion } from './index.ts';
 import { makeContext } from './test-context.ts';
 
-const check = (value: string, overrides: Parameters<typeof makeContext>[0] = {}, extra: Partial<Assertion> = {}) =>
-  compileAssertion({ type: 'javascript', value, ...extra }, {}).evaluate(makeContext({ output: 'Hello world', ...overrides })) as AssertionResult;
+const check = async (value: string, overrides: Parameters<typeof makeContext>[0] = {}, extra: Partial<Assertion> = {}): Promise<AssertionResult> =>
+  compileAssertion({ type: 'javascript', value, ...extra }, {}).evaluate(makeContext({ output: 'Hello world', ...overrides }));
 
 describe('javascript', () => {
-  it('evaluates an expression over output, vars and context', () => {
-    expect(check('output.startsWith("Hello")').pass).toBe(true);
-    expect(check('output.length > 100').pass).toBe(false);
-    expect(check('output.includes(vars.name)', { vars: { name: 'world' } }).pass).toBe(true);
-    expect(check('context.latencyMs < 500 && context.usage.totalTokens === 150 && context.cost === 0.001').pass).toBe(true);
-    expect(check('context.toolCalls[0].input.city === "Oslo"', { toolCalls: [{ toolName: 'weather', input: { city: 'Oslo' } }] }).pass).toBe(true);
+  it('evaluates an expression over output, vars and context', async () => {
+    expect((await check('output.startsWith("Hello")')).pass).toBe(true);
+    expect((await check('output.length > 100')).pass).toBe(false);
+    expect((await check('output.includes(vars.name)', { vars: { name: 'world' } })).pass).toBe(true);
+    expect((await check('context.latencyMs < 500 && context.usage.totalTokens === 150 && context.cost === 0.001')).pass).toBe(true);
+    expect((await check('context.toolCalls[0].input.city === "Oslo"', { toolCalls: [{ toolName: 'weather', input: { city: 'Oslo' } }] })).pass).toBe(true);
   });
 
-  it('accepts a function body with return', () => {
-    expect(check('const words = output.split(" ");\nreturn words.length === 2;').pass).toBe(true);
-    expect(check('return output === "nope"').pass).toBe(false);
+  it('accepts a function body with return', async () => {
+    expect((await check('const words = output.split(" ");\nreturn words.length === 2;')).pass).toBe(true);
+    expect((await check('return output === "nope"')).pass).toBe(false);
   });
 
-  it('treats a number as a score, passing at the threshold (default 0.5)', () => {
-    expect(check('0.7')).toMatchObject({ pass: true, score: 0.7 });
-    expect(check('0.4')).toMatchObject({ pass: false, score: 0.4 });
-    expect(check('0.4', {}, { threshold: 0.3 })).toMatchObject({ pass: true, score: 0.4 });
+  it('treats a number as a score, passing at the threshold (default 0.5)', async () => {
+    expect((await check('0.7'))).toMatchObject({ pass: true, score: 0.7 });
+    expect((await check('0.4'))).toMatchObject({ pass: false, score: 0.4 });
+    expect((await check('0.4', {}, { threshold: 0.3 }))).toMatchObject({ pass: true, score: 0.4 });
   });
 
-  it('takes { pass, score, reason } objects', () => {
-    expect(check('({ pass: false, score: 0.25, reason: "too short" })')).toMatchObject({ pass: false, score: 0.25, reason: 'too short' });
-    expect(check('return { pass: true }')).toMatchObject({ pass: true, score: 1 });
-    expect(check('({ score: 0.9 })')).toMatchObject({ pass: true, score: 0.9 });
+  it('takes { pass, score, reason } objects', async () => {
+    expect((await check('({ pass: false, score: 0.25, reason: "too short" })'))).toMatchObject({ pass: false, score: 0.25, reason: 'too short' });
+    expect((await check('return { pass: true }'))).toMatchObject({ pass: true, score: 1 });
+    expect((await check('({ score: 0.9 })'))).toMatchObject({ pass: true, score: 0.9 });
   });
 
-  it('fails with a reason for other return values and for thrown errors', () => {
-    expect(check('output.split(" ");\noutput.trim();').reason).toContain('returned undefined');
-    expect(check('"yes"').reason).toContain('returned string');
-    expect(check('({ foo: 1 })').reason).toContain('without a boolean `pass`');
-    expect(check('Promise.resolve(true)').reason).toContain('returned a Promise');
-    const thrown = check('JSON.parse(output).answer');
+  it('fails with a reason for other return values and for thrown errors', async () => {
+    expect((await check('output.split(" ");\noutput.trim();')).reason).toContain('returned undefined');
+    expect((await check('"yes"')).reason).toContain('returned string');
+    expect((await check('({ foo: 1 })')).reason).toContain('without a boolean `pass`');
+    expect((await check('Promise.resolve(true)')).reason).toContain('returned a Promise');
+    const thrown = (await check('JSON.parse(output).answer'));
     expect(thrown.pass).toBe(false);
     expect(thrown.reason).toMatch(/^javascript threw "SyntaxError: /);
   });
 
-  it('fails the not- form too when the code throws', () => {
-    const result = compileAssertion({ type: 'not-javascript', value: 'null.x' }, {}).evaluate(makeContext()) as AssertionResult;
+  it('fails the not- form too when the code throws', async () => {
+    const result = await compileAssertion({ type: 'not-javascript', value: 'null.x' }, {}).evaluate(makeContext());
     expect(result.pass).toBe(false);
   });
 
-  it('times out an endless loop, including one in a promise job', () => {
-    expect(check('while (true) {}').reason).toBe('javascript timed out after 1000 ms');
-    expect(check('Promise.resolve().then(() => { while (true) {} }), true').reason).toBe('javascript timed out after 1000 ms');
+  it('times out an endless loop, including one in a promise job', async () => {
+    expect((await check('while (true) {}')).reason).toBe('javascript timed out after 1000 ms');
+    expect((await check('Promise.resolve().then(() => { while (true) {} }), true')).reason).toBe('javascript timed out after 1000 ms');
   });
 
-  it('fails (without throwing) when vars cannot be serialized', () => {
-    expect(check('true', { vars: { big: 1n } }).reason).toContain('must be JSON-serializable');
+  it('fails (without throwing) when vars cannot be serialized', async () => {
+    expect((await check('true', { vars: { big: 1n } })).reason).toContain('must be JSON-serializable');
   });
 
-  it('handles a 5 MB output', () => {
-    expect(check('output.length === 5000000', { output: 'x'.repeat(5_000_000) }).pass).toBe(true);
+  it('handles a 5 MB output', async () => {
+    expect((await check('output.length === 5000000', { output: 'x'.repeat(5_000_000) })).pass).toBe(true);
   });
 
-  it('keeps state changes from hijacking the runner', () => {
+  it('keeps state changes from hijacking the runner', async () => {
     const compiled = compileAssertion({ type: 'javascript', value: 'JSON.stringify = () => "x"; Object.prototype.toJSON = () => { throw 1 }; String.prototype.slice = null; return true' }, {});
-    expect((compiled.evaluate(makeContext()) as AssertionResult).pass).toBe(true);
-    expect((compiled.evaluate(makeContext()) as AssertionResult).pass).toBe(true);
+    expect((await compiled.evaluate(makeContext())).pass).toBe(true);
+    expect((await compiled.evaluate(makeContext())).pass).toBe(true);
   });
 });
 
@@ -87,22 +87,19 @@ describe('javascript sandbox', () => {
        const frames = new Error().stack;
        return frames.some((self) => self && self.process && self.process.pid > 0);`,
     ],
-  ])('blocks %s', (_name, code) => {
-    let result: AssertionResult | undefined;
-    expect(() => {
-      result = check(code);
-    }).not.toThrow();
-    expect(result!.pass).toBe(false);
+  ])('blocks %s', async (_name, code) => {
+    const result = await check(code);
+    expect(result.pass).toBe(false);
   });
 
-  it('reports why an escape attempt failed', () => {
-    expect(check('process.pid').reason).toContain('ReferenceError: process is not defined');
-    expect(check("vars.constructor.constructor('return process')()").reason).toContain('EvalError');
+  it('reports why an escape attempt failed', async () => {
+    expect((await check('process.pid')).reason).toContain('ReferenceError: process is not defined');
+    expect((await check("vars.constructor.constructor('return process')()")).reason).toContain('EvalError');
   });
 
-  it('runs each assertion in its own context', () => {
-    compileAssertion({ type: 'javascript', value: 'globalThis.shared = 1; return true' }, {}).evaluate(makeContext());
-    expect(check('typeof shared === "undefined"').pass).toBe(true);
+  it('runs each assertion in its own context', async () => {
+    await compileAssertion({ type: 'javascript', value: 'globalThis.shared = 1; return true' }, {}).evaluate(makeContext());
+    expect((await check('typeof shared === "undefined"')).pass).toBe(true);
   });
 });
 
@@ -112,7 +109,7 @@ describe('javascript sandbox isolation from the host', () => {
     const listener = (reason: unknown) => seen.push(reason);
     process.on('unhandledRejection', listener);
     try {
-      expect(check('Promise.reject(new Error("a")), (async () => { throw new Error("b") })(), import("node:fs"), true').pass).toBe(true);
+      expect((await check('Promise.reject(new Error("a")), (async () => { throw new Error("b") })(), import("node:fs"), true')).pass).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(seen).toEqual([]);
     } finally {
@@ -120,23 +117,23 @@ describe('javascript sandbox isolation from the host', () => {
     }
   });
 
-  it('survives a memory bomb and keeps working afterwards', () => {
-    const bomb = check('const a = []; for (;;) a.push(new Array(1e6).fill(1)); return true');
+  it('survives a memory bomb and keeps working afterwards', async () => {
+    const bomb = (await check('const a = []; for (;;) a.push(new Array(1e6).fill(1)); return true'));
     expect(bomb.pass).toBe(false);
-    expect(check('output === "Hello world"').pass).toBe(true);
+    expect((await check('output === "Hello world"')).pass).toBe(true);
   }, 20_000);
 
-  it('recompiles assertions after the sandbox thread was replaced', () => {
+  it('recompiles assertions after the sandbox thread was replaced', async () => {
     const survivor = compileAssertion({ type: 'javascript', value: 'output.length === 11' }, {});
-    check('const a = []; for (;;) a.push(new Array(1e6).fill(1)); return true');
-    expect((survivor.evaluate(makeContext({ output: 'Hello world' })) as AssertionResult).pass).toBe(true);
+    (await check('const a = []; for (;;) a.push(new Array(1e6).fill(1)); return true'));
+    expect((await survivor.evaluate(makeContext({ output: 'Hello world' }))).pass).toBe(true);
   }, 20_000);
 
-  it('gives the same answer over many evaluations of one compiled assertion', () => {
+  it('gives the same answer over many evaluations of one compiled assertion', async () => {
     const compiled = compileAssertion({ type: 'javascript', value: 'output.length > 3' }, {});
     for (let i = 0; i < 200; i++) {
       const output = 'x'.repeat(i % 6);
-      expect((compiled.evaluate(makeContext({ output })) as AssertionResult).pass).toBe(output.length > 3);
+      expect((await compiled.evaluate(makeContext({ output }))).pass).toBe(output.length > 3);
     }
   });
 });

@@ -1,8 +1,8 @@
 import type { AssertionContext } from '../assertion-context.ts';
 import { compileSandboxed, javascriptTimeoutMs } from './javascript-sandbox.ts';
-import { clampScore, failed, passed, quote, unevaluable, type AssertionSpec, type Invalid, type Outcome, type SyncCheck } from './outcome.ts';
+import { clampScore, failed, passed, quote, unevaluable, type AssertionSpec, type Invalid, type MaybeAsyncCheck, type Outcome } from './outcome.ts';
 
-/** What the sandbox runner reports (see `runnerSource` in javascript-sandbox-worker.ts). */
+/** What the sandbox runner reports (see `runnerSource` in javascript-sandbox-worker.js). */
 type SandboxResult =
   | { kind: 'boolean'; pass: boolean }
   | { kind: 'number'; value: number | null }
@@ -15,7 +15,7 @@ type SandboxResult =
  * `process`, `fetch` or string code generation, and a time limit. Input goes in and the result
  * comes out as JSON strings, so no host object is ever reachable from user code.
  */
-export function compileJavascript(spec: AssertionSpec, invalid: Invalid): SyncCheck {
+export function compileJavascript(spec: AssertionSpec, invalid: Invalid): MaybeAsyncCheck {
   const code = spec.value;
   if (typeof code !== 'string' || code.trim() === '') {
     return invalid('value', 'javascript needs code as value', 'Use an expression such as `value: output.length < 200`, or a function body with `return`.');
@@ -33,15 +33,16 @@ export function compileJavascript(spec: AssertionSpec, invalid: Invalid): SyncCh
     } catch (error) {
       return unevaluable(`javascript could not receive vars (they must be JSON-serializable): ${(error as Error).message}`);
     }
-    const reply = sandboxed.run(input);
-    if (!reply.ok) {
-      return unevaluable(reply.error === 'timeout' ? `javascript timed out after ${javascriptTimeoutMs} ms` : `javascript could not run to completion (${reply.error})`);
-    }
-    try {
-      return toOutcome(JSON.parse(reply.raw) as SandboxResult, threshold);
-    } catch {
-      return unevaluable('javascript sandbox returned an unreadable result');
-    }
+    return sandboxed.run(input).then((reply) => {
+      if (!reply.ok) {
+        return unevaluable(reply.error === 'timeout' ? `javascript timed out after ${javascriptTimeoutMs} ms` : `javascript could not run to completion (${reply.error})`);
+      }
+      try {
+        return toOutcome(JSON.parse(reply.raw) as SandboxResult, threshold);
+      } catch {
+        return unevaluable('javascript sandbox returned an unreadable result');
+      }
+    });
   };
 }
 

@@ -17,6 +17,8 @@ export interface Outcome {
 
 export type SyncCheck = (ctx: AssertionContext) => Outcome;
 export type AsyncCheck = (ctx: AssertionContext) => Promise<Outcome>;
+/** Deterministic checks are synchronous, except those that run elsewhere (the javascript sandbox). */
+export type MaybeAsyncCheck = (ctx: AssertionContext) => Outcome | Promise<Outcome>;
 
 /** An assertion as a type compiler sees it: the type without its `not-` prefix. */
 export interface AssertionSpec {
@@ -29,7 +31,7 @@ export interface AssertionSpec {
 /** Throws a ConfigError about `field` (`value`, `threshold`...) of the assertion being compiled. */
 export type Invalid = (field: string, message: string, hint: string) => never;
 
-export type TypeCompiler = (spec: AssertionSpec, invalid: Invalid) => SyncCheck;
+export type TypeCompiler = (spec: AssertionSpec, invalid: Invalid) => MaybeAsyncCheck;
 export type ModelGradedCompiler = (spec: AssertionSpec, invalid: Invalid) => AsyncCheck;
 
 export function passed(reason: string, score = 1): Outcome {

@@ -13,6 +13,11 @@ export class ConfigLocator {
     this.mapPath = mapPath ?? ((path) => path);
   }
 
+  /** The line `path` came from, when known. */
+  line(path: readonly PropertyKey[]): number | undefined {
+    return this.source?.locate(this.mapPath(path))?.line;
+  }
+
   error(message: string, path: readonly PropertyKey[], hint?: string, docs = 'configuration.md'): ConfigError {
     const original = this.mapPath(path);
     const position = this.source?.locate(original);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { compileAssertion, formatFieldPath, type CompiledAssertion, type PromptTemplate } from '@assay/core';
 import { parseProviderId } from '@assay/providers';
-import { ConfigError, SuiteSchema, type Assertion, type TestCase } from '@assay/spec';
+import { ConfigError, SuiteSchema, modelGradedTypes, type Assertion, type AssertionType, type TestCase } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
 import { loadDatasetFile, type LoadedTestCase } from './dataset.ts';
 import { loadPrompt, type PromptSpec } from './prompts.ts';
@@ -96,6 +96,28 @@ export async function resolveSuite(
     return result;
   };
 
+  /**
+   * A case's assertion. Untemplated ones are compiled once and shared by every case. One whose
+   * value renders differently per case (`contains: "{{answer}}"`) is checked here and compiled
+   * again when it runs: holding 20,000 compiled copies would cost more memory than compiling
+   * a `contains` costs time.
+   */
+  const compileForCase = (assertion: Assertion, vars: Record<string, unknown>, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
+    const rendered = renderAssertionValue(assertion, vars);
+    if (rendered === assertion) return compile(assertion, fieldPath, file);
+    try {
+      compileAssertion(rendered, { file, field: formatFieldPath(fieldPath) });
+    } catch (error) {
+      if (file === locator.file) locator.relocate(error, fieldPath);
+      throw error;
+    }
+    return {
+      assertion: rendered,
+      modelGraded: modelGradedTypes.includes(rendered.type.replace(/^not-/, '') as AssertionType),
+      evaluate: (context) => compileAssertion(rendered, {}).evaluate(context),
+    };
+  };
+
   // Validate the defaults once up front; templated values ({{var}}) are rendered per case below.
   const defaultAsserts = suite.defaultAssert ?? [];
   defaultAsserts.forEach((assertion, index) => compile(assertion, ['defaultAssert', index]));
@@ -114,14 +136,13 @@ export async function resolveSuite(
 
   const seenIds = new Set<string>();
   const cases: ResolvedCase[] = rawCases.map(({ testCase, fieldPath, file }, index) => {
-    const source = 'source' in testCase ? testCase.source : `${locator.file}:${locator.error('', fieldPath).line ?? ''}`;
+    const source = 'source' in testCase ? testCase.source : `${locator.file}:${locator.line(fieldPath) ?? ''}`;
     const assertions: CompiledAssertion[] = [];
     (testCase.assert ?? []).forEach((assertion, assertIndex) => {
-      const rendered = renderAssertionValue(assertion, testCase.vars);
-      assertions.push(compile(rendered, [...fieldPath, 'assert', assertIndex], file ?? locator.file));
+      assertions.push(compileForCase(assertion, testCase.vars, [...fieldPath, 'assert', assertIndex], file ?? locator.file));
     });
     defaultAsserts.forEach((assertion, assertIndex) => {
-      assertions.push(compile(renderAssertionValue(assertion, testCase.vars), ['defaultAssert', assertIndex]));
+      assertions.push(compileForCase(assertion, testCase.vars, ['defaultAssert', assertIndex]));
     });
     const id = testCase.id ?? createHash('sha256').update(JSON.stringify([testCase.vars, testCase.assert ?? []])).digest('hex').slice(0, 12);
     let uniqueId = id;
