@@ -35,7 +35,7 @@ const registry = () => createProviderRegistry({ cwd: directory, cache: false, ti
 
 describe('runEval', () => {
   it('runs the matrix, streams typed events and stores every result', async () => {
-    const cases = Array.from({ length: 12 }, (_, index) => `  - vars: { word: w${index} }\n    assert: [{ type: contains, value: ${index % 4 === 0 ? 'nope' : `w${index}`} }]\n`).join('');
+    const cases = Array.from({ length: 12 }, (_, index) => `  - vars: { word: w${index} }\n    assert: [{ type: contains, metric: echo, value: ${index % 4 === 0 ? 'nope' : `w${index}`} }]\n`).join('');
     const file = writeProject({
       'a.prompt': prompt,
       'b.prompt': `{{role "system"}}\nBe brief.\n${prompt}`,
@@ -54,6 +54,8 @@ describe('runEval', () => {
       expect(cell.ci95![0]).toBeLessThan(0.75);
       expect(cell.ci95![1]).toBeGreaterThan(0.75);
     }
+    expect(outcome.summary.metrics).toHaveLength(4);
+    expect(outcome.summary.metrics[0]).toMatchObject({ metric: 'echo', n: 24, passed: 18, passRate: 0.75 });
     expect(await store.countResults(outcome.runId)).toBe(96);
     const keys = new Set<string>();
     for await (const result of store.iterateResults(outcome.runId)) keys.add(result.key);

@@ -1,5 +1,5 @@
 import { wilsonInterval } from '@assay/core';
-import type { CaseResult, RunSummary, SummaryCell } from '@assay/spec';
+import type { CaseResult, MetricSummary, RunSummary, SummaryCell } from '@assay/spec';
 
 interface CellCounter {
   prompt: string;
@@ -18,6 +18,7 @@ interface CellCounter {
 /** Folds results into per-cell counters as they arrive: memory grows with cells, not cases. */
 export class SummaryAccumulator {
   private readonly cells = new Map<string, CellCounter>();
+  private readonly metrics = new Map<string, { metric: string; prompt: string; provider: string; n: number; passed: number }>();
   total = 0;
   passed = 0;
   errors = 0;
@@ -56,6 +57,17 @@ export class SummaryAccumulator {
     this.cost += cost;
     cell.tokens += result.usage.totalTokens;
     this.tokens += result.usage.totalTokens;
+    for (const assertion of result.assertions) {
+      if (assertion.metric === undefined) continue;
+      const key = `${assertion.metric}\u0000${result.promptId}\u0000${result.providerId}`;
+      let metric = this.metrics.get(key);
+      if (!metric) {
+        metric = { metric: assertion.metric, prompt: result.promptId, provider: result.providerId, n: 0, passed: 0 };
+        this.metrics.set(key, metric);
+      }
+      metric.n++;
+      if (assertion.pass) metric.passed++;
+    }
     if (!result.error && !result.cached) {
       cell.latencySum += result.latencyMs;
       cell.latencyCount++;
@@ -78,6 +90,9 @@ export class SummaryAccumulator {
       tokens: cell.tokens,
       meanLatencyMs: cell.latencyCount ? cell.latencySum / cell.latencyCount : null,
     }));
+    const metrics: MetricSummary[] = [...this.metrics.values()]
+      .sort((a, b) => a.metric.localeCompare(b.metric))
+      .map((metric) => ({ ...metric, passRate: metric.n ? metric.passed / metric.n : null, ci95: wilsonInterval(metric.passed, metric.n) }));
     const thresholds =
       options.threshold === undefined
         ? []
@@ -96,6 +111,7 @@ export class SummaryAccumulator {
       tokens: this.tokens,
       durationMs: options.durationMs,
       cells,
+      metrics,
       thresholds,
       warnings: options.warnings,
     };

@@ -33,6 +33,7 @@ export {
 export type {
   CaseResult,
   ChatMessage,
+  MetricSummary,
   RunEvent,
   RunRecord,
   RunStatus,

@@ -62,6 +62,17 @@ export interface SummaryCell {
   meanLatencyMs: number | null;
 }
 
+/** Pass rate of the assertions that carry one `metric` name, in one prompt × provider cell. */
+export interface MetricSummary {
+  metric: string;
+  prompt: string;
+  provider: string;
+  n: number;
+  passed: number;
+  passRate: number | null;
+  ci95: [number, number] | null;
+}
+
 export interface RunSummary {
   total: number;
   passed: number;
@@ -71,6 +82,8 @@ export interface RunSummary {
   tokens: number;
   durationMs: number;
   cells: SummaryCell[];
+  /** Per named metric (assertions with `metric:`), per cell. */
+  metrics: MetricSummary[];
   thresholds: { cell: string; threshold: number; passRate: number | null; ok: boolean }[];
   warnings: string[];
 }

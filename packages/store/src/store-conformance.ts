@@ -328,6 +328,7 @@ function makeSummary(): RunSummary {
         meanLatencyMs: 101.5,
       },
     ],
+    metrics: [{ metric: 'format', prompt: 'summarize', provider: 'openai:gpt-4o-mini', n: 2, passed: 1, passRate: 0.5, ci95: [0.09, 0.91] }],
     thresholds: [{ cell: 'summarize × openai:gpt-4o-mini', threshold: 0.8, passRate: 0.5, ok: false }],
     warnings: ['openai:gpt-4o-mini: topK is not supported'],
   };

@@ -4,7 +4,7 @@ import { findConfigFile, loadSuite, runEval, planSize, type ResolvedSuite } from
 import { ConfigError, type CaseResult, type RunRecord } from '@assay/spec';
 import { defaultDataDirectory, openSqliteStore, type Store } from '@assay/store';
 import { createProgress } from '../output/progress.ts';
-import { renderFailures, renderMatrix, renderThresholds } from '../output/matrix.ts';
+import { renderFailures, renderMatrix, renderMetrics, renderThresholds } from '../output/matrix.ts';
 import { outputFormatOf, writeOutputFile } from '../output/write-output.ts';
 
 export interface EvalCommandOptions {
@@ -144,6 +144,8 @@ export async function executeSuite(
 
   const { summary, runId, status } = outcome;
   out.write(`\n${renderMatrix(summary, { color: out.isTTY })}`);
+  const metricsText = renderMetrics(summary);
+  if (metricsText) out.write(`\n${metricsText}`);
   if (failures.length) out.write(`\n${renderFailures(failures, failureLimit)}`);
   const thresholdText = renderThresholds(summary);
   if (thresholdText) out.write(`\n${thresholdText}`);

@@ -110,6 +110,7 @@ export function fakeRun(options: FakeRunOptions = {}) {
     tokens: total * 20,
     durationMs: 65_000,
     cells,
+    metrics: [{ metric: 'format', prompt: cells[0]?.prompt ?? 'p', provider: cells[0]?.provider ?? 'm', n: 10, passed: 9, passRate: 0.9, ci95: [0.596, 0.982] }],
     thresholds: cells.map((cell) => ({
       cell: `${cell.prompt} × ${cell.provider}`,
       threshold: 0.8,

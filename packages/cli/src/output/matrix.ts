@@ -122,6 +122,22 @@ export function renderMatrix(summary: RunSummary, options: MatrixOptions = {}): 
 }
 
 /**
+ * Named metrics (assertions with `metric:`), one line each per cell:
+ * `category  v2 × gpt-4o-mini  97.5% [87.1–99.6] n=40`. Empty when no assertion names a metric.
+ */
+export function renderMetrics(summary: RunSummary): string {
+  if (!summary.metrics?.length) return '';
+  const rows = summary.metrics.map((metric) => [
+    metric.metric,
+    `${metric.prompt} × ${metric.provider}`,
+    formatRate(metric),
+  ]);
+  const widths = [0, 1].map((index) => Math.max(...rows.map((row) => row[index]!.length), index === 0 ? 'metric'.length : 0));
+  const lines = rows.map((row) => `${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`);
+  return `${'metric'.padEnd(widths[0]!)}  ${'cell'.padEnd(widths[1]!)}  pass rate [95% CI]\n${lines.join('\n')}\n`;
+}
+
+/**
  * One line per threshold: `✗ v1 × gpt-4o-mini: pass rate 72.5% is below threshold 80%`.
  * Empty when the suite sets no threshold.
  */

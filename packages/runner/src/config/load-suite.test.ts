@@ -115,6 +115,14 @@ describe('loadSuite (promptfoo format)', () => {
     expect(suite.warnings[0]).toMatch(/assert\[\]\.transform.*defaultTest\.options.*evaluateOptions\.delay.*outputPath/);
   });
 
+  it('accepts promptfoo assertion names that Assay spells differently', async () => {
+    write({
+      'promptfooconfig.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests:\n  - vars: { name: a }\n    assert:\n      - type: is-valid-openai-tools-call\n      - type: not-is-valid-function-call\n',
+    });
+    const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
+    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion.type)).toEqual(['is-valid-tool-call', 'not-is-valid-tool-call']);
+  });
+
   it('points a bad promptfoo assertion at its line in the promptfoo file', async () => {
     write({
       'promptfooconfig.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ndefaultTest:\n  assert:\n    - type: is-jsonn\ntests:\n  - vars: { name: a }\n',

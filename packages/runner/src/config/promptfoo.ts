@@ -26,6 +26,12 @@ const supportedProviderConfig: Record<string, string> = {
   apiKeyEnvar: 'apiKeyEnv',
   headers: 'headers',
 };
+/** promptfoo assertion names that Assay spells differently. */
+const assertionAliases: Record<string, string> = {
+  'is-valid-openai-tools-call': 'is-valid-tool-call',
+  'is-valid-openai-function-call': 'is-valid-tool-call',
+  'is-valid-function-call': 'is-valid-tool-call',
+};
 const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider']);
 const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options']);
 const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions']);
@@ -97,7 +103,11 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       if (!assertion || typeof assertion !== 'object') return assertion;
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(assertion)) {
-        if (supportedAssertionFields.has(key)) out[key] = value;
+        if (key === 'type' && typeof value === 'string') {
+          const negated = value.startsWith('not-');
+          const base = negated ? value.slice(4) : value;
+          out.type = `${negated ? 'not-' : ''}${assertionAliases[base] ?? base}`;
+        } else if (supportedAssertionFields.has(key)) out[key] = value;
         else unsupported.add(`assert[].${key}`);
       }
       return out;
