@@ -57,6 +57,22 @@ describe('keepAliveFetch', () => {
     expect(error.cause.code).toBe('ECONNREFUSED');
   });
 
+  it('decompresses gzip responses', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const gz = createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      response.end(gzipSync(JSON.stringify({ ok: true })));
+    });
+    await new Promise<void>((resolve) => gz.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await keepAliveFetch(`http://127.0.0.1:${(gz.address() as AddressInfo).port}/`);
+      expect(response.headers.get('content-encoding')).toBeNull();
+      expect(await response.json()).toEqual({ ok: true });
+    } finally {
+      gz.close();
+    }
+  });
+
   it('rejects with the abort reason when the signal aborts', async () => {
     const controller = new AbortController();
     const pending = keepAliveFetch(`${base}/hang`, { method: 'POST', body: '{}', signal: controller.signal });

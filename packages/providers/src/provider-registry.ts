@@ -2,7 +2,7 @@ import { keepAliveFetch } from './keep-alive-fetch.ts';
 import path from 'node:path';
 import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
 import { AssayError, type ProviderConfig } from '@assay/spec';
-import { wrapLanguageModel } from 'ai';
+import { applyMiddleware } from './apply-middleware.ts';
 import { createLanguageModel } from './create-language-model.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
 import { Cassette } from './middleware/cassette.ts';
@@ -62,7 +62,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
         timeoutMiddleware({ provider, timeoutMs: config.timeoutMs ?? options.timeoutMs }),
       );
     }
-    const model = middleware.length === 0 ? base.model : wrapLanguageModel({ model: base.model, middleware });
+    const model = middleware.length === 0 ? base.model : applyMiddleware(base.model, middleware);
     const errorContext = { provider, modelId, apiKeyEnv: base.apiKeyEnv, baseUrl: base.baseUrl };
     const defaults = config.config;
 
