@@ -143,10 +143,11 @@ export async function executeSuite(
   }
 
   const { summary, runId, status } = outcome;
+  // Failures first, so the matrix and the verdict are what stays on screen.
+  if (failures.length) out.write(`\n${renderFailures(failures, failureLimit)}`);
   out.write(`\n${renderMatrix(summary, { color: out.isTTY })}`);
   const metricsText = renderMetrics(summary);
   if (metricsText) out.write(`\n${metricsText}`);
-  if (failures.length) out.write(`\n${renderFailures(failures, failureLimit)}`);
   const thresholdText = renderThresholds(summary);
   if (thresholdText) out.write(`\n${thresholdText}`);
   if (retries) out.write(`\n${retries} call(s) were retried after 429/5xx/timeouts.\n`);

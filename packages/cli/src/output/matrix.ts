@@ -171,7 +171,7 @@ export function renderFailures(results: CaseResult[], limit: number): string {
       const assertion = result.assertions.find((candidate) => !candidate.pass);
       lines.push(
         assertion
-          ? `    ${assertion.type}: ${oneLine(assertion.reason, snippetChars)}`
+          ? `    ${assertion.type}${assertion.metric ? ` (${assertion.metric})` : ''}: ${oneLine(assertion.reason, snippetChars)}`
           : `    score ${result.score} is below the pass mark`,
       );
       lines.push(`    output: ${JSON.stringify(oneLine(result.output, snippetChars))}`);

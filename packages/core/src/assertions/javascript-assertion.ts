@@ -25,6 +25,8 @@ export function compileJavascript(spec: AssertionSpec, invalid: Invalid): MaybeA
     return invalid('value', `javascript does not parse: ${sandboxed.syntaxError}`, 'Write one expression (`output.includes("x")`) or a function body that ends with `return`.');
   }
   const threshold = spec.threshold ?? 0.5;
+  // The code itself says what was checked: `javascript returned false` alone does not.
+  const shown = quote(code.replace(/\s+/g, ' ').trim(), 80);
 
   return (ctx) => {
     let input: string;
@@ -38,7 +40,7 @@ export function compileJavascript(spec: AssertionSpec, invalid: Invalid): MaybeA
         return unevaluable(reply.error === 'timeout' ? `javascript timed out after ${javascriptTimeoutMs} ms` : `javascript could not run to completion (${reply.error})`);
       }
       try {
-        return toOutcome(JSON.parse(reply.raw) as SandboxResult, threshold);
+        return toOutcome(JSON.parse(reply.raw) as SandboxResult, threshold, shown);
       } catch {
         return unevaluable('javascript sandbox returned an unreadable result');
       }
@@ -54,10 +56,10 @@ function sandboxInput(ctx: AssertionContext) {
   };
 }
 
-function toOutcome(result: SandboxResult, threshold: number): Outcome {
+function toOutcome(result: SandboxResult, threshold: number, code: string): Outcome {
   switch (result.kind) {
     case 'boolean':
-      return result.pass ? passed('javascript returned true') : failed('javascript returned false');
+      return result.pass ? passed(`javascript ${code} returned true`) : failed(`javascript ${code} returned false`);
     case 'number': {
       if (result.value === null) return failed('javascript returned a number that is not finite');
       const score = clampScore(result.value);
