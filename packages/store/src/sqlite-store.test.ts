@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CaseResult, RunRecord } from '@assay/spec';
+import type { CaseResult } from '@assay/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from './migrations.ts';
 import { openSqliteStore } from './sqlite-store.ts';
-import { describeStoreConformance } from './store-conformance.ts';
+import { describeStoreConformance, makeResult, makeRun } from './store-conformance.ts';
 
 const temporaryDirectories: string[] = [];
 
@@ -166,39 +166,3 @@ describe('openSqliteStore', () => {
     await store.close();
   });
 });
-
-function makeRun(id: string): RunRecord {
-  return {
-    id,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    status: 'running',
-    configPath: '/projects/demo/assay.config.ts',
-    planHash: 'sha256:0f1e2d',
-    total: 3,
-    options: {},
-  };
-}
-
-function makeResult(runId: string, caseIndex: number): CaseResult {
-  return {
-    runId,
-    key: `key-${caseIndex}`,
-    promptId: 'summarize',
-    providerId: 'mock',
-    caseId: `case-${caseIndex}`,
-    caseIndex,
-    repeat: 0,
-    vars: {},
-    messages: [{ role: 'user', content: 'hi' }],
-    output: 'hello',
-    toolCalls: [],
-    pass: true,
-    score: 1,
-    assertions: [],
-    latencyMs: 12,
-    usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 2 },
-    cost: null,
-    cached: false,
-    finishedAt: '2025-01-01T00:00:01.000Z',
-  };
-}

@@ -262,7 +262,8 @@ function isoDay(day: number): string {
   return new Date(Date.UTC(2025, 0, day)).toISOString();
 }
 
-function makeRun(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
+/** Test fixture: a run record (shared with implementation-specific tests). */
+export function makeRun(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
   return {
     id,
     createdAt: '2025-01-01T00:00:00.000Z',
@@ -275,7 +276,8 @@ function makeRun(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
-function makeResult(runId: string, caseIndex: number, overrides: Partial<CaseResult> = {}): CaseResult {
+/** Test fixture: a complete result (shared with implementation-specific tests). */
+export function makeResult(runId: string, caseIndex: number, overrides: Partial<CaseResult> = {}): CaseResult {
   return {
     runId,
     key: `key-${caseIndex}`,
