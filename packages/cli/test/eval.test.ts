@@ -201,7 +201,8 @@ describe('interrupted runs', () => {
       } catch {
         // the database may not exist yet
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      // Poll again shortly (the condition above is the synchronisation; this only paces the polling).
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
 

@@ -52,6 +52,14 @@ describe('javascript', () => {
     expect((await check('Promise.resolve().then(() => { while (true) {} }), true')).reason).toBe('javascript timed out after 1000 ms');
   });
 
+  it('times out only the runaway run: runs batched with it still get their own answers', async () => {
+    const looping = compileAssertion({ type: 'javascript', value: 'vars.n === 3 ? (() => { while (true) {} })() : vars.n % 2 === 0' }, {});
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => looping.evaluate(makeContext({ vars: { n } }))));
+    expect(results.map((result) => result.pass)).toEqual([false, true, false, true, false, true]);
+    expect(results[2]!.reason).toBe('javascript timed out after 1000 ms');
+    expect(results[4]!.reason).toContain('returned false');
+  }, 20_000);
+
   it('fails (without throwing) when vars cannot be serialized', async () => {
     expect((await check('true', { vars: { big: 1n } })).reason).toContain('must be JSON-serializable');
   });
