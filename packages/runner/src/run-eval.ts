@@ -112,8 +112,8 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     writing = writing.then(() => store.appendResults(runId, batch));
     return writing;
   };
-  const batchSize = options.batchSize ?? Number(process.env.B ?? 200);
-  const flushIntervalMs = options.flushIntervalMs ?? Number(process.env.F ?? 250);
+  const batchSize = options.batchSize ?? 200;
+  const flushIntervalMs = options.flushIntervalMs ?? 250;
 
   const abort = new AbortController();
   const onAbort = () => abort.abort(options.signal?.reason);
