@@ -95,6 +95,22 @@ describe('runEval', () => {
     }
   });
 
+  it('surfaces a failed store write instead of losing results silently', async () => {
+    const file = writeProject({ 'a.prompt': prompt, 'suite.yaml': `prompts: [a.prompt]\nproviders: [echo]\ntests:\n${'  - vars: { word: x }\n'.repeat(30)}` });
+    const diskFull = async () => {
+      throw new Error('SQLITE_FULL: database or disk is full');
+    };
+    // The real store, except that every write fails.
+    const failing = new Proxy(store, {
+      get: (target, property) => {
+        if (property === 'appendResults') return diskFull;
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await expect(runEval({ suite: await loadSuite(file), store: failing, providers: registry(), configPath: file, batchSize: 5 })).rejects.toThrow(/disk is full/);
+  });
+
   it('refuses to resume a run whose suite changed', async () => {
     const file = writeProject({ 'a.prompt': prompt, 'suite.yaml': 'prompts: [a.prompt]\nproviders: [echo]\ntests:\n  - vars: { word: x }\n' });
     const first = await runEval({ suite: await loadSuite(file), store, providers: registry(), configPath: file });

@@ -110,6 +110,9 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     const batch = buffer;
     buffer = [];
     writing = writing.then(() => store.appendResults(runId, batch));
+    // A failed write (disk full) is reported by the final flush, which awaits this chain; mark
+    // it handled here so the intermediate, un-awaited flushes do not crash the process first.
+    writing.catch(() => {});
     return writing;
   };
   const batchSize = options.batchSize ?? 200;

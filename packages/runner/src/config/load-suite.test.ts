@@ -115,6 +115,15 @@ describe('loadSuite (promptfoo format)', () => {
     expect(suite.warnings[0]).toMatch(/assert\[\]\.transform.*defaultTest\.options.*evaluateOptions\.delay.*outputPath/);
   });
 
+  it('reads file:// var values from disk', async () => {
+    write({
+      'docs/policy.txt': 'Refunds within 14 days.',
+      'promptfooconfig.yaml': 'prompts: ["{{policy}} {{q}}"]\nproviders: [echo]\ndefaultTest:\n  vars: { policy: file://docs/policy.txt }\ntests:\n  - vars: { q: why }\n',
+    });
+    const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
+    expect(suite.cases[0]!.vars).toEqual({ policy: 'Refunds within 14 days.', q: 'why' });
+  });
+
   it('accepts promptfoo assertion names that Assay spells differently', async () => {
     write({
       'promptfooconfig.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests:\n  - vars: { name: a }\n    assert:\n      - type: is-valid-openai-tools-call\n      - type: not-is-valid-function-call\n',

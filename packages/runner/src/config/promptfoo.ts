@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '@assay/spec';
 import path from 'node:path';
 import type { PromptSpec } from './prompts.ts';
 import { loadDatasetFile } from './dataset.ts';
@@ -140,12 +141,13 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       tests.push(...loadDatasetFile(file).map(({ source: _source, ...testCase }) => testCase));
     } else tests.push(convertTest(entry));
   }
-  if (Object.keys(defaultVars).length) {
-    tests = tests.map((test) => {
-      const record = test as Record<string, unknown>;
-      return { ...record, vars: { ...defaultVars, ...((record.vars ?? {}) as Record<string, unknown>) } };
-    });
-  }
+  tests = tests.map((test) => {
+    const record = test as Record<string, unknown>;
+    if (!record || typeof record !== 'object') return test;
+    const vars = { ...defaultVars, ...((record.vars ?? {}) as Record<string, unknown>) };
+    for (const [name, value] of Object.entries(vars)) vars[name] = loadVarFile(value, directory);
+    return { ...record, vars };
+  });
 
   const evaluateOptions = (raw.evaluateOptions ?? {}) as Record<string, unknown>;
   const options: Record<string, unknown> = {};
@@ -182,6 +184,23 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       return fieldPath;
     },
   };
+}
+
+/** promptfoo reads `file://` var values from disk: text as a string, `.json` parsed. */
+function loadVarFile(value: unknown, directory: string): unknown {
+  if (typeof value !== 'string' || !value.startsWith('file://')) return value;
+  const file = path.resolve(directory, value.slice('file://'.length));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`Var file not found: ${value}`, {
+      file: path.relative(process.cwd(), file),
+      hint: 'file:// paths in vars are relative to the config file.',
+      docs: 'promptfoo.md',
+    });
+  }
+  return file.endsWith('.json') ? JSON.parse(text) : text;
 }
 
 /** promptfoo splits a text prompt file into several prompts on lines of `---`. */
