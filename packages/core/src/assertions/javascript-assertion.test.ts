@@ -60,6 +60,13 @@ describe('javascript', () => {
     expect(results[4]!.reason).toContain('returned false');
   }, 20_000);
 
+  it('keeps working past the number of contexts the worker keeps (evicted ones are recompiled)', async () => {
+    const compiled = Array.from({ length: 230 }, (_, index) => compileAssertion({ type: 'javascript', value: `output.length === ${index}` }, {}));
+    // The first ones were evicted while the later ones compiled; each still answers correctly.
+    const results = await Promise.all(compiled.map((assertion, index) => assertion.evaluate(makeContext({ output: 'x'.repeat(index % 7 === 0 ? index : 0) }))));
+    expect(results.map((result) => result.pass)).toEqual(compiled.map((_, index) => index % 7 === 0));
+  }, 30_000);
+
   it('fails (without throwing) when vars cannot be serialized', async () => {
     expect((await check('true', { vars: { big: 1n } })).reason).toContain('must be JSON-serializable');
   });

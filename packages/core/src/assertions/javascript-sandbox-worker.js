@@ -69,8 +69,13 @@ const runnerSource = String.raw`(() => {
 
 const runnerScript = new vm.Script(runnerSource, { filename: 'assay-javascript-runner' });
 const invokeScript = new vm.Script('__assayRun(__assayInput)', { filename: 'assay-javascript-assertion' });
-/** @type {Map<number, Record<string, unknown>>} */
+/**
+ * Compiled contexts by assertion id, least recently used first. Each costs ~250 KB, so only the
+ * most recent are kept; the host recompiles an evicted one when its next run reports 'missing'.
+ * @type {Map<number, Record<string, unknown>>}
+ */
 const contexts = new Map();
+const maxContexts = 200;
 
 /** @param {string} code @returns {Record<string, unknown> | { syntaxError: string }} */
 function compile(code) {
@@ -111,11 +116,15 @@ function handle(request) {
     const compiled = compile(request.code);
     if ('syntaxError' in compiled) return { ok: false, error: 'syntax', message: String(compiled.syntaxError) };
     contexts.set(request.id, compiled);
+    if (contexts.size > maxContexts) contexts.delete(contexts.keys().next().value);
     return { ok: true, raw: '' };
   }
   if (request.op === 'runs') return { ok: true, raw: '' };
   const context = contexts.get(request.id);
   if (!context) return { ok: false, error: 'missing', message: 'context not found' };
+  // Most recently used last.
+  contexts.delete(request.id);
+  contexts.set(request.id, context);
   try {
     context.__assayInput = request.input;
     // No vm `timeout`: its watchdog thread costs ~0.35 ms per call. The host enforces the time

@@ -20,7 +20,9 @@ interface PendingRun {
   sequence: number;
   id: number;
   input: string;
-  handle: SandboxedFunction & { ensureCompiled(): SandboxReply };
+  handle: SandboxedFunction & { ensureCompiled(): SandboxReply; invalidate(): void };
+  /** Set once the run was re-sent after its context had been evicted. */
+  recompiled?: boolean;
   resolve(reply: SandboxReply): void;
 }
 
@@ -77,7 +79,13 @@ function settle(sequence: number, reply: SandboxReply): void {
   if (!run) return;
   inFlight.delete(sequence);
   if (thread) thread.booted = true;
-  run.resolve(reply);
+  if (!reply.ok && reply.error === 'missing' && !run.recompiled) {
+    // The worker evicted this assertion's context (it keeps the most recent ones): compile it again.
+    run.recompiled = true;
+    run.handle.invalidate();
+    queued.push(run);
+    scheduleFlush();
+  } else run.resolve(reply);
   armWatchdog();
 }
 
@@ -197,6 +205,9 @@ export function compileSandboxed(code: string): SandboxedFunction | { syntaxErro
   }
   const handle = {
     ensureCompiled,
+    invalidate: () => {
+      compiledIn = undefined;
+    },
     run(input: string): Promise<SandboxReply> {
       return new Promise<SandboxReply>((resolve) => {
         queued.push({ sequence: 0, id, input, handle, resolve });
