@@ -46,12 +46,41 @@ export function toCallOptions(request: ModelRequest, defaults: ModelSettings | u
     }
     params.tools = tools;
   }
+  const providerOptions: NonNullable<LanguageModelV3CallOptions['providerOptions']> = {};
   if (request.outputSchema !== undefined) {
     params.responseFormat = { type: 'json', schema: request.outputSchema as NonNullable<Extract<LanguageModelV3CallOptions['responseFormat'], { type: 'json' }>['schema']> };
+    // OpenAI's strict structured outputs reject schemas with optional properties or open
+    // objects (HTTP 400); ask for strict mode only when the schema qualifies.
+    if (!isStrictCompatible(request.outputSchema)) providerOptions.openai = { strictJsonSchema: false };
   }
-  if (request.repeat !== undefined && request.repeat > 0) params.providerOptions = { assay: { repeat: request.repeat } };
+  if (request.repeat !== undefined && request.repeat > 0) providerOptions.assay = { repeat: request.repeat };
+  if (Object.keys(providerOptions).length > 0) params.providerOptions = providerOptions;
   if (request.abortSignal !== undefined) params.abortSignal = request.abortSignal;
   return params;
+}
+
+/**
+ * Whether OpenAI's strict mode accepts a JSON Schema: every object lists all its properties as
+ * required and sets `additionalProperties: false`, all the way down.
+ */
+export function isStrictCompatible(schema: unknown): boolean {
+  if (schema === null || typeof schema !== 'object') return true;
+  if (Array.isArray(schema)) return schema.every(isStrictCompatible);
+  const node = schema as Record<string, unknown>;
+  const properties = node.properties as Record<string, unknown> | undefined;
+  if (node.type === 'object' || properties) {
+    if (node.additionalProperties !== false) return false;
+    const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
+    if (!Object.keys(properties ?? {}).every((key) => required.has(key))) return false;
+  }
+  for (const key of ['properties', '$defs', 'definitions'] as const) {
+    const children = node[key] as Record<string, unknown> | undefined;
+    if (children && !Object.values(children).every(isStrictCompatible)) return false;
+  }
+  for (const key of ['items', 'anyOf', 'oneOf', 'allOf'] as const) {
+    if (node[key] !== undefined && !isStrictCompatible(node[key])) return false;
+  }
+  return true;
 }
 
 /** AI SDK V3 usage → TokenUsage. Cached input is a subset of input, reasoning a subset of output. */

@@ -24,6 +24,16 @@ function registry(options: Partial<ProviderRegistryOptions> = {}) {
 const hello = { messages: [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'Hello' }] };
 
 describe('providers over real HTTP', () => {
+  it('asks OpenAI for strict structured output only when the schema allows it', async () => {
+    const wire = await server(() => openaiChatReply('{"answer":"x"}', { prompt: 10, completion: 5 }));
+    const handle = registry({ env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${wire.url}/v1` } }).resolve('openai:gpt-4o-mini');
+    const closed = { type: 'object', additionalProperties: false, required: ['answer'], properties: { answer: { type: 'string' } } };
+    const optional = { type: 'object', additionalProperties: false, properties: { answer: { type: 'string' } } };
+    await handle.call({ ...hello, outputSchema: closed });
+    await handle.call({ ...hello, outputSchema: optional });
+    expect(wire.requests.map((request) => request.body.response_format.json_schema.strict)).toEqual([true, false]);
+  });
+
   it('calls OpenAI chat completions and maps text, usage and tool calls', async () => {
     const wire = await server(() =>
       openaiChatReply('Hi there', { prompt: 120, completion: 40, cached: 100, reasoning: 25 }, { toolCalls: [{ name: 'lookup', arguments: '{"q":"x"}' }] }),
