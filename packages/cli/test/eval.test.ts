@@ -50,6 +50,17 @@ describe('assay eval end to end', () => {
     expect(cells.v2.passRate).toBeGreaterThan(cells.v1.passRate);
   });
 
+  it('the demo runs the same suite live when OPENAI_BASE_URL is set', async () => {
+    await using project = makeProject({});
+    const before = echo.stats().requests;
+    const result = await runCli(['demo', '--no-progress'], { cwd: project.directory, env: { OPENAI_BASE_URL: `${echo.url}/v1`, OPENAI_API_KEY: 'test' } });
+    expect(result.stdout).toContain('LIVE');
+    expect(result.stdout).not.toContain('bundled sample responses');
+    // 2 prompts × 40 cases, all sent to the server (the echo answers fail the JSON contract: exit 1).
+    expect(echo.stats().requests - before).toBe(80);
+    expect(result.code).toBe(1);
+  });
+
   it('a threshold that fails exits 1 and names the cell', async () => {
     await using project = makeProject({
       'prompts/hello.prompt': simplePrompt,
