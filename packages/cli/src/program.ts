@@ -111,6 +111,10 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     command: program,
     async run(args) {
       exitCode = 0;
+      if (args.length === 0) {
+        program.outputHelp();
+        return 0;
+      }
       try {
         await program.parseAsync(args, { from: 'user' });
       } catch (error) {
