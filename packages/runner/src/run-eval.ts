@@ -183,23 +183,31 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   return { runId, status, summary };
 }
 
+/** One grade function per provider entry (the fallback judge is the model under test). */
 function createGrader(suite: ResolvedSuite, providers: ProviderResolver): (fallback: ResolvedProvider) => GradeFunction {
-  const cache = new Map<string, ModelHandle>();
-  const handleFor = (id: string): ModelHandle => {
-    let handle = cache.get(id);
+  const handles = new Map<string, ModelHandle>();
+  const handleFor = (key: string, create: () => ModelHandle): ModelHandle => {
+    let handle = handles.get(key);
     if (!handle) {
-      handle = providers.resolve(id);
-      cache.set(id, handle);
+      handle = create();
+      handles.set(key, handle);
     }
     return handle;
   };
-  return (fallback) =>
-    async ({ provider, prompt }) => {
-      const judge = provider ?? suite.options.grader;
-      const handle = judge ? handleFor(judge) : providers.resolve(fallback);
-      const response = await handle.call({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0 } });
-      return { provider: handle.id, text: response.text };
-    };
+  const graders = new Map<string, GradeFunction>();
+  return (fallback) => {
+    let grade = graders.get(fallback.label);
+    if (!grade) {
+      grade = async ({ provider, prompt }) => {
+        const judge = provider ?? suite.options.grader;
+        const handle = judge ? handleFor(judge, () => providers.resolve(judge)) : handleFor(`\u0000${fallback.label}`, () => providers.resolve(fallback));
+        const response = await handle.call({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0 } });
+        return { provider: handle.id, text: response.text };
+      };
+      graders.set(fallback.label, grade);
+    }
+    return grade;
+  };
 }
 
 async function executeCall(

@@ -164,6 +164,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
 
   const suite: Record<string, unknown> = {
     description: raw.description,
+    // The prompts themselves travel as promptSpecs; these stand-ins let the schema check their count.
     prompts: promptSpecs.map(() => 'placeholder'),
     providers,
     tests,

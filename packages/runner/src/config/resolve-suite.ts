@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { compileAssertion, formatFieldPath, type CompiledAssertion, type PromptTemplate } from '@assay/core';
 import { parseProviderId } from '@assay/providers';
-import { ConfigError, SuiteSchema, modelGradedTypes, type Assertion, type AssertionType, type TestCase } from '@assay/spec';
+import { ConfigError, SuiteSchema, type Assertion, type TestCase } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
 import { loadDatasetFile, type LoadedTestCase } from './dataset.ts';
 import { loadPrompt, type PromptSpec } from './prompts.ts';
@@ -80,17 +80,22 @@ export async function resolveSuite(
     labels.add(provider.label);
   }
 
+  /** compileAssertion, with a mistake in this suite file reported at its line. */
+  const checkedCompile = (assertion: Assertion, fieldPath: PropertyKey[], file: string): CompiledAssertion => {
+    try {
+      return compileAssertion(assertion, { file, field: formatFieldPath(fieldPath) });
+    } catch (error) {
+      if (file === locator.file) locator.relocate(error, fieldPath);
+      throw error;
+    }
+  };
+
   const compiled = new Map<string, CompiledAssertion>();
   const compile = (assertion: Assertion, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
     const key = JSON.stringify(assertion);
     let result = compiled.get(key);
     if (!result) {
-      try {
-        result = compileAssertion(assertion, { file, field: formatFieldPath(fieldPath) });
-      } catch (error) {
-        if (file === locator.file) locator.relocate(error, fieldPath);
-        throw error;
-      }
+      result = checkedCompile(assertion, fieldPath, file);
       compiled.set(key, result);
     }
     return result;
@@ -105,17 +110,8 @@ export async function resolveSuite(
   const compileForCase = (assertion: Assertion, vars: Record<string, unknown>, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
     const rendered = renderAssertionValue(assertion, vars);
     if (rendered === assertion) return compile(assertion, fieldPath, file);
-    try {
-      compileAssertion(rendered, { file, field: formatFieldPath(fieldPath) });
-    } catch (error) {
-      if (file === locator.file) locator.relocate(error, fieldPath);
-      throw error;
-    }
-    return {
-      assertion: rendered,
-      modelGraded: modelGradedTypes.includes(rendered.type.replace(/^not-/, '') as AssertionType),
-      evaluate: (context) => compileAssertion(rendered, {}).evaluate(context),
-    };
+    const { modelGraded } = checkedCompile(rendered, fieldPath, file);
+    return { assertion: rendered, modelGraded, evaluate: (context) => compileAssertion(rendered, {}).evaluate(context) };
   };
 
   // Validate the defaults once up front; templated values ({{var}}) are rendered per case below.
