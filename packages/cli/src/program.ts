@@ -42,6 +42,8 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .option('--resume [runId]', 'continue an interrupted run (the latest one when no id is given)')
     .option('--no-progress', 'no live progress bar')
     .option('--show-failures <n>', 'failed cases to print at the end', integer('--show-failures'), 10)
+    .option('--baseline <run>', 'compare against a run id, run label or results .json file (significance-tested)')
+    .option('--label <name>', 'label this run (e.g. main) so later runs can use it as --baseline')
     .addOption(new Option('--format <format>', 'force the config format').choices(['assay', 'promptfoo']))
     .action(async (options) => {
       const { evalCommand } = await import('./commands/eval.ts');
@@ -86,6 +88,60 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .action(async (options) => {
       const { runsCommand } = await import('./commands/runs.ts');
       exitCode = await runsCommand(options);
+    });
+
+  program
+    .command('compare')
+    .description('Compare two runs: per-cell differences with intervals, paired significance tests and flipped cases.')
+    .argument('<baseline>', 'run id, run label, or results .json file')
+    .argument('<candidate>', 'run id, run label, or results .json file')
+    .option('--json', 'print the comparison as JSON')
+    .option('--confidence <level>', 'confidence for intervals and tests', '0.95')
+    .option('-o, --output <file>', 'write the comparison report (.json or .html)', collect)
+    .action(async (baseline, candidate, options) => {
+      const { compareCommand } = await import('./commands/compare.ts');
+      exitCode = await compareCommand(baseline, candidate, options);
+    });
+
+  program
+    .command('plan')
+    .description('How many cases (and repeats) a comparison needs to detect a given difference.')
+    .requiredOption('--baseline-rate <rate>', 'expected pass rate of the baseline, e.g. 0.9')
+    .requiredOption('--detect <difference>', 'smallest difference worth detecting, e.g. 0.03')
+    .option('--power <power>', 'probability of detecting it', '0.8')
+    .option('--alpha <alpha>', 'significance level (two-sided)', '0.05')
+    .option('--repeats <k>', 'repeats per case', integer('--repeats'), 1)
+    .option('--icc <rho>', 'correlation of repeats of one case (0 = independent, 1 = identical)')
+    .option('--discordance <share>', 'expected share of cases whose outcome differs between the two prompts (paired design)')
+    .option('--json', 'print the plan as JSON')
+    .action(async (options) => {
+      const { planCommand } = await import('./commands/plan.ts');
+      exitCode = await planCommand(options);
+    });
+
+  const judge = program.command('judge').description('Calibrate LLM judges against human labels; measure agreement between raters.');
+  judge
+    .command('calibrate')
+    .description('Run a judge on human-labelled cases: accuracy, Cohen\'s κ, confusion matrix, sensitivity, specificity.')
+    .argument('<judge>', 'judge file (YAML)')
+    .requiredOption('--labels <file>', 'human labels (JSONL)')
+    .option('-j, --concurrency <n>', 'judge calls in flight at once', integer('--concurrency'))
+    .option('--replay [cassette]', 'answer from a cassette only')
+    .option('--record [cassette]', 'record judge responses to a cassette')
+    .option('--no-cache', 'do not read or write the on-disk response cache')
+    .option('--json', 'print the calibration as JSON')
+    .action(async (judgeFile, options) => {
+      const { judgeCalibrateCommand } = await import('./commands/judge.ts');
+      exitCode = await judgeCalibrateCommand(judgeFile, options);
+    });
+  judge
+    .command('agreement')
+    .description('Agreement between human raters: Cohen\'s κ (two), Fleiss\' κ and Krippendorff\'s α (more), per criterion.')
+    .requiredOption('--labels <file>', 'labels with a rater field (JSONL)')
+    .option('--json', 'print the agreement as JSON')
+    .action(async (options) => {
+      const { judgeAgreementCommand } = await import('./commands/judge.ts');
+      exitCode = await judgeAgreementCommand(options);
     });
 
   program

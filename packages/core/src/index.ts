@@ -4,5 +4,5 @@ export { detectPii, detectRefusal, findCanaries, piiKinds } from './detectors/in
 export { computeCost, defaultPrices, findPrice, type ModelPrice } from './pricing.ts';
 export { compilePromptTemplate, type PromptTemplate } from './prompt-template.ts';
 export { templateVariables } from './template-variables.ts';
-export { wilsonInterval } from './statistics/wilson.ts';
+export * from './statistics/index.ts';
 export { formatFieldPath, parseYamlSource, type SourcePosition, type YamlSource } from './yaml-source.ts';

@@ -18,6 +18,7 @@ export {
   type ResponseContract,
 } from './prompt-metadata.ts';
 export {
+  GateSchema,
   ProviderConfigSchema,
   ProviderLimitsSchema,
   PromptRefSchema,
@@ -25,6 +26,7 @@ export {
   SuiteSchema,
   TestCaseSchema,
   defineConfig,
+  type Gate,
   type ProviderConfig,
   type Suite,
   type SuiteInput,
@@ -33,6 +35,7 @@ export {
 export type {
   CaseResult,
   ChatMessage,
+  JudgeMetricSummary,
   MetricSummary,
   RunEvent,
   RunRecord,
@@ -43,3 +46,13 @@ export type {
   ToolCallRecord,
 } from './result.ts';
 export { suiteJsonSchema } from './suite-json-schema.ts';
+export type {
+  CellComparison,
+  ComparedRun,
+  ComparisonTestName,
+  Estimate,
+  GateResult,
+  RepeatSummary,
+  RunComparison,
+  Verdict,
+} from './comparison.ts';

@@ -1,4 +1,5 @@
 import type { AssertionResult } from './assertion.ts';
+import type { GateResult, RepeatSummary } from './comparison.ts';
 
 export interface TokenUsage {
   inputTokens: number;
@@ -54,7 +55,13 @@ export interface SummaryCell {
   passed: number;
   errors: number;
   passRate: number | null;
+  /** Wilson; cluster-aware (design effect from the intra-case correlation) when cases repeat. */
   ci95: [number, number] | null;
+  /** Mean case score (0..1) and its seeded bootstrap interval. */
+  meanScore: number | null;
+  scoreCi95: [number, number] | null;
+  /** Present when cases ran more than once. */
+  repeats?: RepeatSummary;
   cost: number;
   costPerCase: number | null;
   costPerPass: number | null;
@@ -71,6 +78,21 @@ export interface MetricSummary {
   passed: number;
   passRate: number | null;
   ci95: [number, number] | null;
+  /** Set when the metric is graded by a judge file (`type: judge`). */
+  judge?: JudgeMetricSummary;
+}
+
+/** How far a judge-graded metric can be trusted, and its pass rate corrected for the judge's error. */
+export interface JudgeMetricSummary {
+  /** Path of the judge file. */
+  file: string;
+  calibrated: boolean;
+  sensitivity?: number;
+  specificity?: number;
+  /** Rogan–Gladen corrected pass rate, clamped to [0, 1]. */
+  correctedPassRate?: number | null;
+  /** Includes the uncertainty of the calibration itself. */
+  correctedCi95?: [number, number] | null;
 }
 
 export interface RunSummary {
@@ -85,6 +107,8 @@ export interface RunSummary {
   /** Per named metric (assertions with `metric:`), per cell. */
   metrics: MetricSummary[];
   thresholds: { cell: string; threshold: number; passRate: number | null; ok: boolean }[];
+  /** The suite's `gate:` checks; empty when it has none. */
+  gates: GateResult[];
   warnings: string[];
 }
 

@@ -71,6 +71,32 @@ export const RunOptionsSchema = z
   })
   .strict();
 
+/** Release gates checked after a run; any failing gate makes `assay eval` exit 1. */
+export const GateSchema = z
+  .object({
+    /** Every cell's pass rate must reach this (its interval's lower bound, unless `use: estimate`). */
+    minPassRate: z.number().min(0).max(1).optional(),
+    /** Every cell's mean score must reach this (bootstrap lower bound, unless `use: estimate`). */
+    minScore: z.number().min(0).max(1).optional(),
+    /** Per named metric: minimum pass rate in every cell. */
+    metrics: z.record(z.string(), z.number().min(0).max(1)).optional(),
+    /** Fail when any cell is significantly worse than the baseline run (needs `--baseline` or `baseline:`). */
+    noSignificantRegression: z.boolean().default(false),
+    /** Run id, run label or results JSON file to compare against when `--baseline` is not given. */
+    baseline: z.string().min(1).optional(),
+    /** Confidence of the intervals and tests behind the gates. */
+    confidence: z.number().gt(0.5).lt(1).default(0.95),
+    /** `lowerBound` (default) gates on the interval's lower bound; `estimate` on the point estimate. */
+    use: z.enum(['lowerBound', 'estimate']).default('lowerBound'),
+    /** Maximum mean cost per case in USD, per cell. */
+    maxCostPerCase: z.number().min(0).optional(),
+    /** Maximum share of flaky cases (needs repeats). */
+    maxFlakinessRate: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export type Gate = z.infer<typeof GateSchema>;
+
 export const SuiteSchema = z
   .object({
     $schema: z.string().optional(),
@@ -84,6 +110,7 @@ export const SuiteSchema = z
     repeat: z.number().int().min(1).max(1000).default(1),
     /** Minimum pass rate for every prompt × provider cell; below it the run exits 1. */
     threshold: z.number().min(0).max(1).optional(),
+    gate: GateSchema.optional(),
     options: RunOptionsSchema.default(RunOptionsSchema.parse({})),
     /** Per-model prices in USD per million tokens, overriding the built-in table. */
     prices: z

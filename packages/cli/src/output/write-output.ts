@@ -4,7 +4,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { ConfigError, type CaseResult, type RunRecord, type RunSummary, type SummaryCell } from '@assay/spec';
+import { ConfigError, type CaseResult, type RunRecord, type RunComparison, type RunSummary, type SummaryCell } from '@assay/spec';
 import { cellLabel, truncate } from './format.ts';
 
 /** What `writeOutputFile` needs from a finished (or interrupted) run. */
@@ -13,6 +13,8 @@ export interface OutputRun {
   summary: RunSummary;
   /** Called once; results are streamed, never collected, so 20,000+ cases stay cheap. */
   results: () => AsyncIterable<CaseResult>;
+  /** Present when the run was compared against a baseline (`--baseline`); reports show it. */
+  comparison?: RunComparison;
 }
 
 export type OutputFormat = 'json' | 'jsonl' | 'csv' | 'xml';
