@@ -199,6 +199,8 @@ export async function resolveSuite(
     cases,
     repeat: suite.repeat,
     threshold: suite.threshold,
+    gate: suite.gate,
+    judges: {},
     options: suite.options,
     prices: suite.prices,
     warnings,

@@ -1,5 +1,5 @@
 import type { CompiledAssertion, PromptTemplate } from '@assay/core';
-import type { ProviderConfig, Suite } from '@assay/spec';
+import type { Gate, ProviderConfig, Suite } from '@assay/spec';
 
 export interface ResolvedCase {
   /** Explicit `id`, else a hash of vars and assertions (stable across runs). */
@@ -32,7 +32,19 @@ export interface ResolvedSuite {
   cases: ResolvedCase[];
   repeat: number;
   threshold?: number;
+  gate?: Gate;
+  /**
+   * Metrics graded by a judge file (`type: judge`), by metric name: where the judge is defined and,
+   * when `assay judge calibrate` has been run on it, its measured error rates.
+   */
+  judges: Record<string, JudgeInfo>;
   options: Suite['options'];
   prices?: Suite['prices'];
   warnings: string[];
+}
+
+/** A judge file used in the suite, and its calibration against human labels when there is one. */
+export interface JudgeInfo {
+  file: string;
+  calibration?: { sensitivity: number; specificity: number; positives: number; negatives: number; labelsFile: string; createdAt: string };
 }
