@@ -98,6 +98,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .option('--json', 'print the comparison as JSON')
     .option('--confidence <level>', 'confidence for intervals and tests', '0.95')
     .option('-o, --output <file>', 'write the comparison report (.json or .html)', collect)
+    .option('--fail-on-regression', 'exit 1 when any cell or metric is significantly worse')
     .action(async (baseline, candidate, options) => {
       const { compareCommand } = await import('./commands/compare.ts');
       exitCode = await compareCommand(baseline, candidate, options);

@@ -4,3 +4,6 @@ export { runEval, type EvalOptions, type EvalOutcome, type ProviderResolver } fr
 export { expandPlan, planHash, planSize, callKey } from './plan.ts';
 export { runBounded } from './scheduler.ts';
 export { SummaryAccumulator } from './summary.ts';
+export { compareRuns, type CompareOptions } from './compare/compare-runs.ts';
+export { resolveRunSource, storeRunSource, type RunSource } from './compare/run-source.ts';
+export { evaluateGates, regressionGate, formatP, type CellIntervals } from './gates.ts';

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { computeCost, scoreCase, type AssertionContext, type CompiledAssertion, type GradeFunction, type PromptTemplate } from '@assay/core';
 import type { ModelHandle, ModelResponse } from '@assay/providers';
-import { AssayError, ConfigError, ProviderError, type AssertionResult, type CaseResult, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
+import { AssayError, ConfigError, ProviderError, type AssertionResult, type CaseResult, type RunComparison, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
 import type { Store } from '@assay/store';
 import type { ResolvedProvider, ResolvedSuite } from './config/resolved-suite.ts';
 import { expandPlan, planHash, planSize, type PlannedCall } from './plan.ts';
 import { runBounded } from './scheduler.ts';
 import { SummaryAccumulator } from './summary.ts';
+import { compareRuns } from './compare/compare-runs.ts';
+import { storeRunSource, type RunSource } from './compare/run-source.ts';
+import { regressionGate } from './gates.ts';
 
 export interface ProviderResolver {
   resolve(config: ResolvedProvider | string): ModelHandle;
@@ -30,12 +33,17 @@ export interface EvalOptions {
   /** Results are written in batches of this size (or every flushIntervalMs). */
   batchSize?: number;
   flushIntervalMs?: number;
+  /** Name the new run (`--label main`) so later runs can use it as a baseline. */
+  label?: string;
+  /** Compare the finished run against this one; the `noSignificantRegression` gate reads the result. */
+  baseline?: RunSource;
 }
 
 export interface EvalOutcome {
   runId: string;
   status: RunStatus;
   summary: RunSummary;
+  comparison?: RunComparison;
 }
 
 const emptyUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 0 };
@@ -60,6 +68,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
 
   const accumulator = new SummaryAccumulator(
     suite.prompts.flatMap((prompt) => suite.providers.map((provider) => ({ prompt: prompt.id, provider: provider.label }))),
+    { repeat, judges: suite.judges },
   );
 
   let runId: string;
@@ -91,6 +100,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
       total,
       options: options.runOptions ?? {},
     };
+    if (options.label) record.label = options.label;
     await store.createRun(record);
   }
   emit({ type: 'run-start', runId, total, skipped: completed.size, resumed: Boolean(options.resumeRunId) });
@@ -175,12 +185,35 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const summary = accumulator.summarize({
     durationMs: performance.now() - startedAt,
     threshold: suite.threshold ?? 1,
+    gate: suite.gate,
     warnings: [...warnings],
   });
+  let comparison: RunComparison | undefined;
+  let comparisonProblem: string | undefined;
+  if (status === 'completed' && options.baseline) {
+    try {
+      comparison = await compareRuns(options.baseline, storeRunSource(store, { id: runId, label: options.label }), {
+        confidence: suite.gate?.confidence,
+      });
+      for (const warning of comparison.warnings) summary.warnings.push(`Comparison: ${warning}`);
+    } catch (error) {
+      // The run itself is done and saved; a baseline that cannot be compared fails the gate, not the run.
+      if (!ConfigError.isInstance(error)) throw error;
+      comparisonProblem = `cannot compare with baseline ${options.baseline.info.id}: ${(error as ConfigError).message}`;
+      summary.warnings.push(comparisonProblem);
+    }
+  }
+  if (status === 'completed' && suite.gate?.noSignificantRegression) summary.gates.push(...regressionGate(comparison, comparisonProblem));
+  for (const metric of summary.metrics) {
+    if (metric.judge && !metric.judge.calibrated && suite.gate?.metrics?.[metric.metric] !== undefined) {
+      const warning = `Gate on metric "${metric.metric}" uses judge ${metric.judge.file}, which is not calibrated against human labels (run \`assay judge calibrate\`)`;
+      if (!summary.warnings.includes(warning)) summary.warnings.push(warning);
+    }
+  }
   await store.finishRun(runId, { status, summary, finishedAt: new Date().toISOString() });
   emit({ type: 'run-end', runId, status, summary });
   if (fatal) throw fatal;
-  return { runId, status, summary };
+  return comparison ? { runId, status, summary, comparison } : { runId, status, summary };
 }
 
 /** One grade function per provider entry (the fallback judge is the model under test). */

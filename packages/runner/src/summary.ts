@@ -1,5 +1,36 @@
-import { wilsonInterval } from '@assay/core';
-import type { CaseResult, MetricSummary, RunSummary, SummaryCell } from '@assay/spec';
+import {
+  bootstrapMeanInterval,
+  clusteredProportionInterval,
+  passAllK,
+  passAtK,
+  roganGladenInterval,
+  wilsonInterval,
+  zForConfidence,
+} from '@assay/core';
+import type { CaseResult, Gate, MetricSummary, RepeatSummary, RunSummary, SummaryCell } from '@assay/spec';
+import type { JudgeInfo } from './config/resolved-suite.ts';
+import { evaluateGates, type CellIntervals } from './gates.ts';
+
+/** Score values of one cell, in a growable typed array (8 bytes a case, no object per case). */
+class Scores {
+  values = new Float64Array(64);
+  length = 0;
+  graded = false;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+    if (value > 0 && value < 1) this.graded = true;
+  }
+
+  view(): Float64Array {
+    return this.values.subarray(0, this.length);
+  }
+}
 
 interface CellCounter {
   prompt: string;
@@ -13,19 +44,39 @@ interface CellCounter {
   latencyCount: number;
   /** Results whose model has a known price. */
   priced: number;
+  scores: Scores;
+  /** Per case id: passes and tries; kept only when cases repeat. */
+  cases?: Map<string, { passed: number; trials: number }>;
 }
 
-/** Folds results into per-cell counters as they arrive: memory grows with cells, not cases. */
+export interface SummaryOptions {
+  /** Repeats per case; above 1 the accumulator tracks each case to measure flakiness. */
+  repeat?: number;
+  /** Judge-graded metrics, for calibration-corrected rates. */
+  judges?: Record<string, JudgeInfo>;
+}
+
+/** Most flaky case ids listed in a summary. */
+const flakyListLimit = 100;
+
+/**
+ * Folds results into per-cell counters as they arrive. Memory grows with cells plus 8 bytes a
+ * case for scores (bootstrap intervals need them), and one small entry per case when cases repeat.
+ */
 export class SummaryAccumulator {
   private readonly cells = new Map<string, CellCounter>();
   private readonly metrics = new Map<string, { metric: string; prompt: string; provider: string; n: number; passed: number }>();
+  private readonly trackCases: boolean;
+  private readonly judges: Record<string, JudgeInfo>;
   total = 0;
   passed = 0;
   errors = 0;
   cost = 0;
   tokens = 0;
 
-  constructor(cellOrder: { prompt: string; provider: string }[] = []) {
+  constructor(cellOrder: { prompt: string; provider: string }[] = [], options: SummaryOptions = {}) {
+    this.trackCases = (options.repeat ?? 1) > 1;
+    this.judges = options.judges ?? {};
     for (const cell of cellOrder) this.cell(cell.prompt, cell.provider);
   }
 
@@ -33,7 +84,20 @@ export class SummaryAccumulator {
     const key = `${prompt}\u0000${provider}`;
     let cell = this.cells.get(key);
     if (!cell) {
-      cell = { prompt, provider, n: 0, passed: 0, errors: 0, cost: 0, tokens: 0, latencySum: 0, latencyCount: 0, priced: 0 };
+      cell = {
+        prompt,
+        provider,
+        n: 0,
+        passed: 0,
+        errors: 0,
+        cost: 0,
+        tokens: 0,
+        latencySum: 0,
+        latencyCount: 0,
+        priced: 0,
+        scores: new Scores(),
+        cases: this.trackCases ? new Map() : undefined,
+      };
       this.cells.set(key, cell);
     }
     return cell;
@@ -50,6 +114,13 @@ export class SummaryAccumulator {
     if (result.error) {
       cell.errors++;
       this.errors++;
+    }
+    cell.scores.push(Number.isFinite(result.score) ? result.score : 0);
+    if (cell.cases) {
+      let entry = cell.cases.get(result.caseId);
+      if (!entry) cell.cases.set(result.caseId, (entry = { passed: 0, trials: 0 }));
+      entry.trials++;
+      if (result.pass) entry.passed++;
     }
     const cost = result.cost ?? 0;
     if (result.cost !== null) cell.priced++;
@@ -74,25 +145,98 @@ export class SummaryAccumulator {
     }
   }
 
-  summarize(options: { durationMs: number; threshold?: number; warnings: string[] }): RunSummary {
-    const cells: SummaryCell[] = [...this.cells.values()].map((cell) => ({
-      prompt: cell.prompt,
-      provider: cell.provider,
-      n: cell.n,
-      passed: cell.passed,
-      errors: cell.errors,
-      passRate: cell.n ? cell.passed / cell.n : null,
-      ci95: wilsonInterval(cell.passed, cell.n),
-      cost: cell.cost,
-      // No known price (echo, a local model without a `prices:` entry): say nothing rather than $0.
-      costPerCase: cell.n && cell.priced ? cell.cost / cell.n : null,
-      costPerPass: cell.passed && cell.priced ? cell.cost / cell.passed : null,
-      tokens: cell.tokens,
-      meanLatencyMs: cell.latencyCount ? cell.latencySum / cell.latencyCount : null,
-    }));
+  /** The pass-rate and score intervals of every cell at a confidence level (for gates). */
+  intervalsAt(confidence: number): Map<string, CellIntervals> {
+    const intervals = new Map<string, CellIntervals>();
+    for (const cell of this.cells.values()) {
+      intervals.set(`${cell.prompt} × ${cell.provider}`, {
+        rate: this.rateInterval(cell, confidence).interval,
+        score: bootstrapMeanInterval(cell.scores.view(), { confidence }),
+      });
+    }
+    return intervals;
+  }
+
+  private rateInterval(cell: CellCounter, confidence: number) {
+    if (cell.cases && [...cell.cases.values()].some((entry) => entry.trials > 1)) {
+      const clustered = clusteredProportionInterval([...cell.cases.values()].map((entry) => ({ successes: entry.passed, trials: entry.trials })), confidence);
+      return { interval: clustered.interval, icc: clustered.icc, designEffect: clustered.designEffect };
+    }
+    return { interval: wilsonInterval(cell.passed, cell.n, zForConfidence(confidence)), icc: null, designEffect: null };
+  }
+
+  private repeats(cell: CellCounter, icc: number | null, designEffect: number | null): RepeatSummary | undefined {
+    if (!cell.cases || cell.cases.size === 0) return undefined;
+    let k = 0;
+    let atK = 0;
+    let allK = 0;
+    const flaky: RepeatSummary['flaky'] = [];
+    let flakyCases = 0;
+    for (const entry of cell.cases.values()) k = Math.max(k, entry.trials);
+    if (k < 2) return undefined;
+    for (const [caseId, entry] of cell.cases) {
+      // A case with fewer tries (an interrupted run) is judged on the tries it has.
+      const tries = Math.min(k, entry.trials);
+      atK += passAtK(entry.trials, entry.passed, tries);
+      allK += passAllK(entry.trials, entry.passed, tries);
+      if (entry.passed > 0 && entry.passed < entry.trials) {
+        flakyCases++;
+        if (flaky.length < flakyListLimit) flaky.push({ caseId, passed: entry.passed, repeats: entry.trials });
+      }
+    }
+    const cases = cell.cases.size;
+    return {
+      k,
+      cases,
+      passAtK: atK / cases,
+      passAllK: allK / cases,
+      flakyCases,
+      flakinessRate: flakyCases / cases,
+      flaky,
+      icc,
+      designEffect,
+    };
+  }
+
+  summarize(options: { durationMs: number; threshold?: number; gate?: Gate; warnings: string[] }): RunSummary {
+    const cells: SummaryCell[] = [...this.cells.values()].map((cell) => {
+      const rate = this.rateInterval(cell, 0.95);
+      const summary: SummaryCell = {
+        prompt: cell.prompt,
+        provider: cell.provider,
+        n: cell.n,
+        passed: cell.passed,
+        errors: cell.errors,
+        passRate: cell.n ? cell.passed / cell.n : null,
+        ci95: rate.interval,
+        meanScore: cell.n ? mean(cell.scores.view()) : null,
+        scoreCi95: bootstrapMeanInterval(cell.scores.view(), { confidence: 0.95 }),
+        cost: cell.cost,
+        // No known price (echo, a local model without a `prices:` entry): say nothing rather than $0.
+        costPerCase: cell.n && cell.priced ? cell.cost / cell.n : null,
+        costPerPass: cell.passed && cell.priced ? cell.cost / cell.passed : null,
+        tokens: cell.tokens,
+        meanLatencyMs: cell.latencyCount ? cell.latencySum / cell.latencyCount : null,
+      };
+      const repeats = this.repeats(cell, rate.icc, rate.designEffect);
+      if (repeats) summary.repeats = repeats;
+      return summary;
+    });
     const metrics: MetricSummary[] = [...this.metrics.values()]
       .sort((a, b) => a.metric.localeCompare(b.metric))
-      .map((metric) => ({ ...metric, passRate: metric.n ? metric.passed / metric.n : null, ci95: wilsonInterval(metric.passed, metric.n) }));
+      .map((metric) => {
+        const summary: MetricSummary = { ...metric, passRate: metric.n ? metric.passed / metric.n : null, ci95: wilsonInterval(metric.passed, metric.n) };
+        const judge = this.judges[metric.metric];
+        if (judge) {
+          summary.judge = { file: judge.file, calibrated: judge.calibration !== undefined };
+          if (judge.calibration) {
+            const { sensitivity, specificity, positives, negatives } = judge.calibration;
+            const corrected = roganGladenInterval({ observedPasses: metric.passed, n: metric.n, sensitivity, specificity, positives, negatives });
+            Object.assign(summary.judge, { sensitivity, specificity, positives, negatives, correctedPassRate: corrected.estimate, correctedCi95: corrected.interval });
+          }
+        }
+        return summary;
+      });
     const thresholds =
       options.threshold === undefined
         ? []
@@ -102,6 +246,7 @@ export class SummaryAccumulator {
             passRate: cell.passRate,
             ok: cell.passRate !== null && cell.passRate >= options.threshold!,
           }));
+    const gates = options.gate ? evaluateGates(options.gate, { cells, metrics, intervals: this.intervalsAt(options.gate.confidence) }) : [];
     return {
       total: this.total,
       passed: this.passed,
@@ -113,7 +258,14 @@ export class SummaryAccumulator {
       cells,
       metrics,
       thresholds,
+      gates,
       warnings: options.warnings,
     };
   }
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return sum / values.length;
 }

@@ -25,12 +25,17 @@ export const assertionTypes = [
   'leaks-pii',
   'contract',
   'llm-rubric',
+  'pairwise',
+  'factuality',
+  'answer-relevance',
+  'rubric-criteria',
+  'judge',
 ] as const;
 
 export type AssertionType = (typeof assertionTypes)[number];
 
 /** Model-graded types: they call a judge model, so the runner schedules them. */
-export const modelGradedTypes: readonly AssertionType[] = ['llm-rubric'];
+export const modelGradedTypes: readonly AssertionType[] = ['llm-rubric', 'pairwise', 'factuality', 'answer-relevance', 'rubric-criteria', 'judge'];
 
 export const AssertionSchema = z
   .object({
@@ -46,11 +51,28 @@ export const AssertionSchema = z
 
 export type Assertion = z.infer<typeof AssertionSchema>;
 
+/** What a model-graded assertion asked its judge and what the judge answered. */
 export interface JudgeRecord {
   provider: string;
+  /** The judge prompt; for judges that ask more than once, every prompt, each under a `### call n` heading. */
+  prompt: string;
+  /** The judge's reply, joined the same way when there were several calls. */
+  raw: string;
+  reasoning?: string;
+  /** Each call, for judges that ask more than once (`pairwise` asks in both orders). */
+  calls?: JudgeCallRecord[];
+  /** `rubric-criteria`: the score (0..1) and reasoning the judge gave each criterion. */
+  criteria?: Record<string, { score: number; reasoning?: string }>;
+  /** `judge`: the judge file the definition came from. */
+  file?: string;
+}
+
+export interface JudgeCallRecord {
   prompt: string;
   raw: string;
   reasoning?: string;
+  /** What this call decided, e.g. `output wins` for one order of a pairwise comparison. */
+  verdict?: string;
 }
 
 export interface AssertionResult {
@@ -63,4 +85,6 @@ export interface AssertionResult {
   required: boolean;
   metric?: string;
   judge?: JudgeRecord;
+  /** The assertion could not be evaluated (judge unavailable or unreadable, no price...): a failure that says nothing about the output. */
+  unevaluable?: boolean;
 }

@@ -56,3 +56,4 @@ export type {
   RunComparison,
   Verdict,
 } from './comparison.ts';
+export { AgreementLabelRowSchema, JudgeCalibrationFileSchema, JudgeFileSchema, JudgeLabelRowSchema, judgeFileTypes, parsePassLabel, type AgreementLabelRow, type JudgeCalibrationFile, type JudgeCallRecord, type JudgeFile, type JudgeLabelRow } from './judge.ts';

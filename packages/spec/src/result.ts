@@ -89,6 +89,9 @@ export interface JudgeMetricSummary {
   calibrated: boolean;
   sensitivity?: number;
   specificity?: number;
+  /** Human-labelled passes and fails behind sensitivity and specificity. */
+  positives?: number;
+  negatives?: number;
   /** Rogan–Gladen corrected pass rate, clamped to [0, 1]. */
   correctedPassRate?: number | null;
   /** Includes the uncertainty of the calibration itself. */
@@ -127,6 +130,8 @@ export interface RunRecord {
   options: Record<string, unknown>;
   summary?: RunSummary;
   finishedAt?: string;
+  /** A name for the run (`--label main`), so later runs can use it as a baseline. */
+  label?: string;
 }
 
 /** The typed parts of a run's event stream. The progress bar, JSONL output and (later) SSE all read it. */

@@ -43,6 +43,14 @@ export const migrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX results_run_seq ON results (run_id, seq);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- A run label names a run for later use as a baseline (\`assay eval --label main\`, \`--baseline main\`).
+      ALTER TABLE runs ADD COLUMN label TEXT;
+      CREATE INDEX runs_label_created_at ON runs (label, created_at DESC);
+    `,
+  },
 ];
 
 /**

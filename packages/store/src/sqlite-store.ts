@@ -85,6 +85,7 @@ class SqliteStoreImpl implements SqliteStore {
       options: JSON.stringify(run.options),
       summary: run.summary === undefined ? null : JSON.stringify(run.summary),
       finishedAt: run.finishedAt ?? null,
+      label: run.label ?? null,
     });
   }
 
@@ -93,12 +94,17 @@ class SqliteStoreImpl implements SqliteStore {
     return row === undefined ? undefined : toRunRecord(row);
   }
 
-  async listRuns(options: { limit?: number; offset?: number; status?: RunStatus } = {}): Promise<RunRecord[]> {
+  async listRuns(options: { limit?: number; offset?: number; status?: RunStatus; label?: string } = {}): Promise<RunRecord[]> {
     const limit = options.limit ?? -1; // SQLite: a negative LIMIT means none.
     const offset = options.offset ?? 0;
     if (options.limit !== undefined) assertCount('limit', options.limit);
     assertCount('offset', offset);
-    return this.#statements.listRuns.all({ status: options.status ?? null, limit, offset }).map(toRunRecord);
+    return this.#statements.listRuns.all({ status: options.status ?? null, label: options.label ?? null, limit, offset }).map(toRunRecord);
+  }
+
+  async setRunLabel(runId: string, label: string | null): Promise<void> {
+    const { changes } = this.#statements.setRunLabel.run({ id: runId, label });
+    if (changes === 0) throw new RangeError(`setRunLabel: no run with id ${runId}.`);
   }
 
   async appendResults(runId: string, results: readonly CaseResult[]): Promise<void> {
@@ -186,14 +192,15 @@ class SqliteStoreImpl implements SqliteStore {
 function prepareStatements(database: DatabaseSync) {
 return {
     insertRun: database.prepare(
-      `INSERT INTO runs (id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at)
-       VALUES (:id, :createdAt, :status, :configPath, :planHash, :total, :options, :summary, :finishedAt)`,
+      `INSERT INTO runs (id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at, label)
+       VALUES (:id, :createdAt, :status, :configPath, :planHash, :total, :options, :summary, :finishedAt, :label)`,
     ),
     getRun: database.prepare('SELECT * FROM runs WHERE id = ?'),
     listRuns: database.prepare(
-      `SELECT * FROM runs WHERE (:status IS NULL OR status = :status)
+      `SELECT * FROM runs WHERE (:status IS NULL OR status = :status) AND (:label IS NULL OR label = :label)
        ORDER BY created_at DESC, rowid DESC LIMIT :limit OFFSET :offset`,
     ),
+    setRunLabel: database.prepare('UPDATE runs SET label = :label WHERE id = :id'),
     finishRun: database.prepare(
       `UPDATE runs SET status = :status, summary_json = coalesce(:summary, summary_json), finished_at = :finishedAt
        WHERE id = :id`,
@@ -227,6 +234,7 @@ function toRunRecord(row: Record<string, SQLOutputValue>): RunRecord {
   };
   if (row.summary_json !== null) run.summary = JSON.parse(row.summary_json as string) as RunSummary;
   if (row.finished_at !== null) run.finishedAt = row.finished_at as string;
+  if (row.label !== null && row.label !== undefined) run.label = row.label as string;
   return run;
 }
 

@@ -117,6 +117,25 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       it('finishRun rejects an unknown run', async () => {
         await expect(store.finishRun('no-such-run', { status: 'completed', finishedAt: isoDay(1) })).rejects.toThrow();
       });
+
+      it('keeps a label given at creation and finds runs by label, newest first', async () => {
+        await store.createRun(makeRun('a', { createdAt: isoDay(1), label: 'main' }));
+        await store.createRun(makeRun('b', { createdAt: isoDay(2) }));
+        await store.createRun(makeRun('c', { createdAt: isoDay(3), label: 'main' }));
+        expect((await store.getRun('a'))?.label).toBe('main');
+        expect((await store.getRun('b'))?.label).toBeUndefined();
+        expect((await store.listRuns({ label: 'main' })).map((run) => run.id)).toEqual(['c', 'a']);
+        expect(await store.listRuns({ label: 'release' })).toEqual([]);
+      });
+
+      it('sets and removes a label on an existing run, and rejects an unknown run', async () => {
+        await store.createRun(makeRun('a'));
+        await store.setRunLabel('a', 'baseline');
+        expect((await store.listRuns({ label: 'baseline' })).map((run) => run.id)).toEqual(['a']);
+        await store.setRunLabel('a', null);
+        expect((await store.getRun('a'))?.label).toBeUndefined();
+        await expect(store.setRunLabel('no-such-run', 'x')).rejects.toThrow();
+      });
     });
 
     describe('results', () => {
@@ -323,6 +342,8 @@ function makeSummary(): RunSummary {
         errors: 0,
         passRate: 0.5,
         ci95: [0.09, 0.91],
+        meanScore: 0.5,
+        scoreCi95: [0, 1],
         cost: 0.00025,
         costPerCase: 0.000125,
         costPerPass: 0.00025,
@@ -332,6 +353,7 @@ function makeSummary(): RunSummary {
     ],
     metrics: [{ metric: 'format', prompt: 'summarize', provider: 'openai:gpt-4o-mini', n: 2, passed: 1, passRate: 0.5, ci95: [0.09, 0.91] }],
     thresholds: [{ cell: 'summarize × openai:gpt-4o-mini', threshold: 0.8, passRate: 0.5, ok: false }],
+    gates: [],
     warnings: ['openai:gpt-4o-mini: topK is not supported'],
   };
 }

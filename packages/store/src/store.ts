@@ -8,8 +8,10 @@ export interface Store {
   readonly specificationVersion: 'v1';
   createRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
-  /** Newest first. */
-  listRuns(options?: { limit?: number; offset?: number; status?: RunStatus }): Promise<RunRecord[]>;
+  /** Newest first; `label` keeps only runs with that label. */
+  listRuns(options?: { limit?: number; offset?: number; status?: RunStatus; label?: string }): Promise<RunRecord[]>;
+  /** Names a run (null removes the name). Several runs may share a label; the newest is "the" run of that label. */
+  setRunLabel(runId: string, label: string | null): Promise<void>;
   /** Durable when the promise resolves (one transaction per batch). */
   appendResults(runId: string, results: readonly CaseResult[]): Promise<void>;
   /** Keys of results stored without an `error`: what a resume must not repeat (errored calls are retried). */

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { createProviderRegistry } from '@assay/providers';
-import { findConfigFile, loadSuite, runEval, planSize, type ResolvedSuite } from '@assay/runner';
+import { findConfigFile, loadSuite, resolveRunSource, runEval, planSize, type ResolvedSuite, type RunSource } from '@assay/runner';
 import { ConfigError, type CaseResult, type RunRecord } from '@assay/spec';
 import { defaultDataDirectory, openSqliteStore, type Store } from '@assay/store';
 import { createProgress } from '../output/progress.ts';
+import { renderComparison } from '../output/comparison-view.ts';
 import { renderFailures, renderMatrix, renderMetrics, renderThresholds } from '../output/matrix.ts';
+import { failedChecks, renderGates, renderRepeats } from '../output/statistics-views.ts';
 import { outputFormatOf, writeOutputFile } from '../output/write-output.ts';
 
 export interface EvalCommandOptions {
@@ -19,12 +21,16 @@ export interface EvalCommandOptions {
   progress?: boolean;
   showFailures?: number;
   format?: 'assay' | 'promptfoo';
+  /** Run id, run label or results file to compare against. */
+  baseline?: string;
+  /** Label for the new run. */
+  label?: string;
   /** Printed before the run (the demo uses it to say where responses come from). */
   banner?: string;
 }
 
 /** Options that a resumed run takes from the run it continues. */
-const storedOptionNames = ['config', 'repeat', 'concurrency', 'cache', 'record', 'replay', 'format'] as const;
+const storedOptionNames = ['config', 'repeat', 'concurrency', 'cache', 'record', 'replay', 'format', 'baseline', 'label'] as const;
 
 export async function evalCommand(options: EvalCommandOptions): Promise<number> {
   const cwd = process.cwd();
@@ -95,6 +101,11 @@ export async function executeSuite(
     onRetry: () => void retries++,
   });
 
+  // Resolve the baseline before any call: a baseline that does not exist is a usage error, not a failed run.
+  const baselineReference = options.baseline ?? suite.gate?.baseline;
+  let baseline: RunSource | undefined;
+  if (baselineReference) baseline = await resolveRunSource(baselineReference, store, process.cwd());
+
   const total = planSize(suite, options.repeat ?? suite.repeat);
   if (options.banner) out.write(`${options.banner}\n`);
   // Created at run-start, when a resume knows how many calls are already done.
@@ -122,6 +133,8 @@ export async function executeSuite(
       concurrency: options.concurrency,
       repeat: options.repeat,
       signal: controller.signal,
+      label: options.label,
+      baseline,
       onEvent(event) {
         if (event.type === 'run-start') {
           const resumed = event.resumed ? ` (resuming: ${event.skipped} of ${event.total} calls already done)` : '';
@@ -142,19 +155,24 @@ export async function executeSuite(
     process.removeListener('SIGINT', onSigint);
   }
 
-  const { summary, runId, status } = outcome;
+  const { summary, runId, status, comparison } = outcome;
   // Failures first, so the matrix and the verdict are what stays on screen.
   if (failures.length) out.write(`\n${renderFailures(failures, failureLimit)}`);
   out.write(`\n${renderMatrix(summary, { color: out.isTTY })}`);
   const metricsText = renderMetrics(summary);
   if (metricsText) out.write(`\n${metricsText}`);
+  const repeatsText = renderRepeats(summary);
+  if (repeatsText) out.write(`\n${repeatsText}`);
+  if (comparison) out.write(`\n${renderComparison(comparison, { color: out.isTTY })}`);
   const thresholdText = renderThresholds(summary);
   if (thresholdText) out.write(`\n${thresholdText}`);
+  const gatesText = renderGates(summary.gates, { color: out.isTTY });
+  if (gatesText) out.write(`\n${gatesText}`);
   if (retries) out.write(`\n${retries} call(s) were retried after 429/5xx/timeouts.\n`);
 
   const record = (await store.getRun(runId))!;
   for (const file of options.output ?? []) {
-    await writeOutputFile(path.resolve(file), { record, summary, results: () => store.iterateResults(runId) });
+    await writeOutputFile(path.resolve(file), { record, summary, results: () => store.iterateResults(runId), comparison });
     out.write(`Wrote ${file}\n`);
   }
 
@@ -162,7 +180,8 @@ export async function executeSuite(
     out.write(`\nRun ${runId} interrupted; ${summary.total} of ${total} calls are saved. Continue with: assay eval --resume ${runId}\n`);
     return 130;
   }
-  const thresholdsHold = summary.thresholds.every((threshold) => threshold.ok);
-  out.write(`\nRun ${runId} ${thresholdsHold ? 'passed' : 'failed'}: ${summary.passed}/${summary.total} cases passed.\n`);
-  return thresholdsHold ? 0 : 1;
+  const failed = failedChecks(summary);
+  const because = failed.length ? ` Failed: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? `; and ${failed.length - 5} more` : ''}.` : '';
+  out.write(`\nRun ${runId}${options.label ? ` (${options.label})` : ''} ${failed.length ? 'failed' : 'passed'}: ${summary.passed}/${summary.total} cases passed.${because}\n`);
+  return failed.length ? 1 : 0;
 }

@@ -22,6 +22,13 @@ export function formatRate(cell: Pick<SummaryCell, 'passRate' | 'ci95' | 'n'>): 
   return `${formatPercent(cell.passRate)}${interval} n=${cell.n}`;
 }
 
+/** `0.82 [0.77–0.87]`: the mean case score with its bootstrap interval. */
+export function formatScore(cell: Pick<SummaryCell, 'meanScore' | 'scoreCi95'>): string {
+  if (cell.meanScore === null) return '—';
+  const interval = cell.scoreCi95 ? ` [${cell.scoreCi95[0].toFixed(2)}–${cell.scoreCi95[1].toFixed(2)}]` : '';
+  return `${cell.meanScore.toFixed(2)}${interval}`;
+}
+
 function rateStyle(cell: SummaryCell, thresholdOk: boolean | undefined): Paint | undefined {
   if (cell.passRate === null) return 'dim';
   if (thresholdOk === false) return 'red';
@@ -50,11 +57,14 @@ export function renderMatrix(summary: RunSummary, options: MatrixOptions = {}): 
   const width = options.width ?? 100;
   const thresholdOk = new Map(summary.thresholds.map((threshold) => [threshold.cell, threshold.ok]));
   const hasErrors = summary.cells.some((cell) => cell.errors > 0);
+  // Scores only add information when some assertion grades between pass and fail.
+  const hasScores = summary.cells.some((cell) => cell.meanScore !== null && cell.passRate !== null && Math.abs(cell.meanScore - cell.passRate) > 1e-9);
 
   const columns: Column[] = [
     { title: 'prompt', align: 'left', shrinkTo: 8 },
     { title: 'provider', align: 'left', shrinkTo: 10 },
     { title: 'pass rate [95% CI]', align: 'left' },
+    ...(hasScores ? [{ title: 'score [95% CI]', align: 'left' as const }] : []),
     { title: 'cost/case', align: 'right' },
     { title: 'cost/pass', align: 'right' },
   ];
@@ -66,6 +76,7 @@ export function renderMatrix(summary: RunSummary, options: MatrixOptions = {}): 
       cell.prompt === previousPrompt ? '' : cell.prompt,
       cell.provider,
       formatRate(cell),
+      ...(hasScores ? [formatScore(cell)] : []),
       cell.costPerCase === null ? '—' : formatUsd(cell.costPerCase),
       cell.costPerPass === null ? '—' : formatUsd(cell.costPerPass),
     ];
@@ -105,7 +116,8 @@ export function renderMatrix(summary: RunSummary, options: MatrixOptions = {}): 
 
   const output = [line(columns.map((column) => column.title), () => 'bold')];
   rows.forEach((row, rowIndex) => {
-    output.push(line(row, (index) => (index === 2 ? styles[rowIndex] : index === 5 ? 'red' : undefined)));
+    const errorColumn = columns.length - 1;
+    output.push(line(row, (index) => (index === 2 ? styles[rowIndex] : hasErrors && index === errorColumn ? 'red' : undefined)));
   });
 
   const totals = [
@@ -130,11 +142,21 @@ export function renderMetrics(summary: RunSummary): string {
   const rows = summary.metrics.map((metric) => [
     metric.metric,
     `${metric.prompt} × ${metric.provider}`,
-    formatRate(metric),
+    formatRate(metric) + judgeNote(metric),
   ]);
   const widths = [0, 1].map((index) => Math.max(...rows.map((row) => row[index]!.length), index === 0 ? 'metric'.length : 0));
   const lines = rows.map((row) => `${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`);
   return `${'metric'.padEnd(widths[0]!)}  ${'cell'.padEnd(widths[1]!)}  pass rate [95% CI]\n${lines.join('\n')}\n`;
+}
+
+/** After a judge-graded metric: its corrected rate, or that the judge is not calibrated. */
+function judgeNote(metric: RunSummary['metrics'][number]): string {
+  const judge = metric.judge;
+  if (!judge) return '';
+  if (!judge.calibrated) return '  (judge not calibrated)';
+  if (judge.correctedPassRate === null || judge.correctedPassRate === undefined) return '  (judge no better than chance: no corrected rate)';
+  const interval = judge.correctedCi95 ? ` [${(judge.correctedCi95[0] * 100).toFixed(1)}–${(judge.correctedCi95[1] * 100).toFixed(1)}]` : '';
+  return `  corrected for judge error: ${formatPercent(judge.correctedPassRate)}${interval}`;
 }
 
 /**

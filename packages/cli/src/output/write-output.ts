@@ -93,6 +93,9 @@ export function serializeCell(cell: SummaryCell) {
     passed: cell.passed,
     passRate: cell.passRate,
     ci95: cell.ci95,
+    meanScore: cell.meanScore,
+    scoreCi95: cell.scoreCi95,
+    ...(cell.repeats ? { repeats: cell.repeats } : {}),
     errors: cell.errors,
     cost: cell.cost,
     costPerCase: cell.costPerCase,
@@ -109,12 +112,14 @@ function serializeSummary(summary: RunSummary) {
 // ---------------------------------------------------------------------------------------------
 // JSON and JSON Lines
 
-async function writeJson(sink: Sink, { record, summary, results }: OutputRun): Promise<void> {
+async function writeJson(sink: Sink, { record, summary, results, comparison }: OutputRun): Promise<void> {
   const head = JSON.stringify({
     runId: record.id,
+    ...(record.label ? { label: record.label } : {}),
     status: record.status,
     createdAt: record.createdAt,
     summary: serializeSummary(summary),
+    ...(comparison ? { comparison } : {}),
   });
   // Reopen the object to append the results array one element at a time.
   await sink.write(`${head.slice(0, -1)},"results":[`);
@@ -126,13 +131,15 @@ async function writeJson(sink: Sink, { record, summary, results }: OutputRun): P
   await sink.write(first ? ']}\n' : '\n]}\n');
 }
 
-async function writeJsonLines(sink: Sink, { record, summary, results }: OutputRun): Promise<void> {
+async function writeJsonLines(sink: Sink, { record, summary, results, comparison }: OutputRun): Promise<void> {
   const header = {
     type: 'run',
     runId: record.id,
+    ...(record.label ? { label: record.label } : {}),
     status: record.status,
     createdAt: record.createdAt,
     summary: serializeSummary(summary),
+    ...(comparison ? { comparison } : {}),
   };
   await sink.write(`${JSON.stringify(header)}\n`);
   for await (const result of results()) {
@@ -362,7 +369,19 @@ function propertiesXml(cell: SummaryCell | undefined): string {
     ['n', cell.n],
     ['ci95Low', cell.ci95?.[0] ?? null],
     ['ci95High', cell.ci95?.[1] ?? null],
+    ['meanScore', cell.meanScore],
+    ['scoreCi95Low', cell.scoreCi95?.[0] ?? null],
+    ['scoreCi95High', cell.scoreCi95?.[1] ?? null],
   ];
+  if (cell.repeats) {
+    properties.push(
+      ['repeats', cell.repeats.k],
+      ['passAtK', cell.repeats.passAtK],
+      ['passAllK', cell.repeats.passAllK],
+      ['flakyCases', cell.repeats.flakyCases],
+      ['flakinessRate', cell.repeats.flakinessRate],
+    );
+  }
   const lines = properties.map(([name, value]) => `      <property name="${name}" value="${value ?? ''}"/>\n`);
   return `    <properties>\n${lines.join('')}    </properties>\n`;
 }

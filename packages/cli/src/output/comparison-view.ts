@@ -1,0 +1,89 @@
+import type { CellComparison, ComparisonTestName, Estimate, RunComparison } from '@assay/spec';
+import { formatPercent, truncate } from './format.ts';
+
+const testNames: Record<ComparisonTestName, string> = {
+  'mcnemar-exact': 'McNemar exact',
+  'paired-bootstrap': 'paired bootstrap',
+  'wilcoxon-signed-rank': 'Wilcoxon signed-rank',
+  'newcombe-unpaired': 'unpaired (Fisher/z)',
+  'bootstrap-unpaired': 'unpaired bootstrap',
+};
+
+function formatP(p: number | null): string {
+  if (p === null) return '—';
+  if (p < 0.0001) return '<0.0001';
+  return p < 0.01 ? p.toFixed(4) : p.toFixed(3);
+}
+
+function formatEstimate(row: CellComparison, estimate: Estimate): string {
+  if (estimate.estimate === null) return `— n=${estimate.n}`;
+  const value = row.kind === 'rate' ? formatPercent(estimate.estimate) : estimate.estimate.toFixed(2);
+  const ci = estimate.ci95 ? ` [${points(row, estimate.ci95[0])}–${points(row, estimate.ci95[1])}]` : '';
+  return `${value}${ci} n=${estimate.n}`;
+}
+
+/** Rates as percentage points, scores as raw numbers. */
+function points(row: CellComparison, value: number): string {
+  return row.kind === 'rate' ? (value * 100).toFixed(1) : value.toFixed(2);
+}
+
+function signed(row: CellComparison, value: number): string {
+  const text = points(row, value);
+  return value > 0 ? `+${text}` : text;
+}
+
+function formatDifference(row: CellComparison): string {
+  if (row.difference === null) return '—';
+  const unit = row.kind === 'rate' ? ' pts' : '';
+  const ci = row.ci95 ? ` [${signed(row, row.ci95[0])}, ${signed(row, row.ci95[1])}]` : '';
+  return `${signed(row, row.difference)}${unit}${ci}`;
+}
+
+function formatVerdict(row: CellComparison, color: boolean): string {
+  const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  if (row.verdict === 'better') return paint(32, 'better');
+  if (row.verdict === 'worse') return paint(31, 'worse');
+  if (row.minimumDetectableEffect === null) return 'no detectable difference';
+  const size = row.kind === 'rate' ? `${(row.minimumDetectableEffect * 100).toFixed(1)} pts` : row.minimumDetectableEffect.toFixed(2);
+  return `no detectable difference (could detect ±${size})`;
+}
+
+/**
+ * The comparison as a table (one row per cell and metric) followed by the flipped cases.
+ *
+ * @example
+ * process.stdout.write(renderComparison(await compareRuns(baseline, candidate)));
+ */
+export function renderComparison(comparison: RunComparison, options: { color?: boolean; flippedToShow?: number } = {}): string {
+  const color = options.color ?? false;
+  const show = options.flippedToShow ?? 10;
+  const name = (run: RunComparison['baseline']) => `${run.id}${run.label ? ` (${run.label})` : ''}`;
+  const header = ['cell', 'metric', 'baseline', 'candidate', 'difference [CI]', 'test', 'p', 'Holm p', 'verdict'];
+  const rows = comparison.cells.map((row) => [
+    row.cell === row.baselineCell ? row.cell : `${row.baselineCell} → ${row.cell}`,
+    row.metric,
+    formatEstimate(row, row.baseline),
+    formatEstimate(row, row.candidate),
+    formatDifference(row),
+    testNames[row.test],
+    formatP(row.pValue),
+    formatP(row.adjustedPValue),
+  ]);
+  const widths = header.slice(0, -1).map((title, index) => Math.min(48, Math.max(title.length, ...rows.map((row) => row[index]!.length))));
+  const line = (cells: string[]) => cells.map((text, index) => (index < widths.length ? truncate(text, widths[index]!).padEnd(widths[index]!) : text)).join('  ').trimEnd();
+  const confidence = Math.round((1 - comparison.alpha) * 100);
+  const out = [
+    `Compared with baseline ${name(comparison.baseline)}: ${comparison.cells.length} comparison(s), ${confidence}% intervals, Holm-adjusted p-values, α=${comparison.alpha.toFixed(2)}`,
+    line(header),
+    ...rows.map((row, index) => line([...row, formatVerdict(comparison.cells[index]!, color)])),
+  ];
+  const flipped = comparison.cells.filter((row) => row.metric === 'pass' && (row.flippedToFail.length || row.flippedToPass.length));
+  for (const row of flipped) {
+    const list = (ids: string[]) => `${ids.slice(0, show).join(', ')}${ids.length > show ? `, … (${ids.length - show} more)` : ''}`;
+    out.push('', `Flipped in ${row.cell}:`);
+    if (row.flippedToFail.length) out.push(`  pass → fail (${row.flippedToFail.length}): ${list(row.flippedToFail)}`);
+    if (row.flippedToPass.length) out.push(`  fail → pass (${row.flippedToPass.length}): ${list(row.flippedToPass)}`);
+  }
+  for (const warning of comparison.warnings) out.push(`! ${warning}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,317 @@
+import {
+  clusteredProportionInterval,
+  holmAdjust,
+  mcnemarExact,
+  minimumDetectableDifference,
+  pairedBootstrapMeanDifference,
+  pairedProportionDifferenceInterval,
+  unpairedProportionDifferenceInterval,
+  unpairedProportionTest,
+  wilsonInterval,
+  bootstrapMeanInterval,
+  zForConfidence,
+} from '@assay/core';
+import { ConfigError, type CaseResult, type CellComparison, type Estimate, type RunComparison } from '@assay/spec';
+import type { RunSource } from './run-source.ts';
+
+/** One case of one cell: its tries (repeats) folded together. */
+interface CaseOutcomes {
+  tries: number;
+  passed: number;
+  scoreSum: number;
+  /** Per metric: tries that had the metric, and how many of those passed every assertion with it. */
+  metrics: Map<string, { tries: number; passed: number }>;
+  /** Pass/fail per repeat index (for flipped cases when cases ran once). */
+  byRepeat: Map<number, boolean>;
+}
+
+interface CellData {
+  label: string;
+  prompt: string;
+  provider: string;
+  cases: Map<string, CaseOutcomes>;
+  repeated: boolean;
+  graded: boolean;
+  metricNames: Set<string>;
+}
+
+type RunData = Map<string, CellData>;
+
+async function collect(source: RunSource): Promise<RunData> {
+  const cells: RunData = new Map();
+  for await (const result of source.results()) addResult(cells, result);
+  return cells;
+}
+
+function addResult(cells: RunData, result: CaseResult): void {
+  const label = `${result.promptId} × ${result.providerId}`;
+  let cell = cells.get(label);
+  if (!cell) {
+    cell = { label, prompt: result.promptId, provider: result.providerId, cases: new Map(), repeated: false, graded: false, metricNames: new Set() };
+    cells.set(label, cell);
+  }
+  let outcomes = cell.cases.get(result.caseId);
+  if (!outcomes) {
+    outcomes = { tries: 0, passed: 0, scoreSum: 0, metrics: new Map(), byRepeat: new Map() };
+    cell.cases.set(result.caseId, outcomes);
+  }
+  outcomes.tries++;
+  if (outcomes.tries > 1 || result.repeat > 0) cell.repeated = true;
+  if (result.pass) outcomes.passed++;
+  const score = Number.isFinite(result.score) ? result.score : 0;
+  outcomes.scoreSum += score;
+  if (score > 0 && score < 1) cell.graded = true;
+  outcomes.byRepeat.set(result.repeat, result.pass);
+  const metricPass = new Map<string, boolean>();
+  for (const assertion of result.assertions) {
+    if (assertion.metric === undefined) continue;
+    metricPass.set(assertion.metric, (metricPass.get(assertion.metric) ?? true) && assertion.pass);
+  }
+  for (const [metric, pass] of metricPass) {
+    cell.metricNames.add(metric);
+    let entry = outcomes.metrics.get(metric);
+    if (!entry) outcomes.metrics.set(metric, (entry = { tries: 0, passed: 0 }));
+    entry.tries++;
+    if (pass) entry.passed++;
+  }
+}
+
+/** Pairs the cells of two runs: same prompt × provider first; else by the one part that differs. */
+function matchCells(baseline: RunData, candidate: RunData, warnings: string[]): [CellData, CellData][] {
+  const common = [...candidate.keys()].filter((label) => baseline.has(label));
+  if (common.length) {
+    const left = [...baseline.keys()].filter((label) => !candidate.has(label));
+    const right = [...candidate.keys()].filter((label) => !baseline.has(label));
+    if (left.length) warnings.push(`Only in the baseline, not compared: ${left.join(', ')}`);
+    if (right.length) warnings.push(`Only in the candidate, not compared: ${right.join(', ')}`);
+    return common.map((label) => [baseline.get(label)!, candidate.get(label)!]);
+  }
+  const a = [...baseline.values()];
+  const b = [...candidate.values()];
+  if (a.length === 1 && b.length === 1) return [[a[0]!, b[0]!]];
+  for (const part of ['provider', 'prompt'] as const) {
+    const byPart = (cells: CellData[]) => new Map(cells.map((cell) => [cell[part], cell]));
+    const left = byPart(a);
+    const right = byPart(b);
+    if (left.size === a.length && right.size === b.length && [...right.keys()].every((key) => left.has(key)) && left.size === right.size) {
+      return [...right.entries()].map(([key, cell]) => [left.get(key)!, cell]);
+    }
+  }
+  throw new ConfigError('The two runs have no prompt × provider cells in common, and their cells cannot be paired one to one', {
+    hint: `Baseline cells: ${[...baseline.keys()].join(', ') || 'none'}. Candidate cells: ${[...candidate.keys()].join(', ') || 'none'}. Compare runs of the same suite, or runs with one cell each.`,
+    docs: 'compare.md',
+  });
+}
+
+export interface CompareOptions {
+  /** Confidence of intervals; tests use α = 1 − confidence. Default 0.95. */
+  confidence?: number;
+  /** Power for the minimum detectable effect. Default 0.8. */
+  power?: number;
+}
+
+/**
+ * Compares a candidate run with a baseline, cell by cell: the case pass rate, the mean score
+ * (when scores are graded) and every named metric. Cases present in both runs are paired;
+ * every p-value is Holm-adjusted across all rows before the verdict.
+ */
+export async function compareRuns(baseline: RunSource, candidate: RunSource, options: CompareOptions = {}): Promise<RunComparison> {
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0.5 && confidence < 1)) throw new ConfigError(`Confidence must be between 0.5 and 1, got ${confidence}`, { docs: 'compare.md' });
+  const power = options.power ?? 0.8;
+  const alpha = 1 - confidence;
+  const warnings: string[] = [];
+  const [left, right] = await Promise.all([collect(baseline), collect(candidate)]);
+  if (left.size === 0) throw new ConfigError(`Baseline run ${baseline.info.id} has no results`, { hint: 'Pick a run that finished at least one case.', docs: 'compare.md' });
+  if (right.size === 0) throw new ConfigError(`Run ${candidate.info.id} has no results`, { hint: 'Pick a run that finished at least one case.', docs: 'compare.md' });
+
+  const rows: CellComparison[] = [];
+  for (const [a, b] of matchCells(left, right, warnings)) {
+    const paired = [...b.cases.keys()].filter((caseId) => a.cases.has(caseId));
+    const onlyA = a.cases.size - paired.length;
+    const onlyB = b.cases.size - paired.length;
+    if (paired.length === 0) {
+      warnings.push(`${b.label}: no case is in both runs, so the comparison is unpaired (less powerful); compare runs over the same dataset to pair cases`);
+    } else if (onlyA || onlyB) {
+      warnings.push(`${b.label}: ${paired.length} cases paired; ${onlyA} only in the baseline and ${onlyB} only in the candidate are left out of the paired tests`);
+    }
+    const repeated = a.repeated || b.repeated;
+    const pick = (outcomes: CaseOutcomes) => ({ tries: outcomes.tries, passed: outcomes.passed });
+    rows.push(rateRow(a, b, 'pass', paired, pick, repeated, confidence, power));
+    if (a.graded || b.graded) rows.push(scoreRow(a, b, paired, confidence, power));
+    for (const metric of [...b.metricNames].filter((name) => a.metricNames.has(name)).sort()) {
+      const pickMetric = (outcomes: CaseOutcomes) => outcomes.metrics.get(metric);
+      const withMetric = paired.filter((caseId) => a.cases.get(caseId)!.metrics.has(metric) && b.cases.get(caseId)!.metrics.has(metric));
+      rows.push(rateRow(a, b, metric, withMetric, pickMetric, repeated, confidence, power));
+    }
+  }
+
+  const adjusted = holmAdjust(rows.map((row) => row.pValue));
+  rows.forEach((row, index) => {
+    row.adjustedPValue = adjusted[index] ?? null;
+    if (row.adjustedPValue !== null && row.adjustedPValue < alpha && row.difference !== null && row.difference !== 0) {
+      row.verdict = row.difference > 0 ? 'better' : 'worse';
+      row.minimumDetectableEffect = null;
+    }
+  });
+  return { baseline: baseline.info, candidate: candidate.info, alpha, correction: 'holm', cells: rows, warnings };
+}
+
+type Pick = (outcomes: CaseOutcomes) => { tries: number; passed: number } | undefined;
+
+function estimateOf(cell: CellData, pick: Pick, confidence: number): Estimate & { passed: number } {
+  const clusters: { successes: number; trials: number }[] = [];
+  for (const outcomes of cell.cases.values()) {
+    const picked = pick(outcomes);
+    if (picked && picked.tries > 0) clusters.push({ successes: picked.passed, trials: picked.tries });
+  }
+  const n = clusters.reduce((sum, cluster) => sum + cluster.trials, 0);
+  const passed = clusters.reduce((sum, cluster) => sum + cluster.successes, 0);
+  if (n === 0) return { n: 0, passed: 0, estimate: null, ci95: null };
+  const repeated = clusters.some((cluster) => cluster.trials > 1);
+  const ci95 = repeated ? clusteredProportionInterval(clusters, confidence).interval : wilsonInterval(passed, n, zForConfidence(confidence));
+  return { n, passed, estimate: passed / n, ci95 };
+}
+
+function rateRow(
+  a: CellData,
+  b: CellData,
+  metric: string,
+  paired: string[],
+  pick: Pick,
+  repeated: boolean,
+  confidence: number,
+  power: number,
+): CellComparison {
+  const alpha = 1 - confidence;
+  const base = estimateOf(a, pick, confidence);
+  const cand = estimateOf(b, pick, confidence);
+  const row: CellComparison = {
+    cell: b.label,
+    baselineCell: a.label,
+    metric,
+    kind: 'rate',
+    baseline: { n: base.n, estimate: base.estimate, ci95: base.ci95 },
+    candidate: { n: cand.n, estimate: cand.estimate, ci95: cand.ci95 },
+    paired: paired.length,
+    difference: null,
+    ci95: null,
+    test: 'mcnemar-exact',
+    pValue: null,
+    adjustedPValue: null,
+    verdict: 'no detectable difference',
+    minimumDetectableEffect: null,
+    flippedToFail: [],
+    flippedToPass: [],
+  };
+  if (base.n === 0 || cand.n === 0) return row;
+
+  if (paired.length === 0) {
+    row.test = 'newcombe-unpaired';
+    row.difference = cand.estimate! - base.estimate!;
+    row.ci95 = unpairedProportionDifferenceInterval(base.passed, base.n, cand.passed, cand.n, confidence);
+    row.pValue = unpairedProportionTest(base.passed, base.n, cand.passed, cand.n).pValue;
+    row.minimumDetectableEffect = minimumDetectableDifference({ n: Math.min(base.n, cand.n), baselineRate: base.estimate!, alpha, power });
+    return row;
+  }
+
+  if (repeated) {
+    // Repeats of a case are not independent: compare per-case pass fractions, resampling cases.
+    const before = new Float64Array(paired.length);
+    const after = new Float64Array(paired.length);
+    paired.forEach((caseId, index) => {
+      const x = pick(a.cases.get(caseId)!)!;
+      const y = pick(b.cases.get(caseId)!)!;
+      before[index] = x.passed / x.tries;
+      after[index] = y.passed / y.tries;
+      if (before[index]! >= 0.5 && after[index]! < 0.5) row.flippedToFail.push(caseId);
+      if (before[index]! < 0.5 && after[index]! >= 0.5) row.flippedToPass.push(caseId);
+    });
+    const test = pairedBootstrapMeanDifference(before, after, { confidence });
+    row.test = 'paired-bootstrap';
+    row.difference = test.difference;
+    row.ci95 = test.interval;
+    row.pValue = test.pValue;
+    row.minimumDetectableEffect = scoreMde(before, after, alpha, power);
+    return row;
+  }
+
+  const table = { bothPass: 0, baselineOnly: 0, candidateOnly: 0, neither: 0 };
+  for (const caseId of paired) {
+    const x = pick(a.cases.get(caseId)!)!.passed > 0;
+    const y = pick(b.cases.get(caseId)!)!.passed > 0;
+    if (x && y) table.bothPass++;
+    else if (x) {
+      table.baselineOnly++;
+      row.flippedToFail.push(caseId);
+    } else if (y) {
+      table.candidateOnly++;
+      row.flippedToPass.push(caseId);
+    } else table.neither++;
+  }
+  const n = paired.length;
+  row.difference = (table.candidateOnly - table.baselineOnly) / n;
+  row.ci95 = pairedProportionDifferenceInterval(table, confidence);
+  row.pValue = mcnemarExact(table.baselineOnly, table.candidateOnly).pValue;
+  const baselineRate = (table.bothPass + table.baselineOnly) / n;
+  row.minimumDetectableEffect = minimumDetectableDifference({
+    n,
+    baselineRate,
+    alpha,
+    power,
+    paired: { discordance: (table.baselineOnly + table.candidateOnly) / n },
+  });
+  return row;
+}
+
+function scoreRow(a: CellData, b: CellData, paired: string[], confidence: number, power: number): CellComparison {
+  const meanScores = (cell: CellData, ids: Iterable<string>) => Float64Array.from([...ids].map((id) => {
+    const outcomes = cell.cases.get(id)!;
+    return outcomes.scoreSum / outcomes.tries;
+  }));
+  const all = (cell: CellData): Estimate => {
+    const scores = meanScores(cell, cell.cases.keys());
+    const sum = scores.reduce((total, value) => total + value, 0);
+    return { n: scores.length, estimate: scores.length ? sum / scores.length : null, ci95: bootstrapMeanInterval(scores, { confidence }) };
+  };
+  const row: CellComparison = {
+    cell: b.label,
+    baselineCell: a.label,
+    metric: 'score',
+    kind: 'score',
+    baseline: all(a),
+    candidate: all(b),
+    paired: paired.length,
+    difference: null,
+    ci95: null,
+    test: 'paired-bootstrap',
+    pValue: null,
+    adjustedPValue: null,
+    verdict: 'no detectable difference',
+    minimumDetectableEffect: null,
+    flippedToFail: [],
+    flippedToPass: [],
+  };
+  if (paired.length === 0) return row;
+  const before = meanScores(a, paired);
+  const after = meanScores(b, paired);
+  const test = pairedBootstrapMeanDifference(before, after, { confidence });
+  row.difference = test.difference;
+  row.ci95 = test.interval;
+  row.pValue = test.pValue;
+  row.minimumDetectableEffect = scoreMde(before, after, 1 - confidence, power);
+  return row;
+}
+
+/** Smallest mean paired difference detectable with this n and spread (normal approximation). */
+function scoreMde(before: Float64Array, after: Float64Array, alpha: number, power: number): number {
+  const n = before.length;
+  let sum = 0;
+  for (let index = 0; index < n; index++) sum += after[index]! - before[index]!;
+  const meanDifference = sum / n;
+  let squares = 0;
+  for (let index = 0; index < n; index++) squares += (after[index]! - before[index]! - meanDifference) ** 2;
+  // With no spread at all, fall back to the resolution of one case in n.
+  const sd = n > 1 ? Math.max(Math.sqrt(squares / (n - 1)), 1 / n) : 1;
+  return Math.min(1, ((zForConfidence(1 - alpha) + zForConfidence(2 * power - 1)) * sd) / Math.sqrt(n));
+}
