@@ -90,6 +90,8 @@ export function fakeRun(options: FakeRunOptions = {}) {
         errors: all.filter((result) => result.error !== undefined).length,
         passRate: all.length > 0 ? passed / all.length : null,
         ci95: all.length > 0 ? [0.667, 0.885] : null,
+        meanScore: all.length > 0 ? passed / all.length : null,
+        scoreCi95: all.length > 0 ? [0.667, 0.885] : null,
         cost,
         costPerCase: all.length > 0 ? cost / all.length : null,
         costPerPass: passed > 0 ? cost / passed : null,
@@ -117,6 +119,7 @@ export function fakeRun(options: FakeRunOptions = {}) {
       passRate: cell.passRate,
       ok: (cell.passRate ?? 0) >= 0.8,
     })),
+    gates: [],
     warnings: [],
   };
   const record: RunRecord = {

@@ -227,7 +227,7 @@ function rateRow(
       if (before[index]! >= 0.5 && after[index]! < 0.5) row.flippedToFail.push(caseId);
       if (before[index]! < 0.5 && after[index]! >= 0.5) row.flippedToPass.push(caseId);
     });
-    const test = pairedBootstrapMeanDifference(before, after, { confidence });
+    const test = pairedBootstrapMeanDifference(before, after, { confidence })!;
     row.test = 'paired-bootstrap';
     row.difference = test.difference;
     row.ci95 = test.interval;
@@ -295,7 +295,7 @@ function scoreRow(a: CellData, b: CellData, paired: string[], confidence: number
   if (paired.length === 0) return row;
   const before = meanScores(a, paired);
   const after = meanScores(b, paired);
-  const test = pairedBootstrapMeanDifference(before, after, { confidence });
+  const test = pairedBootstrapMeanDifference(before, after, { confidence })!;
   row.difference = test.difference;
   row.ci95 = test.interval;
   row.pValue = test.pValue;
