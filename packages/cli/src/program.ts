@@ -85,6 +85,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .command('runs')
     .description('List recent runs in the local store.')
     .option('-n, --limit <n>', 'how many', integer('--limit'), 20)
+    .option('--label <name>', 'only runs with this label')
     .action(async (options) => {
       const { runsCommand } = await import('./commands/runs.ts');
       exitCode = await runsCommand(options);

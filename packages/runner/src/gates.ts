@@ -1,5 +1,5 @@
 import { roganGladenInterval, wilsonInterval, zForConfidence } from '@assay/core';
-import type { Gate, GateResult, MetricSummary, RunComparison, SummaryCell } from '@assay/spec';
+import type { CellComparison, Gate, GateResult, MetricSummary, RunComparison, SummaryCell } from '@assay/spec';
 
 /** A cell's pass-rate and score intervals at the gate's confidence. */
 export interface CellIntervals {
@@ -150,8 +150,25 @@ export function regressionGate(comparison: RunComparison | undefined, reason?: s
     ok: false,
     value: row.difference,
     limit: comparison.alpha,
-    detail: `${row.cell} ${row.metric}: ${percent(row.baseline.estimate ?? 0)} → ${percent(row.candidate.estimate ?? 0)} (difference ${percent(row.difference ?? 0)}, ${interval(row.ci95, 1 - comparison.alpha)}, ${row.test} p=${formatP(row.pValue)}, Holm-adjusted p=${formatP(row.adjustedPValue)})`,
+    detail: `${row.cell} ${row.metric}: ${describe(row, row.baseline.estimate)} → ${describe(row, row.candidate.estimate)} (difference ${signedPoints(row, row.difference)}, ${Math.round((1 - comparison.alpha) * 100)}% CI ${signedPoints(row, row.ci95?.[0] ?? null)} to ${signedPoints(row, row.ci95?.[1] ?? null)}, ${row.test} p${pEquals(row.pValue)}, Holm-adjusted p${pEquals(row.adjustedPValue)})`,
   }));
+}
+
+function describe(row: CellComparison, value: number | null): string {
+  if (value === null) return '—';
+  return row.kind === 'rate' ? percent(value) : value.toFixed(2);
+}
+
+function signedPoints(row: CellComparison, value: number | null): string {
+  if (value === null) return '—';
+  const text = row.kind === 'rate' ? `${(value * 100).toFixed(1)} pts` : value.toFixed(2);
+  return value > 0 ? `+${text}` : text;
+}
+
+/** `=0.012` or `<0.0001`, to follow a `p`. */
+function pEquals(p: number | null): string {
+  const text = formatP(p);
+  return text.startsWith('<') ? text : `=${text}`;
 }
 
 export function formatP(p: number | null): string {

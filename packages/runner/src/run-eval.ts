@@ -184,7 +184,8 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const status: RunStatus = fatal ? 'failed' : options.signal?.aborted ? 'interrupted' : 'completed';
   const summary = accumulator.summarize({
     durationMs: performance.now() - startedAt,
-    threshold: suite.threshold ?? 1,
+    // Without a threshold every case must pass, unless the suite has gates: then the gates decide.
+    threshold: suite.threshold ?? (suite.gate ? undefined : 1),
     gate: suite.gate,
     warnings: [...warnings],
   });

@@ -39,8 +39,9 @@ export function renderGates(gates: readonly GateResult[], options: { color?: boo
 
 /** Why a run failed, in one line per failed gate or threshold (for the last line of output). */
 export function failedChecks(summary: RunSummary): string[] {
-  return [
+  const checks = [
     ...summary.gates.filter((gate) => !gate.ok).map((gate) => `gate ${gate.gate}${gate.cell ? ` (${gate.cell})` : ''}`),
     ...summary.thresholds.filter((threshold) => !threshold.ok).map((threshold) => `threshold ${formatPercent(threshold.threshold, true)} (${threshold.cell})`),
   ];
+  return [...new Set(checks)];
 }

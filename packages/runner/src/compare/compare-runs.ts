@@ -16,6 +16,8 @@ import type { RunSource } from './run-source.ts';
 
 /** One case of one cell: its tries (repeats) folded together. */
 interface CaseOutcomes {
+  /** Position in the dataset: flipped cases are listed in dataset order. */
+  index: number;
   tries: number;
   passed: number;
   scoreSum: number;
@@ -52,7 +54,7 @@ function addResult(cells: RunData, result: CaseResult): void {
   }
   let outcomes = cell.cases.get(result.caseId);
   if (!outcomes) {
-    outcomes = { tries: 0, passed: 0, scoreSum: 0, metrics: new Map(), byRepeat: new Map() };
+    outcomes = { index: result.caseIndex ?? 0, tries: 0, passed: 0, scoreSum: 0, metrics: new Map(), byRepeat: new Map() };
     cell.cases.set(result.caseId, outcomes);
   }
   outcomes.tries++;
@@ -127,7 +129,7 @@ export async function compareRuns(baseline: RunSource, candidate: RunSource, opt
 
   const rows: CellComparison[] = [];
   for (const [a, b] of matchCells(left, right, warnings)) {
-    const paired = [...b.cases.keys()].filter((caseId) => a.cases.has(caseId));
+    const paired = [...b.cases.keys()].filter((caseId) => a.cases.has(caseId)).sort((x, y) => b.cases.get(x)!.index - b.cases.get(y)!.index);
     const onlyA = a.cases.size - paired.length;
     const onlyB = b.cases.size - paired.length;
     if (paired.length === 0) {
