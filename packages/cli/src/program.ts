@@ -44,6 +44,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .option('--show-failures <n>', 'failed cases to print at the end', integer('--show-failures'), 10)
     .option('--baseline <run>', 'compare against a run id, run label or results .json file (significance-tested)')
     .option('--label <name>', 'label this run (e.g. main) so later runs can use it as --baseline')
+    .option('--compare-prompts <a,b>', 'after the run, test prompt b against prompt a on the same cases')
     .addOption(new Option('--format <format>', 'force the config format').choices(['assay', 'promptfoo']))
     .action(async (options) => {
       const { evalCommand } = await import('./commands/eval.ts');

@@ -5,5 +5,5 @@ export { expandPlan, planHash, planSize, callKey } from './plan.ts';
 export { runBounded } from './scheduler.ts';
 export { SummaryAccumulator } from './summary.ts';
 export { compareRuns, type CompareOptions } from './compare/compare-runs.ts';
-export { resolveRunSource, storeRunSource, type RunSource } from './compare/run-source.ts';
+export { promptRunSource, resolveRunSource, storeRunSource, type RunSource } from './compare/run-source.ts';
 export { evaluateGates, regressionGate, formatP, type CellIntervals } from './gates.ts';

@@ -26,6 +26,7 @@ export async function demoCommand(options: { live?: boolean; output?: string[]; 
     progress: options.progress,
     cache: false,
     replay: live ? undefined : path.join(demoDirectory, 'cassettes', 'support.jsonl'),
+    comparePrompts: 'v1,v2',
     banner,
   });
 }

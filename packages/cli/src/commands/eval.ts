@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createProviderRegistry } from '@assay/providers';
-import { findConfigFile, loadSuite, resolveRunSource, runEval, planSize, type ResolvedSuite, type RunSource } from '@assay/runner';
+import { compareRuns, findConfigFile, loadSuite, promptRunSource, resolveRunSource, runEval, planSize, storeRunSource, type ResolvedSuite, type RunSource } from '@assay/runner';
 import { ConfigError, type CaseResult, type RunRecord } from '@assay/spec';
 import { defaultDataDirectory, openSqliteStore, type Store } from '@assay/store';
 import { createProgress } from '../output/progress.ts';
@@ -25,12 +25,14 @@ export interface EvalCommandOptions {
   baseline?: string;
   /** Label for the new run. */
   label?: string;
+  /** `v1,v2`: after the run, test prompt v2 against prompt v1 on the same cases. */
+  comparePrompts?: string;
   /** Printed before the run (the demo uses it to say where responses come from). */
   banner?: string;
 }
 
 /** Options that a resumed run takes from the run it continues. */
-const storedOptionNames = ['config', 'repeat', 'concurrency', 'cache', 'record', 'replay', 'format', 'baseline', 'label'] as const;
+const storedOptionNames = ['config', 'repeat', 'concurrency', 'cache', 'record', 'replay', 'format', 'baseline', 'label', 'comparePrompts'] as const;
 
 export async function evalCommand(options: EvalCommandOptions): Promise<number> {
   const cwd = process.cwd();
@@ -106,6 +108,8 @@ export async function executeSuite(
   let baseline: RunSource | undefined;
   if (baselineReference) baseline = await resolveRunSource(baselineReference, store, process.cwd());
 
+  const promptPair = options.comparePrompts ? parsePromptPair(options.comparePrompts, suite) : undefined;
+
   const total = planSize(suite, options.repeat ?? suite.repeat);
   if (options.banner) out.write(`${options.banner}\n`);
   // Created at run-start, when a resume knows how many calls are already done.
@@ -164,6 +168,11 @@ export async function executeSuite(
   const repeatsText = renderRepeats(summary);
   if (repeatsText) out.write(`\n${repeatsText}`);
   if (comparison) out.write(`\n${renderComparison(comparison, { color: out.isTTY })}`);
+  if (promptPair && status === 'completed') {
+    const run = storeRunSource(store, { id: runId });
+    const between = await compareRuns(promptRunSource(run, promptPair[0]), promptRunSource(run, promptPair[1]));
+    out.write(`\nPrompt ${promptPair[1]} against prompt ${promptPair[0]} on the same cases:\n${renderComparison(between, { color: out.isTTY }).split('\n').slice(1).join('\n')}`);
+  }
   const thresholdText = renderThresholds(summary);
   if (thresholdText) out.write(`\n${thresholdText}`);
   const gatesText = renderGates(summary.gates, { color: out.isTTY });
@@ -184,4 +193,18 @@ export async function executeSuite(
   const because = failed.length ? ` Failed: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? `; and ${failed.length - 5} more` : ''}.` : '';
   out.write(`\nRun ${runId}${options.label ? ` (${options.label})` : ''} ${failed.length ? 'failed' : 'passed'}: ${summary.passed}/${summary.total} cases passed.${because}\n`);
   return failed.length ? 1 : 0;
+}
+
+/** `--compare-prompts v1,v2` → ['v1', 'v2'], checked against the suite's prompt ids before any call. */
+function parsePromptPair(value: string, suite: ResolvedSuite): [string, string] {
+  const ids = suite.prompts.map((prompt) => prompt.id);
+  const parts = value.split(',').map((part) => part.trim());
+  const unknown = parts.filter((part) => !ids.includes(part));
+  if (parts.length !== 2 || unknown.length || parts[0] === parts[1]) {
+    throw new ConfigError(`--compare-prompts needs two different prompt ids of this suite, got "${value}"`, {
+      hint: `The suite's prompts: ${ids.join(', ')}. Example: --compare-prompts ${ids[0] ?? 'v1'},${ids[1] ?? 'v2'}`,
+      docs: 'compare.md',
+    });
+  }
+  return [parts[0]!, parts[1]!];
 }

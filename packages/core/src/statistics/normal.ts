@@ -3,7 +3,7 @@ import { assertConfidence } from './_validate.ts';
 
 /**
  * The z for a two-sided interval at `confidence`, Φ⁻¹((1 + confidence) / 2).
- * @example zForConfidence(0.95) // 1.959963984540054
+ * @example zForConfidence(0.95) // ≈ 1.959963984540054 (jstat lands within 1 ulp)
  */
 export function zForConfidence(confidence: number): number {
   assertConfidence(confidence);

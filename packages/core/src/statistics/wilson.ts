@@ -1,7 +1,8 @@
 import { assertRate } from './_validate.ts';
+import { zForConfidence } from './normal.ts';
 
-/** z for a two-sided 95% interval, Φ⁻¹(0.975). */
-const z95 = 1.959963984540054;
+/** z for a two-sided 95% interval, Φ⁻¹(0.975) ≈ 1.959963984540054 — computed the same way as for other levels, so a 0.95 from anywhere gives identical intervals. */
+const z95 = zForConfidence(0.95);
 
 /**
  * Wilson score interval for a binomial proportion (Wilson 1927). Unlike the normal

@@ -135,3 +135,13 @@ function checkResult(
     assertions: Array.isArray(row.assertions) ? (row.assertions as CaseResult['assertions']) : [],
   };
 }
+
+/** Only the results of one prompt: to compare two prompts of the same run with each other. */
+export function promptRunSource(source: RunSource, promptId: string): RunSource {
+  return {
+    info: { ...source.info, id: `${source.info.id}:${promptId}` },
+    async *results() {
+      for await (const result of source.results()) if (result.promptId === promptId) yield result;
+    },
+  };
+}
