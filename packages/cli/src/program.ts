@@ -33,7 +33,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .command('eval')
     .description('Run a suite: prompts × providers × cases × repeats, scored by assertions.')
     .option('-c, --config <file>', 'suite file (assay YAML, assay.config.ts or promptfooconfig.yaml)')
-    .option('-o, --output <file>', 'write results: .json, .jsonl, .csv or .xml (JUnit); repeatable', collect)
+    .option('-o, --output <file>', 'write results: .json, .jsonl, .csv, .xml (JUnit) or .html (report); repeatable', collect)
     .option('--repeat <k>', 'run every case k times', integer('--repeat'))
     .option('-j, --concurrency <n>', 'calls in flight at once', integer('--concurrency'))
     .option('--no-cache', 'do not read or write the on-disk response cache')
@@ -75,7 +75,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .command('demo')
     .description('Run the sample support-assistant project (offline on bundled responses, live with a key).')
     .option('--live', 'call the provider even without OPENAI_API_KEY (uses OPENAI_BASE_URL)')
-    .option('-o, --output <file>', 'write results (.json, .jsonl, .csv, .xml)', collect)
+    .option('-o, --output <file>', 'write results (.json, .jsonl, .csv, .xml, .html)', collect)
     .option('--no-progress', 'no live progress bar')
     .action(async (options) => {
       const { demoCommand } = await import('./commands/demo.ts');

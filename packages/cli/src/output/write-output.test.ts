@@ -28,7 +28,7 @@ describe('writeOutputFile', () => {
     expect(parsed.summary.total).toBe(150);
     expect(parsed.summary.cells).toHaveLength(3);
     expect(Object.keys(parsed.summary.cells[0])).toEqual([
-      'prompt', 'provider', 'n', 'passed', 'passRate', 'ci95', 'errors', 'cost', 'costPerCase', 'costPerPass', 'tokens', 'meanLatencyMs',
+      'prompt', 'provider', 'n', 'passed', 'passRate', 'ci95', 'meanScore', 'scoreCi95', 'errors', 'cost', 'costPerCase', 'costPerPass', 'tokens', 'meanLatencyMs',
     ]);
     expect(parsed.summary.cells[0]).toMatchObject({ prompt: 'v1', provider: 'openai:gpt-4o-mini', n: 50, passed: 40, passRate: 0.8, ci95: [0.667, 0.885] });
     expect(parsed.results).toHaveLength(150);
@@ -129,7 +129,7 @@ describe('writeOutputFile', () => {
   it('rejects an unknown extension with a ConfigError', async () => {
     const error = await writeOutputFile(join(directory, 'results.txt'), fakeRun()).catch((caught: unknown) => caught);
     expect(ConfigError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ hint: 'use .json, .jsonl, .csv or .xml', docs: 'output-formats.md' });
+    expect(error).toMatchObject({ hint: 'use .json, .jsonl, .csv, .xml or .html', docs: 'output-formats.md' });
     await expect(stat(join(directory, 'results.txt'))).rejects.toThrow();
   });
 

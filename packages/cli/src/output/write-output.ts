@@ -6,6 +6,7 @@ import { extname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ConfigError, type CaseResult, type RunRecord, type RunComparison, type RunSummary, type SummaryCell } from '@assay/spec';
 import { cellLabel, truncate } from './format.ts';
+import { writeHtmlReport } from './html-report/write-html-report.ts';
 
 /** What `writeOutputFile` needs from a finished (or interrupted) run. */
 export interface OutputRun {
@@ -17,9 +18,9 @@ export interface OutputRun {
   comparison?: RunComparison;
 }
 
-export type OutputFormat = 'json' | 'jsonl' | 'csv' | 'xml';
+export type OutputFormat = 'json' | 'jsonl' | 'csv' | 'xml' | 'html';
 
-const formats: Record<string, OutputFormat> = { '.json': 'json', '.jsonl': 'jsonl', '.csv': 'csv', '.xml': 'xml' };
+const formats: Record<string, OutputFormat> = { '.json': 'json', '.jsonl': 'jsonl', '.csv': 'csv', '.xml': 'xml', '.html': 'html' };
 
 /** Longest model output written to CSV cells and JUnit bodies; spreadsheets choke on more. */
 export const maxOutputChars = 10_000;
@@ -33,7 +34,7 @@ export function outputFormatOf(file: string): OutputFormat {
   if (!format) {
     throw new ConfigError(`Cannot write results to "${file}": unknown output format "${extname(file) || '(none)'}".`, {
       field: 'output',
-      hint: 'use .json, .jsonl, .csv or .xml',
+      hint: 'use .json, .jsonl, .csv, .xml or .html',
       docs: 'output-formats.md',
     });
   }
@@ -41,7 +42,7 @@ export function outputFormatOf(file: string): OutputFormat {
 }
 
 /**
- * Writes a run to `file` as JSON, JSON Lines, CSV or JUnit XML, chosen by the extension.
+ * Writes a run to `file` as JSON, JSON Lines, CSV, JUnit XML or an HTML report, chosen by the extension.
  * Results are streamed to disk with backpressure; memory stays flat however large the run.
  *
  * @example
@@ -54,6 +55,7 @@ export async function writeOutputFile(file: string, run: OutputRun): Promise<voi
     if (format === 'json') await writeJson(sink, run);
     else if (format === 'jsonl') await writeJsonLines(sink, run);
     else if (format === 'csv') await writeCsv(sink, run);
+    else if (format === 'html') await writeHtmlReport(sink, run);
     else await writeJunit(sink, run);
     await sink.close();
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { CaseResult, CellComparison, RunComparison, RunSummary, Verdict } from '@assay/spec';
+import type { CaseResult, RunComparison, RunSummary, Verdict } from '@assay/spec';
 import { cellLabel, truncate } from '../format.ts';
 
 /**
@@ -92,6 +92,21 @@ export interface ReportData {
   comparison: ReportComparisonRow[] | null;
   caseCount: number;
   textLimits: typeof reportTextLimits;
+}
+
+/**
+ * The summary with every list present. Runs stored before gates, metrics or warnings existed
+ * come back from the store without them; the report shows them as empty, never crashes.
+ */
+export function normalizeSummary(summary: RunSummary): RunSummary {
+  return {
+    ...summary,
+    cells: summary.cells ?? [],
+    metrics: summary.metrics ?? [],
+    thresholds: summary.thresholds ?? [],
+    gates: summary.gates ?? [],
+    warnings: summary.warnings ?? [],
+  };
 }
 
 /** Number | null, never NaN or ±Infinity (JSON would write those as null anyway, silently). */
@@ -198,24 +213,20 @@ interface FlipSets {
 }
 
 /**
- * Which candidate results flipped against the baseline, per cell. The `pass` rows carry the
- * case-level flips; a cell compared only on other metrics falls back to the union of its rows.
+ * Which candidate results flipped against the baseline, per cell, from the comparison's `pass`
+ * rows: those are about the case's outcome. A metric row's flips (an assertion that now fails in
+ * a case that still passes) are listed in the comparison table but do not mark the case.
  */
 export class CaseFlips {
   readonly #byCell = new Map<string, FlipSets>();
 
   constructor(comparison: RunComparison | undefined) {
-    if (!comparison) return;
-    const rowsByCell = new Map<string, CellComparison[]>();
-    for (const row of comparison.cells) rowsByCell.set(row.cell, [...(rowsByCell.get(row.cell) ?? []), row]);
-    for (const [cell, rows] of rowsByCell) {
-      const passRows = rows.filter((row) => row.metric === 'pass');
-      const sets: FlipSets = { toFail: new Set(), toPass: new Set() };
-      for (const row of passRows.length > 0 ? passRows : rows) {
-        for (const id of row.flippedToFail) sets.toFail.add(id);
-        for (const id of row.flippedToPass) sets.toPass.add(id);
-      }
-      this.#byCell.set(cell, sets);
+    for (const row of comparison?.cells ?? []) {
+      if (row.metric !== 'pass') continue;
+      let sets = this.#byCell.get(row.cell);
+      if (!sets) this.#byCell.set(row.cell, (sets = { toFail: new Set(), toPass: new Set() }));
+      for (const id of row.flippedToFail) sets.toFail.add(id);
+      for (const id of row.flippedToPass) sets.toPass.add(id);
     }
   }
 

@@ -82,7 +82,7 @@ function signed(value: number | null, kind: 'rate' | 'score'): string {
 
 function signedInterval(ci: [number, number] | null, kind: 'rate' | 'score'): string {
   if (!ci) return '';
-  const format = (value: number) => (kind === 'rate' ? `${(value * 100).toFixed(1)}` : value.toFixed(3));
+  const format = (value: number) => (kind === 'rate' ? (value * 100).toFixed(1) : value.toFixed(3)).replace(/^-/, '−');
   return ` <span class="ci">[${escapeHtml(format(ci[0]))}, ${escapeHtml(format(ci[1]))}]</span>`;
 }
 
@@ -183,8 +183,9 @@ export function renderVerdict(record: RunRecord, summary: RunSummary): string {
   const missed = summary.thresholds.filter((threshold) => !threshold.ok);
   const complete = record.status === 'completed';
   const ok = failedGates.length === 0 && missed.length === 0;
-  const tone = !complete ? 'warn' : ok ? 'ok' : 'bad';
-  const title = !complete ? `Run ${record.status}: results are partial` : ok ? 'Passed' : 'Failed';
+  const judged = summary.gates.length + summary.thresholds.length > 0;
+  const tone = !complete ? 'warn' : !judged ? 'neutral' : ok ? 'ok' : 'bad';
+  const title = !complete ? `Run ${record.status}: results are partial` : !judged ? 'Completed' : ok ? 'Passed' : 'Failed';
 
   const parts: string[] = [];
   if (summary.gates.length > 0) {
@@ -197,11 +198,11 @@ export function renderVerdict(record: RunRecord, summary: RunSummary): string {
         : `${missed.length} of ${summary.thresholds.length} cell(s) below their pass-rate threshold`,
     );
   }
-  if (parts.length === 0) parts.push('no gates or thresholds are set');
+  if (parts.length === 0) parts.push('no gates or pass-rate thresholds are set, so nothing decides pass or fail');
   const sentence = `${parts.join('; ')}.`;
 
   const uncalibrated = uncalibratedMetrics(summary);
-  const gates = summary.gates.length > 0 ? `<h3>Gates</h3><ul class="gates">${summary.gates.map((gate) => gateItem(gate, uncalibrated)).join('')}</ul>` : '';
+  const gates = summary.gates.length > 0 ? `<div><h3>Gates</h3><ul class="gates">${summary.gates.map((gate) => gateItem(gate, uncalibrated)).join('')}</ul></div>` : '';
   const thresholdItems = summary.thresholds.map((threshold) => {
     const rate = finite(threshold.passRate);
     const detail =
@@ -210,10 +211,10 @@ export function renderVerdict(record: RunRecord, summary: RunSummary): string {
         : `pass rate ${formatPercent(rate)} ${threshold.ok ? 'meets' : 'is below'} threshold ${formatPercent(threshold.threshold, true)}`;
     return `<li class="gate ${threshold.ok ? 'ok' : 'bad'}">${mark(threshold.ok)}<div><div class="gate-name"><strong>${escapeHtml(threshold.cell)}</strong></div><div class="gate-detail">${escapeHtml(detail)}</div></div></li>`;
   });
-  const thresholds = thresholdItems.length > 0 ? `<h3>Pass-rate thresholds</h3><ul class="gates">${thresholdItems.join('')}</ul>` : '';
+  const thresholds = thresholdItems.length > 0 ? `<div><h3>Pass-rate thresholds</h3><ul class="gates">${thresholdItems.join('')}</ul></div>` : '';
 
   return `<section class="verdict ${tone}" aria-label="Verdict">
-<div class="verdict-title">${tone === 'ok' ? '✓' : tone === 'bad' ? '✗' : '!'} ${escapeHtml(title)}</div>
+<div class="verdict-title">${tone === 'ok' ? '✓ ' : tone === 'bad' ? '✗ ' : tone === 'warn' ? '! ' : ''}${escapeHtml(title)}</div>
 <p class="verdict-sentence">${escapeHtml(sentence.charAt(0).toUpperCase() + sentence.slice(1))}</p>
 <div class="verdict-lists">${gates}${thresholds}</div>
 </section>`;
@@ -228,9 +229,10 @@ export function renderWarnings(summary: RunSummary, comparison: RunComparison | 
 // ---------------------------------------------------------------------------------------------
 // The matrix
 
-function costCell(cell: SummaryCell, value: number | null): string {
+/** Cost per case says why it is missing; the other cost columns of that row just show a dash. */
+function costCell(cell: SummaryCell, value: number | null, explain: boolean): string {
   if (cell.n === 0) return dash;
-  if (cell.costPerCase === null) return '<span class="muted">unknown price</span>';
+  if (cell.costPerCase === null) return explain ? '<span class="muted" title="No call in this cell had a known price">unknown price</span>' : dash;
   return usd(value, cell.passed === 0 ? 'no passes' : '—');
 }
 
@@ -251,9 +253,9 @@ export function renderMatrix(summary: RunSummary, cells: ReportCell[]): string {
 <td class="num rate">${rateWithInterval(cell.n, rate, cell.ci95)}${intervalBar(rate, rate === null ? null : cell.ci95)}</td>
 <td class="num">${escapeHtml(cell.n.toLocaleString('en-US'))}</td>
 <td class="num">${scoreWithInterval(cell.n, cell.meanScore, cell.scoreCi95)}</td>
-<td class="num">${costCell(cell, cell.costPerCase)}</td>
-<td class="num">${costCell(cell, cell.costPerPass)}</td>
-<td class="num">${empty ? dash : cell.costPerCase === null ? '<span class="muted">unknown</span>' : usd(cell.cost, '—')}</td>
+<td class="num">${costCell(cell, cell.costPerCase, true)}</td>
+<td class="num">${costCell(cell, cell.costPerPass, false)}</td>
+<td class="num">${costCell(cell, cell.cost, false)}</td>
 <td class="num">${empty ? dash : count(cell.tokens)}</td>
 <td class="num">${empty ? dash : milliseconds(cell.meanLatencyMs)}</td>
 ${hasErrors ? `<td class="num">${cell.errors > 0 ? `<span class="bad-text">${escapeHtml(cell.errors)}</span>` : dash}</td>` : ''}
@@ -265,7 +267,7 @@ ${hasErrors ? `<td class="num">${cell.errors > 0 ? `<span class="bad-text">${esc
     summary.cells.length === 0
       ? '<p class="muted">The run has no cells.</p>'
       : `<div class="table-wrap"><table class="matrix">
-<thead><tr><th>Prompt</th><th>Provider</th><th class="num">Pass rate <span class="ci">[95% CI]</span></th><th class="num">n</th><th class="num">Mean score <span class="ci">[95% CI]</span></th><th class="num">Cost / case</th><th class="num">Cost / pass</th><th class="num">Cost</th><th class="num">Tokens</th><th class="num">Mean latency</th>${
+<thead><tr><th>Prompt</th><th>Provider</th><th class="num">Pass rate <span class="ci">[95% CI]</span></th><th class="num">n</th><th class="num">Mean score <span class="ci">[95% CI]</span></th><th class="num">Cost / case</th><th class="num">Cost / pass</th><th class="num">Cost</th><th class="num">Tokens</th><th class="num" title="Mean latency per call">Latency</th>${
           hasErrors ? '<th class="num">Errors</th>' : ''
         }<th class="num">Threshold</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
@@ -275,7 +277,7 @@ ${hasErrors ? `<td class="num">${cell.errors > 0 ? `<span class="bad-text">${esc
 <figure class="chart-box" id="pass-rate-figure"><div class="chart-frame" style="height:${Math.max(140, 56 + summary.cells.length * 34)}px"><canvas id="pass-rate-chart" role="img" aria-label="Pass rate per cell with 95% intervals"></canvas></div>
 <figcaption>Bars are pass rates; whiskers are 95% intervals${
     summary.cells.some((cell) => cell.repeats) ? ' (cluster-aware where cases repeat)' : ''
-  }. The dashed line is the suite's pass-rate threshold.</figcaption></figure>
+  }.${summary.thresholds.length > 0 ? " The dashed line is the cell's pass-rate threshold." : ''}</figcaption></figure>
 ${table}
 ${renderRepeats(summary)}
 </section>`;
@@ -289,7 +291,7 @@ function renderRepeats(summary: RunSummary): string {
     const label = cellLabel(cell.prompt, cell.provider);
     const flaky =
       repeats.flaky.length === 0
-        ? ''
+        ? '<span class="muted">none</span>'
         : `<details><summary>${escapeHtml(repeats.flakyCases)} flaky case(s)</summary><ul class="chips">${repeats.flaky
             .map(
               (entry) =>
@@ -408,7 +410,7 @@ const testNames: Record<ComparisonTestName, string> = {
 function estimate(value: Estimate, kind: 'rate' | 'score'): string {
   if (value.n === 0 || finite(value.estimate) === null) return '<span class="muted">no cases</span>';
   const main = kind === 'rate' ? percent(value.estimate) : escapeHtml(value.estimate!.toFixed(3));
-  return `${main}${intervalText(value.ci95, kind === 'rate' ? 'percent' : 'score')} <span class="muted">n=${escapeHtml(value.n.toLocaleString('en-US'))}</span>`;
+  return `${main}${intervalText(value.ci95, kind === 'rate' ? 'percent' : 'score')}<div class="muted small">n=${escapeHtml(value.n.toLocaleString('en-US'))}</div>`;
 }
 
 function verdictCell(row: CellComparison): string {
@@ -416,7 +418,7 @@ function verdictCell(row: CellComparison): string {
   const effect = finite(row.minimumDetectableEffect);
   const mde =
     row.verdict === 'no detectable difference' && effect !== null
-      ? `<div class="muted small">could detect ${escapeHtml(signed(effect, row.kind).replace(/^\+/, '±'))} or more</div>`
+      ? `<div class="muted small mde">could detect ${escapeHtml(signed(effect, row.kind).replace(/^\+/, '±'))} or more</div>`
       : '';
   return `<span class="verdict-chip ${tone}">${escapeHtml(row.verdict)}</span>${mde}`;
 }
@@ -447,30 +449,32 @@ export function renderComparison(comparison: RunComparison | undefined): string 
   if (!comparison) return '';
   const name = (run: RunComparison['baseline']) =>
     `<code>${escapeHtml(run.label ?? run.id)}</code>${run.label ? ` <span class="muted">${escapeHtml(run.id)}</span>` : ''}`;
-  // Case-level flips sit on the `pass` rows; those filter the case table.
-  const cellsWithPassRow = new Set(comparison.cells.filter((row) => row.metric === 'pass').map((row) => row.cell));
   const rows = comparison.cells.map((row) => {
-    const flipFilter = row.metric === 'pass' || !cellsWithPassRow.has(row.cell);
+    // Case-level flips sit on the `pass` rows and filter the case table; a metric's are listed.
+    const flipFilter = row.metric === 'pass';
     return `<tr class="verdict-${row.verdict === 'better' ? 'better' : row.verdict === 'worse' ? 'worse' : 'none'}">
 <td class="text">${escapeHtml(row.cell)}${row.baselineCell !== row.cell ? `<div class="muted small">baseline: ${escapeHtml(row.baselineCell)}</div>` : ''}</td>
 <td class="text">${escapeHtml(row.metric)}</td>
 <td class="num">${estimate(row.baseline, row.kind)}</td>
 <td class="num">${estimate(row.candidate, row.kind)}</td>
-<td class="num"><strong>${escapeHtml(signed(row.difference, row.kind))}</strong>${signedInterval(finite(row.difference) === null ? null : row.ci95, row.kind)}</td>
-<td class="text">${escapeHtml(testNames[row.test] ?? row.test)}${row.paired > 0 ? `<div class="muted small">${escapeHtml(row.paired.toLocaleString('en-US'))} paired</div>` : ''}</td>
+<td class="num"><strong>${escapeHtml(signed(row.difference, row.kind))}</strong>${signedInterval(finite(row.difference) === null ? null : row.ci95, row.kind)}<div class="muted small">${escapeHtml(
+      row.paired > 0 ? `${testNames[row.test] ?? row.test} · ${row.paired.toLocaleString('en-US')} paired` : (testNames[row.test] ?? row.test),
+    )}</div></td>
 <td class="num">${pValue(row.pValue)}</td>
 <td class="num">${pValue(row.adjustedPValue)}</td>
 <td class="text">${verdictCell(row)}</td>
 <td class="text">${flippedCell(row, flipFilter)}</td>
 </tr>`;
   });
+  // 1 − 0.95 is 0.050000000000000044 in floating point.
+  const alpha = Number(comparison.alpha.toPrecision(4));
   const confidence = `${Number(((1 - comparison.alpha) * 100).toPrecision(4))}%`;
   return `<section id="comparison">
 <h2>Comparison <span class="caption">candidate ${name(comparison.candidate)} against baseline ${name(comparison.baseline)}</span></h2>
 <figure class="chart-box"><div class="chart-frame" style="height:${Math.max(140, 60 + comparison.cells.length * 30)}px"><canvas id="difference-chart" role="img" aria-label="Difference candidate minus baseline with 95% intervals"></canvas></div>
-<figcaption>Candidate − baseline per cell and metric, with ${escapeHtml(confidence)} intervals. Right of zero is better; an interval that crosses zero is no detectable difference. Verdicts use Holm-adjusted p-values at α = ${escapeHtml(comparison.alpha)} across all ${escapeHtml(comparison.cells.length)} row(s).</figcaption></figure>
+<figcaption>Candidate − baseline per cell and metric, with ${escapeHtml(confidence)} intervals. Right of zero is better; an interval that crosses zero is no detectable difference. Verdicts use Holm-adjusted p-values at α = ${escapeHtml(alpha)} across all ${escapeHtml(comparison.cells.length)} row(s).</figcaption></figure>
 <div class="table-wrap"><table class="comparison">
-<thead><tr><th>Cell</th><th>Metric</th><th class="num">Baseline</th><th class="num">Candidate</th><th class="num">Difference <span class="ci">[95% CI]</span></th><th>Test</th><th class="num">p</th><th class="num" title="Holm-adjusted across every row">Holm p</th><th>Verdict</th><th>Flipped cases</th></tr></thead>
+<thead><tr><th>Cell</th><th>Metric</th><th class="num">Baseline</th><th class="num">Candidate</th><th class="num">Difference <span class="ci">[95% CI]</span> · test</th><th class="num">p</th><th class="num" title="Holm-adjusted across every row">Holm p</th><th>Verdict</th><th>Flipped cases</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>
 </section>`;
 }
