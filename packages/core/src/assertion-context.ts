@@ -11,6 +11,8 @@ export interface ToolDefinition {
 export type GradeFunction = (request: {
   provider?: string;
   prompt: string;
+  /** Ask for JSON matching this schema (structured output) where the judge's provider supports it. */
+  outputSchema?: Record<string, unknown>;
 }) => Promise<{ provider: string; text: string }>;
 
 /** Everything an assertion may look at for one model response. */

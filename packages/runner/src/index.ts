@@ -7,3 +7,5 @@ export { SummaryAccumulator } from './summary.ts';
 export { compareRuns, type CompareOptions } from './compare/compare-runs.ts';
 export { promptRunSource, resolveRunSource, storeRunSource, type RunSource } from './compare/run-source.ts';
 export { evaluateGates, regressionGate, formatP, type CellIntervals } from './gates.ts';
+export { calibrateJudge, type CalibrateJudgeOptions, type CalibrationRow, type JudgeCalibrationReport } from './judge-calibration.ts';
+export { computeAgreement, type AgreementReport, type CriterionAgreement } from './judge-agreement.ts';

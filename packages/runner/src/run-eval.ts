@@ -232,10 +232,10 @@ function createGrader(suite: ResolvedSuite, providers: ProviderResolver): (fallb
   return (fallback) => {
     let grade = graders.get(fallback.label);
     if (!grade) {
-      grade = async ({ provider, prompt }) => {
+      grade = async ({ provider, prompt, outputSchema }) => {
         const judge = provider ?? suite.options.grader;
         const handle = judge ? handleFor(judge, () => providers.resolve(judge)) : handleFor(`\u0000${fallback.label}`, () => providers.resolve(fallback));
-        const response = await handle.call({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0 } });
+        const response = await handle.call({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0 }, ...(outputSchema ? { outputSchema } : {}) });
         return { provider: handle.id, text: response.text };
       };
       graders.set(fallback.label, grade);

@@ -46,7 +46,7 @@ const PassLabelSchema = z.unknown().transform((value, context) => {
   return label;
 });
 
-const IdSchema = z.union([z.string().min(1), z.number()]).transform(String);
+const IdSchema = z.union([z.string().min(1, 'id must not be empty'), z.number()], { error: 'id must be a string or a number' }).transform(String);
 
 /** One human-labelled case for `assay judge calibrate` (a line of the labels JSONL file). */
 export const JudgeLabelRowSchema = z
@@ -68,8 +68,8 @@ export type JudgeLabelRow = z.infer<typeof JudgeLabelRowSchema>;
 export const AgreementLabelRowSchema = z
   .object({
     id: IdSchema,
-    rater: z.union([z.string().min(1), z.number()]).transform(String),
-    label: z.union([z.string().min(1), z.number(), z.boolean()]),
+    rater: z.union([z.string().min(1, 'rater must not be empty'), z.number()], { error: 'rater must be a string or a number' }).transform(String),
+    label: z.union([z.string().min(1, 'label must not be empty'), z.number(), z.boolean()], { error: 'label must be a category name, a number, or true/false' }),
     criterion: z.string().min(1).optional(),
   })
   .strict();

@@ -24,3 +24,12 @@ describe('defaultDataDirectory', () => {
     expect(defaultDataDirectory('/projects/demo')).toBe(path.join('/projects/demo', '.assay'));
   });
 });
+
+describe('defaultDataDirectory with an explicit environment', () => {
+  it('reads ASSAY_DATA_DIR from it rather than from process.env', () => {
+    vi.stubEnv('ASSAY_DATA_DIR', '/from/process');
+    expect(defaultDataDirectory('/projects/demo', {})).toBe(path.join('/projects/demo', '.assay'));
+    expect(defaultDataDirectory('/projects/demo', { ASSAY_DATA_DIR: 'data' })).toBe(path.resolve('/projects/demo', 'data'));
+    vi.unstubAllEnvs();
+  });
+});

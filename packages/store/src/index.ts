@@ -1,3 +1,8 @@
 export type { Store } from './store.ts';
+export { openStore, openPostgresStore, type OpenStoreOptions } from './open-store.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
+export type { PostgresStore, PostgresStoreOptions } from './postgres-store.ts';
+export { StoreUnavailableError, type StoreUnavailableErrorOptions } from './store-unavailable-error.ts';
 export { defaultDataDirectory } from './data-directory.ts';
+export { openRegistryStore, type RegistryDatabase, type RegistryStore, type RegistryStoreOptions } from './registry-store.ts';
+export { hashPassword, verifyPassword } from './registry-secrets.ts';

@@ -58,6 +58,18 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         expect((await store.listRuns()).map((run) => run.id)).toEqual(['newest', 'middle', 'oldest']);
       });
 
+      it('lists runs created at the same instant latest created first', async () => {
+        for (const id of ['first', 'second', 'third']) await store.createRun(makeRun(id, { createdAt: isoDay(1) }));
+        expect((await store.listRuns()).map((run) => run.id)).toEqual(['third', 'second', 'first']);
+        expect((await store.listRuns({ limit: 1, offset: 1 })).map((run) => run.id)).toEqual(['second']);
+      });
+
+      it('rejects a negative or fractional limit or offset', async () => {
+        await expect(store.listRuns({ limit: -1 })).rejects.toThrow(RangeError);
+        await expect(store.listRuns({ limit: 1.5 })).rejects.toThrow(RangeError);
+        await expect(store.listRuns({ offset: -2 })).rejects.toThrow(RangeError);
+      });
+
       it('lists an empty store as no runs', async () => {
         expect(await store.listRuns()).toEqual([]);
       });
@@ -179,6 +191,30 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
           expected++;
         }
         expect(expected).toBe(1234);
+      });
+
+      it('keeps NUL characters and unpaired surrogates in the text of a result', async () => {
+        // A model's output can hold both (a stream cut inside an emoji leaves half a surrogate pair).
+        const odd = makeResult('run-a', 0, {
+          output: 'nul \u0000 high \ud800 low \udfff',
+          caseId: 'case\u0000zero',
+          error: 'provider said \u0000',
+          vars: { text: '\ud83e' },
+          messages: [{ role: 'user', content: 'half an emoji: \ud83e' }],
+        });
+        await store.appendResults('run-a', [odd, makeResult('run-a', 1)]);
+        expect(await collect(store.iterateResults('run-a'))).toEqual([odd, makeResult('run-a', 1)]);
+        expect(await store.completedKeys('run-a')).toEqual(new Set(['key-1']));
+      });
+
+      it('includes results appended while iterating', async () => {
+        await store.appendResults('run-a', Array.from({ length: 600 }, (_, index) => makeResult('run-a', index)));
+        const seen: number[] = [];
+        for await (const result of store.iterateResults('run-a')) {
+          seen.push(result.caseIndex);
+          if (seen.length === 1) await store.appendResults('run-a', [makeResult('run-a', 600)]);
+        }
+        expect(seen).toEqual(Array.from({ length: 601 }, (_, index) => index));
       });
 
       it('iterates nothing for a run without results or an unknown run', async () => {

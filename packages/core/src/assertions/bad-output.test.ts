@@ -29,6 +29,11 @@ const assertions: Record<(typeof assertionTypes)[number], Assertion> = {
   'leaks-pii': { type: 'leaks-pii' },
   contract: { type: 'contract' },
   'llm-rubric': { type: 'llm-rubric', value: 'is good' },
+  pairwise: { type: 'pairwise', value: 'a reference answer' },
+  factuality: { type: 'factuality', value: 'a reference answer' },
+  'answer-relevance': { type: 'answer-relevance' },
+  'rubric-criteria': { type: 'rubric-criteria', value: { criteria: { accuracy: 'is accurate' } } },
+  judge: { type: 'judge', value: { file: 'judges/good.yaml', name: 'good', type: 'llm-rubric', value: 'is good' } },
 };
 
 const badOutputs: Array<[string, string]> = [

@@ -1,4 +1,4 @@
-import { AssayError, ConfigError, assertionTypes, type Assertion, type AssertionResult } from '@assay/spec';
+import { AssayError, ConfigError, assertionTypes, modelGradedTypes, type Assertion, type AssertionResult } from '@assay/spec';
 import { describe, expect, it } from 'vitest';
 import { compileAssertion } from './index.ts';
 import { makeContext } from './test-context.ts';
@@ -67,11 +67,13 @@ describe('compileAssertion: config errors', () => {
       'icontains-any': { value: 'x' }, 'contains-all': { value: 'x' }, 'icontains-all': { value: 'x' },
       regex: { value: 'x' }, 'starts-with': { value: 'x' }, javascript: { value: 'true' }, levenshtein: { value: 'x' },
       latency: { threshold: 1 }, cost: { threshold: 1 }, tokens: { threshold: 1 }, 'llm-rubric': { value: 'x' },
+      pairwise: { value: 'x' }, factuality: { value: 'x' }, 'rubric-criteria': { value: { criteria: { x: 'x' } } },
+      judge: { value: { file: 'j.yaml', name: 'j', type: 'llm-rubric', value: 'x' } },
     };
     for (const type of assertionTypes) {
       for (const name of [type, `not-${type}`]) {
         const compiled = compileAssertion({ type: name, ...values[type] }, where);
-        expect(compiled.modelGraded).toBe(type === 'llm-rubric');
+        expect(compiled.modelGraded).toBe(modelGradedTypes.includes(type));
       }
     }
   });

@@ -4,8 +4,13 @@ import type { AssertionContext } from '../assertion-context.ts';
 import { compileContract } from './contract-assertion.ts';
 import { compileJavascript } from './javascript-assertion.ts';
 import { compileContainsJson, compileIsJson, compileJsonSchemaAssertion } from './json-assertions.ts';
+import { compileAnswerRelevance } from './answer-relevance-assertion.ts';
+import { compileFactuality } from './factuality-assertion.ts';
+import { compileJudge, judgeMetricName } from './judge-assertion.ts';
 import { compileLlmRubric } from './llm-rubric-assertion.ts';
-import { clampScore, unevaluable, type AssertionSpec, type AsyncCheck, type Invalid, type MaybeAsyncCheck, type Outcome, type TypeCompiler } from './outcome.ts';
+import { clampScore, unevaluable, type AssertionSpec, type AsyncCheck, type Invalid, type MaybeAsyncCheck, type ModelGradedCompiler, type Outcome, type TypeCompiler } from './outcome.ts';
+import { compilePairwise } from './pairwise-assertion.ts';
+import { compileRubricCriteria } from './rubric-criteria-assertion.ts';
 import { compileIsRefusal, compileLeaksCanary, compileLeaksPii } from './safety-assertions.ts';
 import { compileContains, compileContainsSet, compileEquals, compileLevenshtein, compileRegex, compileStartsWith } from './text-assertions.ts';
 import { compileIsValidToolCall } from './tool-call-assertion.ts';
@@ -14,7 +19,7 @@ import { compileCost, compileLatency, compileTokens } from './usage-assertions.t
 /** An assertion checked and prepared once, ready to evaluate many responses. */
 export type CompiledAssertion = {
   readonly assertion: Assertion;
-  /** True for types that call a judge model (`llm-rubric`); the runner schedules those. */
+  /** True for types that call a judge model (`llm-rubric`, `pairwise`...); the runner schedules those. */
   readonly modelGraded: boolean;
   /** Synchronous for deterministic types; never throws or rejects (problems become a failed result). */
   evaluate(ctx: AssertionContext): AssertionResult | Promise<AssertionResult>;
@@ -26,7 +31,22 @@ export interface AssertionLocation {
   field?: string;
 }
 
-const deterministic: Record<Exclude<AssertionType, 'llm-rubric'>, TypeCompiler> = {
+type ModelGradedType = 'llm-rubric' | 'pairwise' | 'factuality' | 'answer-relevance' | 'rubric-criteria' | 'judge';
+
+const judgeTypes: Record<Exclude<ModelGradedType, 'judge'>, ModelGradedCompiler> = {
+  'llm-rubric': compileLlmRubric,
+  pairwise: compilePairwise,
+  factuality: compileFactuality,
+  'answer-relevance': compileAnswerRelevance,
+  'rubric-criteria': compileRubricCriteria,
+};
+
+const modelGraded: Record<ModelGradedType, ModelGradedCompiler> = {
+  ...judgeTypes,
+  judge: (spec, invalid) => compileJudge(spec, invalid, (type) => judgeTypes[type]),
+};
+
+const deterministic: Record<Exclude<AssertionType, ModelGradedType>, TypeCompiler> = {
   equals: compileEquals,
   contains: compileContains,
   icontains: compileContains,
@@ -88,6 +108,7 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
 
   const spec: AssertionSpec = { type: baseType, value: assertion.value, threshold: assertion.threshold, provider: assertion.provider };
   const required = assertion.required ?? weight > 0;
+  const metric = assertion.metric ?? (baseType === 'judge' ? judgeMetricName(assertion.value, negated) : undefined);
   const finish = (outcome: Outcome): AssertionResult => {
     let { pass, score, reason } = outcome;
     score = clampScore(score);
@@ -97,15 +118,16 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
       if (!pass) reason = `Not expected: ${reason}`;
     }
     const result: AssertionResult = { type: fullType, pass, score, reason, weight, required };
-    if (assertion.metric !== undefined) result.metric = assertion.metric;
+    if (metric !== undefined) result.metric = metric;
     if (outcome.judge) result.judge = outcome.judge;
+    if (outcome.unevaluable) result.unevaluable = true;
     return result;
   };
   const crashed = (error: unknown) =>
     finish(unevaluable(`${baseType} could not be evaluated: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}`));
 
   if (modelGradedTypes.includes(baseType)) {
-    const check: AsyncCheck = compileLlmRubric(spec, invalid);
+    const check: AsyncCheck = modelGraded[baseType as ModelGradedType](spec, invalid);
     return {
       assertion,
       modelGraded: true,
@@ -119,7 +141,7 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
     };
   }
 
-  const check: MaybeAsyncCheck = deterministic[baseType as Exclude<AssertionType, 'llm-rubric'>](spec, invalid);
+  const check: MaybeAsyncCheck = deterministic[baseType as Exclude<AssertionType, ModelGradedType>](spec, invalid);
   return {
     assertion,
     modelGraded: false,

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { GradeFunction } from '../assertion-context.ts';
+import { fakeJudge } from './fake-judge.ts';
 import { compileAssertion } from './index.ts';
 import { makeContext } from './test-context.ts';
-
-function fakeJudge(reply: string) {
-  const calls: Array<{ provider?: string; prompt: string }> = [];
-  const grade: GradeFunction = async (request) => {
-    calls.push(request);
-    return { provider: 'openai:gpt-4.1-mini', text: reply };
-  };
-  return { calls, grade };
-}
 
 const rubric = { type: 'llm-rubric', value: 'The reply is polite and names Paris', provider: 'openai:gpt-4.1-mini' };
 

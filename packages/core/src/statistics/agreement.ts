@@ -5,10 +5,10 @@ import { assertConfidence, assertInteger } from './_validate.ts';
 import { zForConfidence } from './normal.ts';
 
 /** A rating: a category name, a pass/fail boolean, or a number (a score on a scale). */
-export type Label = string | number | boolean;
+export type Rating = string | number | boolean;
 
 /** Counts of paired ratings: `counts[i][j]` = items rater A put in `categories[i]` and rater B in `categories[j]`. */
-export interface ConfusionMatrix<T extends Label = Label> {
+export interface ConfusionMatrix<T extends Rating = Rating> {
   categories: T[];
   counts: number[][];
   /** Total pairs. */
@@ -20,7 +20,7 @@ export interface ConfusionMatrix<T extends Label = Label> {
  * ones that occur, sorted (booleans: `true` first, so a binary matrix reads pass/fail).
  * @example confusionMatrix([[true, true], [true, false]]) // { categories: [true, false], counts: [[1, 1], [0, 0]], n: 2 }
  */
-export function confusionMatrix<T extends Label>(pairs: readonly (readonly [T, T])[], categories?: readonly T[]): ConfusionMatrix<T> {
+export function confusionMatrix<T extends Rating>(pairs: readonly (readonly [T, T])[], categories?: readonly T[]): ConfusionMatrix<T> {
   const list = categories ? [...categories] : sortCategories([...new Set(pairs.flat())]);
   const index = new Map<T, number>(list.map((category, position) => [category, position]));
   if (index.size !== list.length) throw new RangeError('confusionMatrix: categories must be distinct');
@@ -54,8 +54,8 @@ export interface KappaEstimate {
  * standard error of Fleiss, Cohen & Everitt (1969), the one SAS PROC FREQ and statsmodels report.
  * @example cohensKappa({ counts: [[20, 5], [10, 15]] }).kappa // 0.4
  */
-export function cohensKappa(input: readonly (readonly [Label, Label])[] | Pick<ConfusionMatrix, 'counts'>, options: { confidence?: number } = {}): KappaEstimate {
-  const counts = Array.isArray(input) ? confusionMatrix(input as readonly (readonly [Label, Label])[]).counts : (input as Pick<ConfusionMatrix, 'counts'>).counts;
+export function cohensKappa(input: readonly (readonly [Rating, Rating])[] | Pick<ConfusionMatrix, 'counts'>, options: { confidence?: number } = {}): KappaEstimate {
+  const counts = Array.isArray(input) ? confusionMatrix(input as readonly (readonly [Rating, Rating])[]).counts : (input as Pick<ConfusionMatrix, 'counts'>).counts;
   const confidence = options.confidence ?? 0.95;
   assertConfidence(confidence);
   const size = counts.length;
@@ -165,8 +165,8 @@ export interface KrippendorffAlphaEstimate {
  * `null`/`undefined` where a rater gave none. Levels other than nominal need numeric ratings.
  * @example krippendorffAlpha([[1, 1], [2, 2], [1, null]], 'nominal').alpha // 1
  */
-export function krippendorffAlpha(units: readonly (readonly (Label | null | undefined)[])[], level: KrippendorffLevel = 'nominal'): KrippendorffAlphaEstimate {
-  const pairable = units.map((unit) => unit.filter((value): value is Label => value !== null && value !== undefined)).filter((unit) => unit.length >= 2);
+export function krippendorffAlpha(units: readonly (readonly (Rating | null | undefined)[])[], level: KrippendorffLevel = 'nominal'): KrippendorffAlphaEstimate {
+  const pairable = units.map((unit) => unit.filter((value): value is Rating => value !== null && value !== undefined)).filter((unit) => unit.length >= 2);
   const values = pairable.reduce((sum, unit) => sum + unit.length, 0);
   const empty = { alpha: null, level, units: pairable.length, values, observedDisagreement: null, expectedDisagreement: null };
   if (values < 2) return empty;
@@ -180,7 +180,7 @@ export function krippendorffAlpha(units: readonly (readonly (Label | null | unde
     }
   }
   const categories = sortCategories([...new Set(pairable.flat())]);
-  const index = new Map<Label, number>(categories.map((category, position) => [category, position]));
+  const index = new Map<Rating, number>(categories.map((category, position) => [category, position]));
   const size = categories.length;
 
   // The coincidence matrix: each ordered pair of ratings within a unit, weighted 1 / (m_u − 1).
@@ -233,8 +233,8 @@ function squaredDistance(level: KrippendorffLevel, values: readonly number[], ma
 }
 
 /** Numbers ascending, then booleans (`true` first), then strings in code-unit order. */
-function sortCategories<T extends Label>(categories: T[]): T[] {
-  const rank = (value: Label) => (typeof value === 'number' ? 0 : typeof value === 'boolean' ? 1 : 2);
+function sortCategories<T extends Rating>(categories: T[]): T[] {
+  const rank = (value: Rating) => (typeof value === 'number' ? 0 : typeof value === 'boolean' ? 1 : 2);
   return categories.sort((a, b) => {
     if (rank(a) !== rank(b)) return rank(a) - rank(b);
     if (typeof a === 'number') return a - (b as number);

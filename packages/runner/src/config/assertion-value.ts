@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { Assertion } from '@assay/spec';
+import { modelGradedTypes, type Assertion, type AssertionType } from '@assay/spec';
 
 const templateCache = new Map<string, HandlebarsTemplateDelegate>();
 
@@ -15,7 +15,26 @@ export function renderAssertionValue(assertion: Assertion, vars: Record<string, 
   if (Array.isArray(value) && value.some((item) => typeof item === 'string' && item.includes('{{'))) {
     return { ...assertion, value: value.map((item) => (typeof item === 'string' ? render(item, vars) : item)) };
   }
+  // Judge prompts are text for a model: strings anywhere in their value may use the case's vars
+  // (`pairwise: { reference: "{{answer}}" }`, a judge file's `value: "{{reference}}"`).
+  if (typeof value === 'object' && value !== null && hasTemplate(value) && modelGradedTypes.includes(assertion.type.replace(/^not-/, '') as AssertionType)) {
+    return { ...assertion, value: renderDeep(value, vars) };
+  }
   return assertion;
+}
+
+function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{');
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(hasTemplate);
+  return false;
+}
+
+function renderDeep(value: unknown, vars: Record<string, unknown>): unknown {
+  if (typeof value === 'string') return value.includes('{{') ? render(value, vars) : value;
+  if (Array.isArray(value)) return value.map((item) => renderDeep(item, vars));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, vars)]));
+  return value;
 }
 
 function render(template: string, vars: Record<string, unknown>): string {

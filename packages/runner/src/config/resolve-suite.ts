@@ -9,6 +9,7 @@ import { loadPrompt, type PromptSpec } from './prompts.ts';
 import type { ResolvedCase, ResolvedProvider, ResolvedSuite } from './resolved-suite.ts';
 import { closestName } from './closest-name.ts';
 import { renderAssertionValue } from './assertion-value.ts';
+import { createJudgeResolver } from './judge-file.ts';
 
 const suiteFields = Object.keys(SuiteSchema.shape);
 
@@ -90,8 +91,12 @@ export async function resolveSuite(
     }
   };
 
+  // `type: judge` names a judge file; it is read here and its definition becomes the value.
+  const judgeFiles = createJudgeResolver({ directory, warnings, locator });
+
   const compiled = new Map<string, CompiledAssertion>();
-  const compile = (assertion: Assertion, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
+  const compile = (raw: Assertion, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
+    const assertion = judgeFiles.resolve(raw, fieldPath, file);
     const key = JSON.stringify(assertion);
     let result = compiled.get(key);
     if (!result) {
@@ -107,7 +112,8 @@ export async function resolveSuite(
    * again when it runs: holding 20,000 compiled copies would cost more memory than compiling
    * a `contains` costs time.
    */
-  const compileForCase = (assertion: Assertion, vars: Record<string, unknown>, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
+  const compileForCase = (raw: Assertion, vars: Record<string, unknown>, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
+    const assertion = judgeFiles.resolve(raw, fieldPath, file);
     const rendered = renderAssertionValue(assertion, vars);
     if (rendered === assertion) return compile(assertion, fieldPath, file);
     const { modelGraded } = checkedCompile(rendered, fieldPath, file);
@@ -200,7 +206,7 @@ export async function resolveSuite(
     repeat: suite.repeat,
     threshold: suite.threshold,
     gate: suite.gate,
-    judges: {},
+    judges: judgeFiles.judges,
     options: suite.options,
     prices: suite.prices,
     warnings,
