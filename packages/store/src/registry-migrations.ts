@@ -265,8 +265,27 @@ export async function migrateRegistry(
   dialect: RegistryDialect,
   migrations: readonly RegistryMigration[] = registryMigrations,
 ): Promise<{ from: number; to: number }> {
+  if (dialect === 'postgres') {
+    // A session lock taken before BEGIN, not pg_advisory_xact_lock inside the transaction: a
+    // transaction that waited on the lock can miss tables another process committed meanwhile.
+    return db.connection().execute(async (connection) => {
+      await sql`SELECT pg_advisory_lock(${sql.lit(postgresMigrationLock)})`.execute(connection);
+      try {
+        return await applyRegistryMigrations(connection, dialect, migrations);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(${sql.lit(postgresMigrationLock)})`.execute(connection).catch(() => {});
+      }
+    });
+  }
+  return applyRegistryMigrations(db, dialect, migrations);
+}
+
+async function applyRegistryMigrations(
+  db: Kysely<RegistryTables>,
+  dialect: RegistryDialect,
+  migrations: readonly RegistryMigration[],
+): Promise<{ from: number; to: number }> {
   return db.transaction().execute(async (transaction) => {
-    if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${sql.lit(postgresMigrationLock)})`.execute(transaction);
     const timestamp = dialect === 'postgres' ? 'TIMESTAMPTZ' : 'TEXT';
     await sql
       .raw(`CREATE TABLE IF NOT EXISTS registry_migrations (version INTEGER PRIMARY KEY, applied_at ${timestamp} NOT NULL)`)

@@ -102,6 +102,12 @@ export async function openSqlRegistryStore(options: RegistryDatabase & RegistryS
     const ownsPool = 'url' in options.postgres;
     // Loaded here, so the SQLite path does not pay for it.
     const pool = 'url' in options.postgres ? new (await import('pg')).default.Pool({ connectionString: options.postgres.url }) : options.postgres.pool;
+    if ('url' in options.postgres) {
+      // A dropped connection emits 'error' on its client; unhandled, it would end the process.
+      // The query in flight still rejects, and the pool replaces the client.
+      pool.on('error', () => {});
+      pool.on('connect', (client) => client.on('error', () => {}));
+    }
     db = new Kysely<RegistryTables>({ dialect: new PostgresDialect({ pool }) });
     dialect = 'postgres';
     // Kysely's destroy() ends the pool; a shared pool belongs to whoever made it.

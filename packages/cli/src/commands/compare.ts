@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareRuns, resolveRunSource, SummaryAccumulator, type RunSource } from '@assay/runner';
 import { ConfigError, type RunComparison, type RunRecord } from '@assay/spec';
-import { defaultDataDirectory, openSqliteStore } from '@assay/store';
+import { openStore } from '@assay/store';
 import { renderComparison } from '../output/comparison-view.ts';
 import { writeOutputFile } from '../output/write-output.ts';
 
@@ -25,7 +25,7 @@ export async function compareCommand(baselineReference: string, candidateReferen
     }
   }
   const cwd = process.cwd();
-  const store = openSqliteStore({ directory: defaultDataDirectory(cwd) });
+  const store = await openStore({ cwd });
   try {
     const baseline = await resolveRunSource(baselineReference, store, cwd);
     const candidate = await resolveRunSource(candidateReference, store, cwd);

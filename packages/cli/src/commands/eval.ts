@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createProviderRegistry } from '@assay/providers';
 import { compareRuns, findConfigFile, loadSuite, promptRunSource, resolveRunSource, runEval, planSize, storeRunSource, type ResolvedSuite, type RunSource } from '@assay/runner';
 import { ConfigError, type CaseResult, type RunRecord } from '@assay/spec';
-import { defaultDataDirectory, openSqliteStore, type Store } from '@assay/store';
+import { defaultDataDirectory, openStore, type Store } from '@assay/store';
 import { createProgress } from '../output/progress.ts';
 import { renderComparison } from '../output/comparison-view.ts';
 import { renderFailures, renderMatrix, renderMetrics, renderThresholds } from '../output/matrix.ts';
@@ -37,7 +37,7 @@ const storedOptionNames = ['config', 'repeat', 'concurrency', 'cache', 'record',
 export async function evalCommand(options: EvalCommandOptions): Promise<number> {
   const cwd = process.cwd();
   const dataDirectory = defaultDataDirectory(cwd);
-  const store = openSqliteStore({ directory: dataDirectory });
+  const store = await openStore({ cwd });
   try {
     let resumeRunId: string | undefined;
     if (options.resume) {

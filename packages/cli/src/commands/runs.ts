@@ -1,7 +1,7 @@
-import { defaultDataDirectory, openSqliteStore } from '@assay/store';
+import { openStore } from '@assay/store';
 
 export async function runsCommand(options: { limit: number; label?: string }): Promise<number> {
-  const store = openSqliteStore({ directory: defaultDataDirectory(process.cwd()) });
+  const store = await openStore({ cwd: process.cwd() });
   try {
     const runs = await store.listRuns({ limit: options.limit, label: options.label });
     if (runs.length === 0) {
