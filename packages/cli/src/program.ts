@@ -147,6 +147,19 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
       exitCode = await judgeAgreementCommand(options);
     });
 
+  const admin = program.command('admin').description('Administration that works on the store directly, without a server.');
+  admin
+    .command('create-key')
+    .description('Create a project-scoped API key (and the project, if missing); prints the key once.')
+    .requiredOption('--project <name>', 'project the key belongs to')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(['viewer', 'editor', 'approver', 'admin']).makeOptionMandatory())
+    .option('--org <name>', 'organisation of the project', 'default')
+    .option('--name <name>', 'a name to recognise the key by')
+    .action(async (options) => {
+      const { createKeyCommand } = await import('./commands/admin.ts');
+      exitCode = await createKeyCommand({ project: options.project, role: options.role, organization: options.org, name: options.name });
+    });
+
   program
     .command('mock-server')
     .description('Start an OpenAI/Anthropic-compatible mock model server with fault injection.')
