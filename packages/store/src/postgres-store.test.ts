@@ -8,7 +8,7 @@ import { migratePostgres, postgresMigrations } from './postgres-migrations.ts';
 import { openPostgresStore, type PostgresStore } from './postgres-store.ts';
 import { describeStoreConformance, makeResult, makeRun } from './store-conformance.ts';
 import { StoreUnavailableError } from './store-unavailable-error.ts';
-import { startPostgres, type LocalPostgresServer, type PostgresServer } from './testing/postgres-server.ts';
+import { startPostgres, type LocalPostgresServer, type PostgresServer, withClient } from './testing/postgres-server.ts';
 
 let server: PostgresServer;
 // A server of this file's own for the fault tests, which stop and restart it (the other may be
@@ -26,16 +26,6 @@ afterAll(async () => {
 // Every test of the suite gets a schema of its own (see freshUrl).
 describeStoreConformance('postgres', async () => openPostgresStore({ url: await server.freshUrl() }));
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];

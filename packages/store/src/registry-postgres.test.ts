@@ -5,7 +5,7 @@ import { describeRegistryConformance, promptInput } from './registry-conformance
 import { registryMigrations } from './registry-migrations.ts';
 import { sha256 } from './registry-secrets.ts';
 import { openRegistryStore } from './registry-store.ts';
-import { startPostgres, type PostgresServer } from './testing/postgres-server.ts';
+import { startPostgres, type PostgresServer, withClient } from './testing/postgres-server.ts';
 
 let server: PostgresServer;
 
@@ -23,16 +23,6 @@ describeRegistryConformance('postgres', async (options) => openRegistryStore({ p
 const system = { actor: { type: 'system' as const } };
 const fast = { testing: { scryptLogN: 10 } };
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 describe('registry on PostgreSQL', () => {
   it('migrates once when several processes open a new database at the same moment', async () => {

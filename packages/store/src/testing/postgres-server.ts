@@ -68,7 +68,8 @@ function freshUrlIn(databaseUrl: string): () => Promise<string> {
   };
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a fresh connection to `url`, closed afterwards (for tests that need raw SQL). */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   client.on('error', () => {});
   await client.connect();
