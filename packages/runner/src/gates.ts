@@ -171,8 +171,9 @@ function pEquals(p: number | null): string {
   return text.startsWith('<') ? text : `=${text}`;
 }
 
-export function formatP(p: number | null): string {
-  if (p === null) return 'n/a';
+/** `0.012`, `0.0031`, `<0.0001`; `missing` for a test that could not run. */
+export function formatP(p: number | null, missing = 'n/a'): string {
+  if (p === null) return missing;
   if (p < 0.0001) return '<0.0001';
   return p < 0.01 ? p.toFixed(4) : p.toFixed(3);
 }

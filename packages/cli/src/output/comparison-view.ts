@@ -1,3 +1,4 @@
+import { formatP } from '@assay/runner';
 import type { CellComparison, ComparisonTestName, Estimate, RunComparison } from '@assay/spec';
 import { formatPercent, truncate } from './format.ts';
 
@@ -8,12 +9,6 @@ const testNames: Record<ComparisonTestName, string> = {
   'newcombe-unpaired': 'unpaired (Fisher/z)',
   'bootstrap-unpaired': 'unpaired bootstrap',
 };
-
-function formatP(p: number | null): string {
-  if (p === null) return '—';
-  if (p < 0.0001) return '<0.0001';
-  return p < 0.01 ? p.toFixed(4) : p.toFixed(3);
-}
 
 function formatEstimate(row: CellComparison, estimate: Estimate): string {
   if (estimate.estimate === null) return `— n=${estimate.n}`;
@@ -66,8 +61,8 @@ export function renderComparison(comparison: RunComparison, options: { color?: b
     formatEstimate(row, row.candidate),
     formatDifference(row),
     testNames[row.test],
-    formatP(row.pValue),
-    formatP(row.adjustedPValue),
+    formatP(row.pValue, '—'),
+    formatP(row.adjustedPValue, '—'),
   ]);
   const widths = header.slice(0, -1).map((title, index) => Math.min(48, Math.max(title.length, ...rows.map((row) => row[index]!.length))));
   const line = (cells: string[]) => cells.map((text, index) => (index < widths.length ? truncate(text, widths[index]!).padEnd(widths[index]!) : text)).join('  ').trimEnd();

@@ -188,24 +188,7 @@ function rateRow(
   const alpha = 1 - confidence;
   const base = estimateOf(a, pick, confidence);
   const cand = estimateOf(b, pick, confidence);
-  const row: CellComparison = {
-    cell: b.label,
-    baselineCell: a.label,
-    metric,
-    kind: 'rate',
-    baseline: { n: base.n, estimate: base.estimate, ci95: base.ci95 },
-    candidate: { n: cand.n, estimate: cand.estimate, ci95: cand.ci95 },
-    paired: paired.length,
-    difference: null,
-    ci95: null,
-    test: 'mcnemar-exact',
-    pValue: null,
-    adjustedPValue: null,
-    verdict: 'no detectable difference',
-    minimumDetectableEffect: null,
-    flippedToFail: [],
-    flippedToPass: [],
-  };
+  const row = untestedRow(a, b, metric, 'rate', { n: base.n, estimate: base.estimate, ci95: base.ci95 }, { n: cand.n, estimate: cand.estimate, ci95: cand.ci95 }, paired.length, 'mcnemar-exact');
   if (base.n === 0 || cand.n === 0) return row;
 
   if (paired.length === 0) {
@@ -266,6 +249,37 @@ function rateRow(
   return row;
 }
 
+/** A row with its estimates and no test result yet (what stays when a side has no cases). */
+function untestedRow(
+  a: CellData,
+  b: CellData,
+  metric: string,
+  kind: CellComparison['kind'],
+  baseline: Estimate,
+  candidate: Estimate,
+  paired: number,
+  test: CellComparison['test'],
+): CellComparison {
+  return {
+    cell: b.label,
+    baselineCell: a.label,
+    metric,
+    kind,
+    baseline,
+    candidate,
+    paired,
+    difference: null,
+    ci95: null,
+    test,
+    pValue: null,
+    adjustedPValue: null,
+    verdict: 'no detectable difference',
+    minimumDetectableEffect: null,
+    flippedToFail: [],
+    flippedToPass: [],
+  };
+}
+
 function scoreRow(a: CellData, b: CellData, paired: string[], confidence: number, power: number): CellComparison {
   const meanScores = (cell: CellData, ids: Iterable<string>) => Float64Array.from([...ids].map((id) => {
     const outcomes = cell.cases.get(id)!;
@@ -276,24 +290,7 @@ function scoreRow(a: CellData, b: CellData, paired: string[], confidence: number
     const sum = scores.reduce((total, value) => total + value, 0);
     return { n: scores.length, estimate: scores.length ? sum / scores.length : null, ci95: bootstrapMeanInterval(scores, { confidence }) };
   };
-  const row: CellComparison = {
-    cell: b.label,
-    baselineCell: a.label,
-    metric: 'score',
-    kind: 'score',
-    baseline: all(a),
-    candidate: all(b),
-    paired: paired.length,
-    difference: null,
-    ci95: null,
-    test: 'paired-bootstrap',
-    pValue: null,
-    adjustedPValue: null,
-    verdict: 'no detectable difference',
-    minimumDetectableEffect: null,
-    flippedToFail: [],
-    flippedToPass: [],
-  };
+  const row = untestedRow(a, b, 'score', 'score', all(a), all(b), paired.length, 'paired-bootstrap');
   if (paired.length === 0) return row;
   const before = meanScores(a, paired);
   const after = meanScores(b, paired);
