@@ -132,6 +132,8 @@ export interface RunRecord {
   finishedAt?: string;
   /** A name for the run (`--label main`), so later runs can use it as a baseline. */
   label?: string;
+  /** The registry project the run belongs to (runs uploaded to `assay serve`); unset for local runs. */
+  projectId?: string;
 }
 
 /** The typed parts of a run's event stream. The progress bar, JSONL output and (later) SSE all read it. */

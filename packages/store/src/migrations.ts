@@ -51,6 +51,14 @@ export const migrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX runs_label_created_at ON runs (label, created_at DESC);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Runs uploaded to \`assay serve\` belong to a registry project; local runs have none.
+      ALTER TABLE runs ADD COLUMN project_id TEXT;
+      CREATE INDEX runs_project_created_at ON runs (project_id, created_at DESC);
+    `,
+  },
 ];
 
 /**

@@ -3,7 +3,7 @@ import { AssayError } from '@assay/spec';
 
 /**
  * Forward-only schema migrations of the PostgreSQL store. Version N means the same logical schema
- * as version N of the SQLite store (`migrations.ts`): 1 = runs and results, 2 = run labels.
+ * as version N of the SQLite store (`migrations.ts`): 1 = runs and results, 2 = run labels, 3 = run projects.
  * Append a new entry to change the schema; never edit or reorder one that has shipped.
  *
  * Types differ where PostgreSQL has a better one: timestamps are `timestamptz`, `pass` is
@@ -58,6 +58,14 @@ export const postgresMigrations: readonly { version: number; sql: string }[] = [
       -- A run label names a run for later use as a baseline (\`assay eval --label main\`, \`--baseline main\`).
       ALTER TABLE runs ADD COLUMN label text;
       CREATE INDEX runs_label_created_at ON runs (label, created_at DESC, seq DESC);
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      -- Runs uploaded to \`assay serve\` belong to a registry project; local runs have none.
+      ALTER TABLE runs ADD COLUMN project_id text;
+      CREATE INDEX runs_project_created_at ON runs (project_id, created_at DESC, seq DESC);
     `,
   },
 ];

@@ -83,6 +83,10 @@ describe('openPostgresStore', () => {
       await seeds[1]!(client);
       await client.query("UPDATE runs SET label = 'main' WHERE id = 'old-run'");
     },
+    3: async (client) => {
+      await seeds[2]!(client);
+      await client.query("UPDATE runs SET project_id = 'project-1' WHERE id = 'old-run'");
+    },
   };
 
   async function insertResults(client: pg.Client, runId: string, indexes: number[]): Promise<void> {
@@ -111,13 +115,14 @@ describe('openPostgresStore', () => {
     const applied = await withClient(url, (client) => client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version'));
     expect(applied.rows.map((row) => row.version)).toEqual(postgresMigrations.map((migration) => migration.version));
 
-    const expected = makeRun('old-run', { status: 'completed', finishedAt: '2025-01-01T00:05:00.000Z', ...(version >= 2 ? { label: 'main' } : {}) });
+    const expected = makeRun('old-run', { status: 'completed', finishedAt: '2025-01-01T00:05:00.000Z', ...(version >= 2 ? { label: 'main' } : {}), ...(version >= 3 ? { projectId: 'project-1' } : {}) });
     expect(await store.getRun('old-run')).toEqual(expected);
     expect(await collect(store.iterateResults('old-run'))).toEqual([makeResult('old-run', 0), makeResult('old-run', 1)]);
 
     // What later versions added works on the old data.
     await store.setRunLabel('old-run', 'baseline');
     expect((await store.listRuns({ label: 'baseline' })).map((run) => run.id)).toEqual(['old-run']);
+    expect(await store.countRuns({ projectId: 'project-1' })).toBe(version >= 3 ? 1 : 0);
     await store.appendResults('old-run', [makeResult('old-run', 1, { output: 'retried' }), makeResult('old-run', 2)]);
     expect((await collect(store.iterateResults('old-run'))).map((result) => result.caseIndex)).toEqual([0, 1, 2]);
     expect(await store.completedKeys('old-run')).toEqual(new Set(['key-0', 'key-1', 'key-2']));

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AssayError, type CaseResult, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
-import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import { Kysely, PostgresDialect, sql, type ColumnType, type Generated, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
 import { migratePostgres } from './postgres-migrations.ts';
-import type { Store } from './store.ts';
+import { checkResultPage } from './result-page.ts';
+import type { ListResultsOptions, ListRunsOptions, Store } from './store.ts';
 import { StoreUnavailableError } from './store-unavailable-error.ts';
 
 export interface PostgresStore extends Store {
@@ -43,6 +44,7 @@ interface RunsTable {
   summary_json: ColumnType<unknown, string | null, string>;
   finished_at: ColumnType<Date | null, string | null, string>;
   label: string | null;
+  project_id: string | null;
 }
 
 interface ResultsTable {
@@ -239,6 +241,7 @@ class PostgresStoreImpl implements PostgresStore {
           summary_json: run.summary === undefined ? null : JSON.stringify(run.summary),
           finished_at: run.finishedAt ?? null,
           label: run.label ?? null,
+          project_id: run.projectId ?? null,
         })
         .execute(),
     );
@@ -249,19 +252,33 @@ class PostgresStoreImpl implements PostgresStore {
     return row === undefined ? undefined : toRunRecord(row);
   }
 
-  async listRuns(options: { limit?: number; offset?: number; status?: RunStatus; label?: string } = {}): Promise<RunRecord[]> {
+  async listRuns(options: ListRunsOptions = {}): Promise<RunRecord[]> {
     if (options.limit !== undefined) assertCount('limit', options.limit);
     assertCount('offset', options.offset ?? 0);
     const rows = await this.#guard('listRuns', () => {
-      let query = this.#database.selectFrom('runs').selectAll();
-      if (options.status !== undefined) query = query.where('status', '=', options.status);
-      if (options.label !== undefined) query = query.where('label', '=', options.label);
+      let query = this.#filterRuns(this.#database.selectFrom('runs').selectAll(), options);
       query = query.orderBy('created_at', 'desc').orderBy('seq', 'desc');
       if (options.limit !== undefined) query = query.limit(options.limit);
       if (options.offset) query = query.offset(options.offset);
       return query.execute();
     });
     return rows.map(toRunRecord);
+  }
+
+  async countRuns(options: Omit<ListRunsOptions, 'limit' | 'offset'> = {}): Promise<number> {
+    const row = await this.#guard('countRuns', () =>
+      this.#filterRuns(this.#database.selectFrom('runs').select((expression) => expression.fn.countAll<string>().as('count')), options)
+        .executeTakeFirstOrThrow(),
+    );
+    return Number(row.count);
+  }
+
+  #filterRuns<Query extends SelectQueryBuilder<Database, 'runs', object>>(query: Query, options: Omit<ListRunsOptions, 'limit' | 'offset'>): Query {
+    let filtered = query;
+    if (options.status !== undefined) filtered = filtered.where('status', '=', options.status) as Query;
+    if (options.label !== undefined) filtered = filtered.where('label', '=', options.label) as Query;
+    if (options.projectId !== undefined) filtered = filtered.where('project_id', '=', options.projectId) as Query;
+    return filtered;
   }
 
   async setRunLabel(runId: string, label: string | null): Promise<void> {
@@ -358,6 +375,24 @@ class PostgresStoreImpl implements PostgresStore {
     return Number(row.count);
   }
 
+  async listResults(runId: string, options: ListResultsOptions): Promise<{ items: CaseResult[]; total: number }> {
+    const { offset, limit } = checkResultPage(options);
+    const filter = <Query extends SelectQueryBuilder<Database, 'results', object>>(query: Query): Query => {
+      let filtered = query.where('run_id', '=', runId) as Query;
+      if (options.outcome === 'error') filtered = filtered.where('error', 'is not', null) as Query;
+      else if (options.outcome !== undefined) filtered = filtered.where('error', 'is', null).where('pass', '=', options.outcome === 'pass') as Query;
+      if (options.search) filtered = filtered.where(sql<number>`strpos(data_json::text, ${options.search})`, '>', 0) as Query;
+      return filtered;
+    };
+    const [count, rows] = await Promise.all([
+      this.#guard('listResults', () =>
+        filter(this.#database.selectFrom('results').select((expression) => expression.fn.countAll<string>().as('count'))).executeTakeFirstOrThrow(),
+      ),
+      this.#guard('listResults', () => filter(this.#database.selectFrom('results').select('data_json')).orderBy('seq').limit(limit).offset(offset).execute()),
+    ]);
+    return { items: rows.map((row) => row.data_json as CaseResult), total: Number(count.count) };
+  }
+
   async finishRun(runId: string, update: { status: RunStatus; summary?: RunSummary; finishedAt: string }): Promise<void> {
     const result = await this.#guard('finishRun', () =>
       this.#database
@@ -434,6 +469,7 @@ function toRunRecord(row: {
   summary_json: unknown;
   finished_at: Date | null;
   label: string | null;
+  project_id: string | null;
 }): RunRecord {
   const run: RunRecord = {
     id: row.id,
@@ -447,6 +483,7 @@ function toRunRecord(row: {
   if (row.summary_json !== null) run.summary = row.summary_json as RunSummary;
   if (row.finished_at !== null) run.finishedAt = row.finished_at.toISOString();
   if (row.label !== null) run.label = row.label;
+  if (row.project_id !== null) run.projectId = row.project_id;
   return run;
 }
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import { AssayError, type CaseResult, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
 import { migrate } from './migrations.ts';
-import type { Store } from './store.ts';
+import { checkResultPage } from './result-page.ts';
+import type { ListResultsOptions, ListRunsOptions, Store } from './store.ts';
 
 export interface SqliteStore extends Store {
   /** The database file (or `:memory:`). */
@@ -86,6 +87,7 @@ class SqliteStoreImpl implements SqliteStore {
       summary: run.summary === undefined ? null : JSON.stringify(run.summary),
       finishedAt: run.finishedAt ?? null,
       label: run.label ?? null,
+      projectId: run.projectId ?? null,
     });
   }
 
@@ -94,12 +96,16 @@ class SqliteStoreImpl implements SqliteStore {
     return row === undefined ? undefined : toRunRecord(row);
   }
 
-  async listRuns(options: { limit?: number; offset?: number; status?: RunStatus; label?: string } = {}): Promise<RunRecord[]> {
+  async listRuns(options: ListRunsOptions = {}): Promise<RunRecord[]> {
     const limit = options.limit ?? -1; // SQLite: a negative LIMIT means none.
     const offset = options.offset ?? 0;
     if (options.limit !== undefined) assertCount('limit', options.limit);
     assertCount('offset', offset);
-    return this.#statements.listRuns.all({ status: options.status ?? null, label: options.label ?? null, limit, offset }).map(toRunRecord);
+    return this.#statements.listRuns.all({ ...runFilter(options), limit, offset }).map(toRunRecord);
+  }
+
+  async countRuns(options: Omit<ListRunsOptions, 'limit' | 'offset'> = {}): Promise<number> {
+    return this.#statements.countRuns.get(runFilter(options))?.count as number;
   }
 
   async setRunLabel(runId: string, label: string | null): Promise<void> {
@@ -172,6 +178,14 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#statements.countResults.get(runId)?.count as number;
   }
 
+  async listResults(runId: string, options: ListResultsOptions): Promise<{ items: CaseResult[]; total: number }> {
+    const { offset, limit } = checkResultPage(options);
+    const filter = { runId, outcome: options.outcome ?? null, search: options.search || null };
+    const total = this.#statements.countFilteredResults.get(filter)?.count as number;
+    const items = this.#statements.filteredResults.all({ ...filter, limit, offset }).map((row) => JSON.parse(row.data_json as string) as CaseResult);
+    return { items, total };
+  }
+
   async finishRun(runId: string, update: { status: RunStatus; summary?: RunSummary; finishedAt: string }): Promise<void> {
     const { changes } = this.#statements.finishRun.run({
       id: runId,
@@ -189,17 +203,27 @@ class SqliteStoreImpl implements SqliteStore {
   }
 }
 
+const runWhere = '(:status IS NULL OR status = :status) AND (:label IS NULL OR label = :label) AND (:projectId IS NULL OR project_id = :projectId)';
+const resultWhere = `run_id = :runId
+  AND (:outcome IS NULL OR (:outcome = 'error' AND error IS NOT NULL) OR (error IS NULL AND :outcome <> 'error' AND pass = (:outcome = 'pass')))
+  AND (:search IS NULL OR instr(data_json, :search) > 0)`;
+
+function runFilter(options: Omit<ListRunsOptions, 'limit' | 'offset'>) {
+  return { status: options.status ?? null, label: options.label ?? null, projectId: options.projectId ?? null };
+}
+
 function prepareStatements(database: DatabaseSync) {
 return {
     insertRun: database.prepare(
-      `INSERT INTO runs (id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at, label)
-       VALUES (:id, :createdAt, :status, :configPath, :planHash, :total, :options, :summary, :finishedAt, :label)`,
+      `INSERT INTO runs (id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at, label, project_id)
+       VALUES (:id, :createdAt, :status, :configPath, :planHash, :total, :options, :summary, :finishedAt, :label, :projectId)`,
     ),
     getRun: database.prepare('SELECT * FROM runs WHERE id = ?'),
     listRuns: database.prepare(
-      `SELECT * FROM runs WHERE (:status IS NULL OR status = :status) AND (:label IS NULL OR label = :label)
+      `SELECT * FROM runs WHERE ${runWhere}
        ORDER BY created_at DESC, rowid DESC LIMIT :limit OFFSET :offset`,
     ),
+    countRuns: database.prepare(`SELECT count(*) AS count FROM runs WHERE ${runWhere}`),
     setRunLabel: database.prepare('UPDATE runs SET label = :label WHERE id = :id'),
     finishRun: database.prepare(
       `UPDATE runs SET status = :status, summary_json = coalesce(:summary, summary_json), finished_at = :finishedAt
@@ -216,6 +240,10 @@ return {
     ),
     completedKeys: database.prepare('SELECT key FROM results WHERE run_id = ? AND error IS NULL'),
     countResults: database.prepare('SELECT count(*) AS count FROM results WHERE run_id = ?'),
+    countFilteredResults: database.prepare(`SELECT count(*) AS count FROM results WHERE ${resultWhere}`),
+    filteredResults: database.prepare(
+      `SELECT data_json FROM results WHERE ${resultWhere} ORDER BY seq LIMIT :limit OFFSET :offset`,
+    ),
     resultPage: database.prepare(
       'SELECT seq, data_json FROM results WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
@@ -235,6 +263,7 @@ function toRunRecord(row: Record<string, SQLOutputValue>): RunRecord {
   if (row.summary_json !== null) run.summary = JSON.parse(row.summary_json as string) as RunSummary;
   if (row.finished_at !== null) run.finishedAt = row.finished_at as string;
   if (row.label !== null && row.label !== undefined) run.label = row.label as string;
+  if (row.project_id !== null && row.project_id !== undefined) run.projectId = row.project_id as string;
   return run;
 }
 

@@ -148,6 +148,61 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         expect((await store.getRun('a'))?.label).toBeUndefined();
         await expect(store.setRunLabel('no-such-run', 'x')).rejects.toThrow();
       });
+
+      it('keeps the project of a run and lists and counts runs by project', async () => {
+        await store.createRun(makeRun('local', { createdAt: isoDay(1) }));
+        await store.createRun(makeRun('a1', { createdAt: isoDay(2), projectId: 'project-a' }));
+        await store.createRun(makeRun('b1', { createdAt: isoDay(3), projectId: 'project-b', label: 'main' }));
+        await store.createRun(makeRun('a2', { createdAt: isoDay(4), projectId: 'project-a', label: 'main' }));
+        expect((await store.getRun('a1'))?.projectId).toBe('project-a');
+        expect((await store.getRun('local'))?.projectId).toBeUndefined();
+        expect((await store.listRuns({ projectId: 'project-a' })).map((run) => run.id)).toEqual(['a2', 'a1']);
+        expect((await store.listRuns({ projectId: 'project-a', label: 'main' })).map((run) => run.id)).toEqual(['a2']);
+        expect(await store.countRuns({ projectId: 'project-a' })).toBe(2);
+        expect(await store.countRuns({ projectId: 'project-c' })).toBe(0);
+        expect(await store.countRuns()).toBe(4);
+        expect(await store.countRuns({ label: 'main' })).toBe(2);
+      });
+    });
+
+    describe('result pages', () => {
+      beforeEach(async () => {
+        await store.createRun(makeRun('run-a'));
+        await store.createRun(makeRun('run-b'));
+        // 0..29: even indexes pass, odd fail; 5 and 7 errored.
+        const results = Array.from({ length: 30 }, (_, index) =>
+          makeResult('run-a', index, index === 5 || index === 7 ? { error: 'HTTP 500', pass: false } : {}),
+        );
+        await store.appendResults('run-a', results);
+        await store.appendResults('run-b', [makeResult('run-b', 0)]);
+      });
+
+      it('pages results in insertion order with the total', async () => {
+        const page = await store.listResults('run-a', { offset: 10, limit: 5 });
+        expect(page.total).toBe(30);
+        expect(page.items.map((result) => result.caseIndex)).toEqual([10, 11, 12, 13, 14]);
+        expect((await store.listResults('run-a', { offset: 28, limit: 5 })).items.map((result) => result.caseIndex)).toEqual([28, 29]);
+        expect(await store.listResults('no-such-run', { limit: 5 })).toEqual({ items: [], total: 0 });
+      });
+
+      it('filters by outcome and by text', async () => {
+        const errors = await store.listResults('run-a', { limit: 100, outcome: 'error' });
+        expect(errors.items.map((result) => result.caseIndex)).toEqual([5, 7]);
+        const failed = await store.listResults('run-a', { limit: 3, outcome: 'fail' });
+        expect(failed.total).toBe(13);
+        expect(failed.items.map((result) => result.caseIndex)).toEqual([1, 3, 9]);
+        const passed = await store.listResults('run-a', { limit: 100, outcome: 'pass' });
+        expect(passed.total).toBe(15);
+        const found = await store.listResults('run-a', { limit: 100, search: 'topic 2' });
+        expect(found.items.map((result) => result.caseIndex)).toEqual([2, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+        expect((await store.listResults('run-a', { limit: 100, search: 'topic 2', outcome: 'fail' })).total).toBe(5);
+      });
+
+      it('rejects a page that is too large or negative', async () => {
+        await expect(store.listResults('run-a', { limit: 0 })).rejects.toThrow(RangeError);
+        await expect(store.listResults('run-a', { limit: 1001 })).rejects.toThrow(RangeError);
+        await expect(store.listResults('run-a', { limit: 5, offset: -1 })).rejects.toThrow(RangeError);
+      });
     });
 
     describe('results', () => {

@@ -8,8 +8,10 @@ export interface Store {
   readonly specificationVersion: 'v1';
   createRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
-  /** Newest first; `label` keeps only runs with that label. */
-  listRuns(options?: { limit?: number; offset?: number; status?: RunStatus; label?: string }): Promise<RunRecord[]>;
+  /** Newest first; `label` keeps only runs with that label, `projectId` only that project's runs. */
+  listRuns(options?: ListRunsOptions): Promise<RunRecord[]>;
+  /** How many runs `listRuns` would return without `limit` and `offset`. */
+  countRuns(options?: Omit<ListRunsOptions, 'limit' | 'offset'>): Promise<number>;
   /** Names a run (null removes the name). Several runs may share a label; the newest is "the" run of that label. */
   setRunLabel(runId: string, label: string | null): Promise<void>;
   /** Durable when the promise resolves (one transaction per batch). */
@@ -19,6 +21,31 @@ export interface Store {
   /** Streams results in insertion order without loading them all into memory. */
   iterateResults(runId: string): AsyncIterable<CaseResult>;
   countResults(runId: string): Promise<number>;
+  /**
+   * One page of a run's results in insertion order, with the number of results that match the
+   * filter (what the dashboard's case table shows without reading the whole run).
+   */
+  listResults(runId: string, options: ListResultsOptions): Promise<{ items: CaseResult[]; total: number }>;
   finishRun(runId: string, update: { status: RunStatus; summary?: RunSummary; finishedAt: string }): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ListRunsOptions {
+  limit?: number;
+  offset?: number;
+  status?: RunStatus;
+  label?: string;
+  projectId?: string;
+}
+
+/** Which results a page holds: `pass` and `fail` are graded results, `error` those whose call failed. */
+export type ResultOutcome = 'pass' | 'fail' | 'error';
+
+export interface ListResultsOptions {
+  offset?: number;
+  /** At most 1000. */
+  limit: number;
+  outcome?: ResultOutcome;
+  /** Keeps results whose stored JSON contains this text (case id, variables, output, reasons). */
+  search?: string;
 }
