@@ -3,6 +3,23 @@ export { compileAssertion, scoreCase, type AssertionLocation, type CompiledAsser
 export { detectPii, detectRefusal, findCanaries, piiKinds } from './detectors/index.ts';
 export { computeCost, defaultPrices, findPrice, type ModelPrice } from './pricing.ts';
 export { compilePromptTemplate, type PromptTemplate } from './prompt-template.ts';
+export {
+  promptChangelog,
+  type PromptChangelog,
+  type PromptChangelogEntry,
+  type PromptChangelogLabel,
+  type PromptChangelogVersion,
+} from './registry/changelog.ts';
+export { canonicalJson, promptContentHash, promptVersionInput, type PromptContent, type PromptVersionContent } from './registry/prompt-version-input.ts';
+export {
+  diffPromptVersions,
+  formatPromptVersionDiff,
+  promptVersionFields,
+  type PromptVersionDiff,
+  type PromptVersionField,
+  type PromptVersionFieldChange,
+  type PromptVersionLike,
+} from './registry/version-diff.ts';
 export { templateVariables } from './template-variables.ts';
 export * from './statistics/index.ts';
 export { formatFieldPath, parseYamlSource, type SourcePosition, type YamlSource } from './yaml-source.ts';

@@ -1,0 +1,64 @@
+import { z } from '@hono/zod-openapi';
+import type { Hook } from '@hono/zod-openapi';
+import { problemType, sendProblem } from './problem.ts';
+import type { ServerEnv } from './server-env.ts';
+
+/** The problem+json body every error response carries (RFC 9457). */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    hint: z.string().optional(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .catchall(z.unknown())
+  .openapi('Problem');
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+/** Error responses documented on every route. */
+export const errorResponses = {
+  401: problem('No valid session or API key.'),
+  403: problem('The caller lacks the role, or the rules forbid the change (see `reason`).'),
+  404: problem('Not found, or in a project the caller cannot access.'),
+  409: problem('Conflict with the current state (stale revision, taken name).'),
+  413: problem('The request body is too large.'),
+  422: problem('The request failed validation; `fields` names each problem.'),
+  503: problem('The database is unreachable; nothing was written.'),
+} as const;
+
+/** A JSON request body. */
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { content: { 'application/json': { schema } }, required: true, ...(description ? { description } : {}) };
+}
+
+/** A JSON response. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** A page of a cursor-paged list. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** `limit` and `cursor` as query strings. */
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(500).optional(),
+});
+
+/** Request validation failures become a 422 problem naming each field. */
+export const validationHook: Hook<unknown, ServerEnv, string, unknown> = (result, context) => {
+  if (result.success) return;
+  const fields = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+  return sendProblem(context, {
+    type: problemType('invalid-input'),
+    title: 'Invalid input',
+    status: 422,
+    detail: fields.map((field) => `${field.path}: ${field.message}`).join('; '),
+    fields,
+  });
+};
