@@ -956,12 +956,13 @@ class SqlRegistryStore implements RegistryStore {
   async reviewChangeRequest(projectId: string, changeRequestId: string, input: ReviewChangeRequestInput, context: AuditContext): Promise<ChangeRequest> {
     const parsed = parse(ReviewChangeRequestInputSchema, input);
     const audit = parseContext(context);
-    if (audit.actor.type !== 'user') {
-      throw new ForbiddenError('Only a person can review a change request, not an API key.', { reason: 'reviewer-not-user' });
-    }
-    const reviewerId = audit.actor.id;
     return this.#write(async (trx) => {
+      // Found first: another project's request is a 404 whoever asks.
       const request = await this.#lockChangeRequest(trx, projectId, changeRequestId);
+      if (audit.actor.type !== 'user') {
+        throw new ForbiddenError('Only a person can review a change request, not an API key.', { reason: 'reviewer-not-user' });
+      }
+      const reviewerId = audit.actor.id;
       if (request.status !== 'pending') {
         throw new ConflictError(`Change request ${changeRequestId} is ${request.status}, not pending.`);
       }

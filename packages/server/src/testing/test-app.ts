@@ -91,3 +91,43 @@ export function promptSource(options: { body?: string; riskTier?: string; owner?
     '',
   ].join('\n');
 }
+
+/** A run record as `assay eval` stores it. */
+export function runRecord(id: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    createdAt: '2026-11-20T10:00:00.000Z',
+    status: 'running',
+    configPath: '/work/suite/assay.yaml',
+    planHash: 'sha256:abc',
+    total: 0,
+    options: {},
+    ...overrides,
+  };
+}
+
+/** A case result; `pass` decides the outcome. */
+export function caseResult(runId: string, caseIndex: number, pass: boolean, overrides: Record<string, unknown> = {}) {
+  return {
+    runId,
+    key: `key-${caseIndex}`,
+    promptId: 'triage',
+    providerId: 'mock:model',
+    caseId: `case-${caseIndex}`,
+    caseIndex,
+    repeat: 0,
+    vars: { ticket: `ticket ${caseIndex}` },
+    messages: [{ role: 'user', content: `Classify ticket ${caseIndex}` }],
+    output: `answer ${caseIndex}`,
+    toolCalls: [],
+    pass,
+    score: pass ? 1 : 0,
+    assertions: [{ type: 'contains', pass, score: pass ? 1 : 0, reason: pass ? 'found' : 'missing', weight: 1, required: false }],
+    latencyMs: 120,
+    usage: { inputTokens: 20, outputTokens: 10, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 30 },
+    cost: 0.0001,
+    cached: false,
+    finishedAt: '2026-11-20T10:00:01.000Z',
+    ...overrides,
+  };
+}
