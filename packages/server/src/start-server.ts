@@ -112,8 +112,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         clearInterval(sweeper);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          // Keep-alive connections of browsers would hold close() open.
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+          // Idle keep-alive connections of browsers would hold close() open; requests in flight
+          // get five seconds to finish.
+          const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+          http.closeIdleConnections?.();
+          setTimeout(() => http.closeAllConnections?.(), 5000).unref();
         });
         await Promise.all([registry.close(), store.close()]);
       })();
