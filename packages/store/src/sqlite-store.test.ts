@@ -75,6 +75,66 @@ describe('openSqliteStore', () => {
     database.close();
   });
 
+  /**
+   * A database as each released schema version left it, with data in that version's shape. Add
+   * an entry with every new migration: the test below fails until there is one.
+   */
+  const seeds: Record<number, (database: DatabaseSync) => void> = {
+    1: (database) => {
+      database.exec(
+        `INSERT INTO runs (id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at)
+         VALUES ('old-run', '2025-01-01T00:00:00.000Z', 'completed', '/projects/demo/assay.config.ts', 'sha256:0f1e2d', 12, '{"concurrency":2}', NULL, '2025-01-01T00:05:00.000Z')`,
+      );
+      const insert = database.prepare(
+        `INSERT INTO results (run_id, key, prompt_id, provider_id, case_id, repeat, pass, score, cost, latency_ms, error, data_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+      );
+      for (const index of [0, 1]) {
+        const result = makeResult('old-run', index);
+        insert.run('old-run', result.key, result.promptId, result.providerId, result.caseId, result.repeat, result.pass ? 1 : 0, result.score, result.cost, result.latencyMs, JSON.stringify(result));
+      }
+    },
+    2: (database) => {
+      seeds[1]!(database);
+      database.exec("UPDATE runs SET label = 'main' WHERE id = 'old-run'");
+    },
+    3: (database) => {
+      seeds[2]!(database);
+      database.exec("UPDATE runs SET project_id = 'project-1' WHERE id = 'old-run'");
+    },
+  };
+
+  it('has a seed for every schema version', () => {
+    expect(Object.keys(seeds).map(Number)).toEqual(migrations.map((migration) => migration.version));
+  });
+
+  it.each(migrations.map((migration) => migration.version))('migrates a database left at schema version %i, keeping its data', async (version) => {
+    const directory = freshDirectory();
+    const database = new DatabaseSync(path.join(directory, 'assay.db'));
+    database.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT');
+    for (const migration of migrations.filter((candidate) => candidate.version <= version)) {
+      database.exec(migration.sql);
+      database.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, '2025-01-01T00:00:00.000Z');
+    }
+    seeds[version]!(database);
+    database.close();
+
+    const store = openSqliteStore({ directory });
+    const expected = makeRun('old-run', {
+      status: 'completed',
+      finishedAt: '2025-01-01T00:05:00.000Z',
+      ...(version >= 2 ? { label: 'main' } : {}),
+      ...(version >= 3 ? { projectId: 'project-1' } : {}),
+    });
+    expect(await store.getRun('old-run')).toEqual(expected);
+    expect((await store.listResults('old-run', { limit: 10 })).items).toEqual([makeResult('old-run', 0), makeResult('old-run', 1)]);
+    // What later versions added works on the old data.
+    await store.setRunLabel('old-run', 'baseline');
+    expect((await store.listRuns({ label: 'baseline' })).map((run) => run.id)).toEqual(['old-run']);
+    expect(await store.countRuns({ projectId: 'project-1' })).toBe(version >= 3 ? 1 : 0);
+    await store.close();
+  });
+
   it('refuses a database written by a newer schema', async () => {
     const directory = freshDirectory();
     await openSqliteStore({ directory }).close();
