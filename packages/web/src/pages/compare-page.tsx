@@ -1,0 +1,212 @@
+import { useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { compareRuns } from '../api.ts';
+import { VerdictBadge } from '../components/badge.tsx';
+import { ErrorBanner } from '../components/error-banner.tsx';
+import { PageHeader } from '../components/layout.tsx';
+import { Empty, Loading } from '../components/loading.tsx';
+import { formatDateTime, formatP } from '../format.ts';
+import { useQueryParams } from '../hooks/use-query-params.ts';
+import { useResource } from '../hooks/use-resource.ts';
+import type { CellComparison, ComparedRun, ComparisonTestName, Estimate } from '../types.ts';
+import { compareHref, runHref, runsHref } from './paths.ts';
+
+// Worded as the CLI words them (packages/cli/src/output/comparison-view.ts).
+const testNames: Record<ComparisonTestName, string> = {
+  'mcnemar-exact': 'McNemar exact',
+  'paired-bootstrap': 'paired bootstrap',
+  'wilcoxon-signed-rank': 'Wilcoxon signed-rank',
+  'newcombe-unpaired': 'unpaired (Fisher/z)',
+  'bootstrap-unpaired': 'unpaired bootstrap',
+};
+
+/** Rates as percentage points, scores as raw numbers. */
+const points = (row: CellComparison, value: number) => (row.kind === 'rate' ? (value * 100).toFixed(1) : value.toFixed(2));
+const signed = (row: CellComparison, value: number) => `${value > 0 ? '+' : ''}${points(row, value)}`;
+
+function formatEstimate(row: CellComparison, estimate: Estimate): string {
+  if (estimate.estimate === null) return `— n=${estimate.n}`;
+  const value = row.kind === 'rate' ? `${(estimate.estimate * 100).toFixed(1)}%` : estimate.estimate.toFixed(2);
+  const ci = estimate.ci95 ? ` [${points(row, estimate.ci95[0])}–${points(row, estimate.ci95[1])}]` : '';
+  return `${value}${ci} n=${estimate.n}`;
+}
+
+function formatDifference(row: CellComparison): string {
+  if (row.difference === null) return '—';
+  const unit = row.kind === 'rate' ? ' pts' : '';
+  const ci = row.ci95 ? ` [${signed(row, row.ci95[0])}, ${signed(row, row.ci95[1])}]` : '';
+  return `${signed(row, row.difference)}${unit}${ci}`;
+}
+
+function detectable(row: CellComparison): string | undefined {
+  if (row.verdict !== 'no detectable difference' || row.minimumDetectableEffect === null) return undefined;
+  const size = row.kind === 'rate' ? `${(row.minimumDetectableEffect * 100).toFixed(1)} pts` : row.minimumDetectableEffect.toFixed(2);
+  return `could detect ±${size}`;
+}
+
+/** `/p/:projectId/compare?a=<candidate>&b=<baseline>`: paired tests per cell and metric, flipped cases. */
+export function ComparePage({ projectId }: { projectId: string }) {
+  const [search] = useQueryParams();
+  const [, navigate] = useLocation();
+  const a = search.get('a') ?? '';
+  const b = search.get('b') ?? '';
+  const comparison = useResource((signal) => compareRuns(projectId, a, b, signal), [projectId, a, b], Boolean(a && b));
+
+  const header = (
+    <PageHeader
+      title="Compare runs"
+      subtitle={<Link href={runsHref(projectId)}>← All runs</Link>}
+      actions={
+        a && b ? (
+          <button type="button" className="button" onClick={() => navigate(compareHref(projectId, b, a))} data-testid="swap-button">
+            Swap baseline and candidate
+          </button>
+        ) : undefined
+      }
+    />
+  );
+  if (!a || !b) {
+    return (
+      <>
+        {header}
+        <Empty>
+          Pick two runs on the <Link href={runsHref(projectId)}>runs page</Link> to compare them.
+        </Empty>
+      </>
+    );
+  }
+  if (comparison.error) {
+    return (
+      <>
+        {header}
+        <ErrorBanner error={comparison.error} />
+      </>
+    );
+  }
+  if (!comparison.data) return <Loading what="Comparing runs" />;
+  const data = comparison.data;
+  const confidence = Math.round((1 - data.alpha) * 100);
+  const flipped = data.cells.filter((row) => row.metric === 'pass' && (row.flippedToFail.length > 0 || row.flippedToPass.length > 0));
+  const worse = data.cells.filter((row) => row.verdict === 'worse').length;
+  const better = data.cells.filter((row) => row.verdict === 'better').length;
+
+  return (
+    <>
+      {header}
+      <div className="compare-runs">
+        <RunBox projectId={projectId} role="Baseline" run={data.baseline} testId="compare-baseline" />
+        <span className="compare-arrow" aria-hidden="true">
+          →
+        </span>
+        <RunBox projectId={projectId} role="Candidate" run={data.candidate} testId="compare-candidate" />
+      </div>
+      <p className="muted" data-testid="compare-summary">
+        {data.cells.length} comparison(s), {confidence}% intervals, Holm-adjusted p-values, α={data.alpha.toFixed(2)}.{' '}
+        <span className={worse ? 'text-bad' : undefined}>{worse} worse</span>, <span className={better ? 'text-good' : undefined}>{better} better</span>.
+      </p>
+      {data.warnings.length > 0 && (
+        <ul className="warnings" data-testid="compare-warnings">
+          {data.warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
+      <div className="table-wrap">
+        <table className="table table-compact comparison" data-testid="comparison-table">
+          <thead>
+            <tr>
+              <th>Cell</th>
+              <th>Metric</th>
+              <th>Baseline</th>
+              <th>Candidate</th>
+              <th>Difference [{confidence}% CI]</th>
+              <th>Test</th>
+              <th className="num">p</th>
+              <th className="num">Holm p</th>
+              <th>Verdict</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.cells.map((row) => (
+              <tr key={`${row.cell}|${row.baselineCell}|${row.metric}`} className={`verdict-${row.verdict.replaceAll(' ', '-')}`} data-testid="comparison-row" data-verdict={row.verdict}>
+                <td className="cell-name">{row.cell === row.baselineCell ? row.cell : `${row.baselineCell} → ${row.cell}`}</td>
+                <td className="mono">{row.metric}</td>
+                <td>{formatEstimate(row, row.baseline)}</td>
+                <td>{formatEstimate(row, row.candidate)}</td>
+                <td className="nowrap strong">{formatDifference(row)}</td>
+                <td className="muted" title={row.paired ? `${row.paired} paired case(s)` : 'unpaired'}>
+                  {testNames[row.test] ?? row.test}
+                </td>
+                <td className="num">{formatP(row.pValue)}</td>
+                <td className="num">{formatP(row.adjustedPValue)}</td>
+                <td>
+                  <VerdictBadge verdict={row.verdict} />
+                  {detectable(row) && <div className="muted small nowrap">{detectable(row)}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2 className="section-title">Flipped cases</h2>
+      {flipped.length === 0 ? (
+        <Empty>No case changed between pass and fail.</Empty>
+      ) : (
+        flipped.map((row) => (
+          <div key={row.cell} className="panel" data-testid="flipped-cell">
+            <h3>{row.cell}</h3>
+            <div className="flip-columns">
+              <FlipList title="pass → fail" tone="bad" ids={row.flippedToFail} testId="flipped-to-fail" />
+              <FlipList title="fail → pass" tone="good" ids={row.flippedToPass} testId="flipped-to-pass" />
+            </div>
+          </div>
+        ))
+      )}
+    </>
+  );
+}
+
+function RunBox({ projectId, role, run, testId }: { projectId: string; role: string; run: ComparedRun; testId: string }) {
+  return (
+    <div className="run-box" data-testid={testId}>
+      <div className="run-box-role">{role}</div>
+      <Link href={runHref(projectId, run.id)} className="mono strong-link">
+        {run.id}
+      </Link>
+      <div className="muted small">
+        {run.label ? `${run.label} · ` : ''}
+        {formatDateTime(run.createdAt)}
+      </div>
+    </div>
+  );
+}
+
+const shown = 50;
+
+function FlipList({ title, tone, ids, testId }: { title: string; tone: 'good' | 'bad'; ids: string[]; testId: string }) {
+  const [all, setAll] = useState(false);
+  const visible = all ? ids : ids.slice(0, shown);
+  return (
+    <div className="flip-list" data-testid={testId}>
+      <h4 className={`text-${tone}`}>
+        {title} ({ids.length})
+      </h4>
+      {ids.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <ul className="id-list">
+          {visible.map((id) => (
+            <li key={id} className="mono">
+              {id}
+            </li>
+          ))}
+        </ul>
+      )}
+      {ids.length > shown && (
+        <button type="button" className="button button-small button-ghost" onClick={() => setAll(!all)}>
+          {all ? 'Show fewer' : `Show all ${ids.length}`}
+        </button>
+      )}
+    </div>
+  );
+}

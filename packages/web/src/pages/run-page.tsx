@@ -1,0 +1,122 @@
+import { Link } from 'wouter';
+import { getRun } from '../api.ts';
+import { Badge, RunStatusBadge } from '../components/badge.tsx';
+import { ErrorBanner } from '../components/error-banner.tsx';
+import { PageHeader } from '../components/layout.tsx';
+import { Loading } from '../components/loading.tsx';
+import { CaseTable } from '../components/run/case-table.tsx';
+import { GatesTable, MetricsTable, ThresholdsTable } from '../components/run/checks-tables.tsx';
+import { SummaryCellsTable, SummaryMatrix } from '../components/run/summary-matrix.tsx';
+import { formatDateTime, formatDuration, formatNumber, formatPercent, formatUsd } from '../format.ts';
+import { useResource } from '../hooks/use-resource.ts';
+import { runsHref } from './paths.ts';
+
+/** `/p/:projectId/runs/:runId`: the summary (matrix, gates) and the cases, a page at a time. */
+export function RunPage({ projectId, runId }: { projectId: string; runId: string }) {
+  const run = useResource((signal) => getRun(projectId, runId, signal), [projectId, runId]);
+
+  if (run.error && !run.data) {
+    return (
+      <>
+        <PageHeader title="Run" subtitle={<Link href={runsHref(projectId)}>← All runs</Link>} />
+        <ErrorBanner error={run.error} />
+      </>
+    );
+  }
+  if (!run.data) return <Loading what="Loading run" />;
+  const record = run.data.run;
+  const summary = record.summary;
+  const gatesFailed = summary?.gates.filter((gate) => !gate.ok).length ?? 0;
+
+  return (
+    <>
+      <PageHeader
+        testId="run-header"
+        title={
+          <>
+            Run <span className="mono-title">{record.id}</span>
+          </>
+        }
+        subtitle={
+          <span className="meta-line">
+            <Link href={runsHref(projectId)}>← All runs</Link>
+            {record.label && <Badge tone="info">{record.label}</Badge>}
+            <RunStatusBadge status={record.status} />
+            <span>started {formatDateTime(record.createdAt)}</span>
+            {record.finishedAt && <span>finished {formatDateTime(record.finishedAt)}</span>}
+          </span>
+        }
+      />
+      {summary ? (
+        <>
+          <div className="stat-row" data-testid="run-summary">
+            <Stat label="Cases" value={formatNumber(summary.total)} />
+            <Stat label="Pass rate" value={formatPercent(summary.total ? summary.passed / summary.total : null)} />
+            <Stat label="Passed" value={formatNumber(summary.passed)} tone="good" />
+            <Stat label="Failed" value={formatNumber(summary.failed)} tone={summary.failed ? 'bad' : undefined} />
+            <Stat label="Errors" value={formatNumber(summary.errors)} tone={summary.errors ? 'warn' : undefined} />
+            <Stat label="Cost" value={formatUsd(summary.cost)} />
+            <Stat label="Tokens" value={formatNumber(summary.tokens)} />
+            <Stat label="Duration" value={formatDuration(summary.durationMs)} />
+            {summary.gates.length > 0 && (
+              <Stat label="Gates" value={gatesFailed ? `${gatesFailed} failed` : 'all passed'} tone={gatesFailed ? 'bad' : 'good'} />
+            )}
+          </div>
+          {summary.warnings.length > 0 && (
+            <ul className="warnings" data-testid="run-warnings">
+              {summary.warnings.map((warning) => (
+                <li key={warning}>{warning}</li>
+              ))}
+            </ul>
+          )}
+          <h2 className="section-title">Pass rate by prompt × provider</h2>
+          <SummaryMatrix summary={summary} />
+          <details className="disclosure">
+            <summary>All cell statistics</summary>
+            <SummaryCellsTable summary={summary} />
+          </details>
+          {summary.gates.length > 0 && (
+            <>
+              <h2 className="section-title">Gates</h2>
+              <div className="table-wrap">
+                <GatesTable gates={summary.gates} />
+              </div>
+            </>
+          )}
+          {summary.thresholds.length > 0 && (
+            <>
+              <h2 className="section-title">Thresholds</h2>
+              <div className="table-wrap">
+                <ThresholdsTable thresholds={summary.thresholds} />
+              </div>
+            </>
+          )}
+          {summary.metrics.length > 0 && (
+            <>
+              <h2 className="section-title">Metrics</h2>
+              <div className="table-wrap">
+                <MetricsTable metrics={summary.metrics} />
+              </div>
+            </>
+          )}
+        </>
+      ) : (
+        <p className="muted" data-testid="run-summary">
+          {record.status === 'running' ? 'This run is still in progress; its summary appears when it finishes.' : 'This run has no summary.'} {formatNumber(record.total)}{' '}
+          case(s) planned.
+        </p>
+      )}
+      <h2 className="section-title">Cases</h2>
+      <CaseTable projectId={projectId} runId={runId} />
+    </>
+  );
+}
+
+function Stat({ label, value, tone }: { label: string; value: string; tone?: 'good' | 'bad' | 'warn' }) {
+  return (
+    <div className="stat">
+      <div className="stat-label">{label}</div>
+      <div className={tone ? `stat-value text-${tone}` : 'stat-value'}>{value}</div>
+    </div>
+  );
+}
