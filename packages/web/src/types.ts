@@ -2,6 +2,25 @@
 // comparison.ts, assertion.ts) as plain interfaces so the browser bundle never pulls in zod.
 // Keep them in step with the spec; only the fields the dashboard uses are required here.
 
+// Result and comparison shapes are the engine's own (type-only: nothing of spec reaches the bundle).
+export type {
+  AssertionResult,
+  CaseResult,
+  CellComparison,
+  ComparedRun,
+  ComparisonTestName,
+  Estimate,
+  GateResult,
+  MetricSummary,
+  RepeatSummary,
+  RunComparison,
+  RunRecord,
+  RunSummary,
+  SummaryCell,
+  TokenUsage,
+  Verdict,
+} from '../../spec/src/index.ts';
+
 export type Role = 'viewer' | 'editor' | 'approver' | 'admin';
 export const roles: readonly Role[] = ['viewer', 'editor', 'approver', 'admin'];
 
@@ -216,167 +235,22 @@ export interface RunListItem {
   cost: number | null;
 }
 
-export interface RepeatSummary {
-  k: number;
-  cases: number;
-  passAtK: number | null;
-  passAllK: number | null;
-  flakyCases: number;
-  flakinessRate: number | null;
-}
 
-export interface SummaryCell {
-  prompt: string;
-  provider: string;
-  n: number;
-  passed: number;
-  errors: number;
-  passRate: number | null;
-  ci95: [number, number] | null;
-  meanScore: number | null;
-  scoreCi95: [number, number] | null;
-  repeats?: RepeatSummary;
-  cost: number;
-  costPerCase: number | null;
-  costPerPass: number | null;
-  tokens: number;
-  meanLatencyMs: number | null;
-}
 
-export interface MetricSummary {
-  metric: string;
-  prompt: string;
-  provider: string;
-  n: number;
-  passed: number;
-  passRate: number | null;
-  ci95: [number, number] | null;
-}
 
-export interface GateResult {
-  gate: string;
-  cell?: string;
-  ok: boolean;
-  detail: string;
-  value: number | null;
-  limit: number | null;
-}
 
-export interface RunSummary {
-  total: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  cost: number;
-  tokens: number;
-  durationMs: number;
-  cells: SummaryCell[];
-  metrics: MetricSummary[];
-  thresholds: { cell: string; threshold: number; passRate: number | null; ok: boolean }[];
-  gates: GateResult[];
-  warnings: string[];
-}
 
-export interface RunRecord {
-  id: string;
-  createdAt: string;
-  status: RunStatus;
-  configPath: string;
-  total: number;
-  summary?: RunSummary;
-  finishedAt?: string;
-  label?: string;
-}
 
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-}
 
-export interface AssertionResult {
-  type: string;
-  pass: boolean;
-  score: number;
-  reason: string;
-  weight: number;
-  required: boolean;
-  metric?: string;
-  unevaluable?: boolean;
-  judge?: { provider: string; reasoning?: string; raw?: string };
-}
 
-export interface CaseResult {
-  runId: string;
-  key: string;
-  promptId: string;
-  providerId: string;
-  caseId: string;
-  caseIndex: number;
-  repeat: number;
-  vars: Record<string, unknown>;
-  messages: { role: string; content: string }[];
-  output: string;
-  toolCalls: { toolName: string; input: unknown }[];
-  error?: string;
-  pass: boolean;
-  score: number;
-  assertions: AssertionResult[];
-  latencyMs: number;
-  usage: TokenUsage;
-  cost: number | null;
-  cached: boolean;
-  finishedAt: string;
-}
 
 export type CaseOutcome = 'pass' | 'fail' | 'error';
 
-export interface Estimate {
-  n: number;
-  estimate: number | null;
-  ci95: [number, number] | null;
-}
 
-export type Verdict = 'better' | 'worse' | 'no detectable difference';
 
-export type ComparisonTestName = 'mcnemar-exact' | 'paired-bootstrap' | 'wilcoxon-signed-rank' | 'newcombe-unpaired' | 'bootstrap-unpaired';
 
-export interface CellComparison {
-  cell: string;
-  baselineCell: string;
-  metric: string;
-  kind: 'rate' | 'score';
-  baseline: Estimate;
-  candidate: Estimate;
-  paired: number;
-  difference: number | null;
-  ci95: [number, number] | null;
-  test: ComparisonTestName;
-  pValue: number | null;
-  adjustedPValue: number | null;
-  verdict: Verdict;
-  minimumDetectableEffect: number | null;
-  flippedToFail: string[];
-  flippedToPass: string[];
-}
 
-export interface ComparedRun {
-  id: string;
-  label?: string;
-  source: string;
-  createdAt?: string;
-}
 
-export interface RunComparison {
-  baseline: ComparedRun;
-  candidate: ComparedRun;
-  alpha: number;
-  correction: 'holm';
-  cells: CellComparison[];
-  warnings: string[];
-}
 
 /** `role` is `minimum` or stronger (`viewer < editor < approver < admin`). */
 export function roleAtLeast(role: Role | null, minimum: Role): boolean {
