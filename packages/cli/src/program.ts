@@ -16,6 +16,26 @@ const integer = (name: string) => (value: string) => {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+const port = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  return parsed;
+};
+
+const percent = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 100) throw new UsageError(`--weight must be a whole percentage from 1 to 100, got "${value}"`);
+  return parsed;
+};
+
+const days = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`--overdue must be a whole number of days, got "${value}"`);
+  return parsed;
+};
+
+const serverOption = () => new Option('--server <url>', 'the Assay server (default $ASSAY_SERVER, else http://127.0.0.1:7400)');
+
 /**
  * The `assay` command. Actions are imported lazily so `assay --help` stays fast.
  * `run()` resolves to the exit code; nothing here calls process.exit.
@@ -26,6 +46,8 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .description('Evaluate, attack, ship and observe prompts.')
     .version(process.env.npm_package_version ?? '0.1.0')
     .exitOverride()
+    // Root options (--version) only before the command, so `assay prompts pull x --version 3` reaches pull.
+    .enablePositionalOptions()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run `assay --help` for usage)');
 
@@ -46,6 +68,8 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .option('--label <name>', 'label this run (e.g. main) so later runs can use it as --baseline')
     .option('--compare-prompts <a,b>', 'after the run, test prompt b against prompt a on the same cases')
     .addOption(new Option('--format <format>', 'force the config format').choices(['assay', 'promptfoo']))
+    .option('--upload', 'after the run, upload it to the team server (needs ASSAY_API_KEY)')
+    .addOption(serverOption())
     .action(async (options) => {
       const { evalCommand } = await import('./commands/eval.ts');
       exitCode = await evalCommand(options);
@@ -82,7 +106,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
       exitCode = await demoCommand(options);
     });
 
-  program
+  const runs = program
     .command('runs')
     .description('List recent runs in the local store.')
     .option('-n, --limit <n>', 'how many', integer('--limit'), 20)
@@ -90,6 +114,15 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .action(async (options) => {
       const { runsCommand } = await import('./commands/runs.ts');
       exitCode = await runsCommand(options);
+    });
+  runs
+    .command('upload')
+    .description('Upload a stored run to the team server (again: completes an upload that broke off).')
+    .argument('<run>', 'run id or run label (the newest run with it)')
+    .addOption(serverOption())
+    .action(async (reference, options) => {
+      const { runsUploadCommand } = await import('./commands/runs.ts');
+      exitCode = await runsUploadCommand(reference, options);
     });
 
   program
@@ -158,6 +191,127 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .action(async (options) => {
       const { createKeyCommand } = await import('./commands/admin.ts');
       exitCode = await createKeyCommand({ project: options.project, role: options.role, organization: options.org, name: options.name });
+    });
+
+  program
+    .command('serve')
+    .description('Start the team server: prompt registry, approvals, uploaded runs and the dashboard.')
+    .option('-p, --port <n>', 'port (0 = any free port)', port, 7400)
+    .option('--host <address>', 'address to listen on (0.0.0.0: every interface, behind a TLS proxy)', '127.0.0.1')
+    .option('--secure-cookies', 'mark session cookies Secure although the server speaks http (behind an https proxy)')
+    .option('--trust-proxy', 'trust X-Forwarded-* headers (only behind a proxy you run)')
+    .option('--connect-timeout <seconds>', 'PostgreSQL: how long to retry a database that is down at start', integer('--connect-timeout'), 30)
+    .action(async (options) => {
+      const { serveCommand } = await import('./commands/serve.ts');
+      exitCode = await serveCommand(options);
+    });
+
+  const prompts = program.command('prompts').description('Publish, compare and promote prompts in the registry of an Assay server (ASSAY_SERVER, ASSAY_API_KEY).');
+  prompts
+    .command('push')
+    .description('Check .prompt files locally, then push each as a new immutable version (unchanged content keeps its version).')
+    .argument('[paths...]', '.prompt files or folders (default prompts/, else the current folder)')
+    .option('--name <name>', 'the registry name for a single file (default: its path under prompts/ without .prompt)')
+    .option('-m, --message <text>', 'what changed and why')
+    .option('--author <name>', 'who wrote it (default git config user.name, else your login name)')
+    .option('--label <label>', 'also move this label to each pushed version')
+    .addOption(serverOption())
+    .action(async (paths, options) => {
+      const { pushCommand } = await import('./commands/prompts.ts');
+      exitCode = await pushCommand(paths, options);
+    });
+  prompts
+    .command('pull')
+    .description("Write a version's .prompt file (the latest, a label's, or --version).")
+    .argument('<prompt>', 'name or name@version, e.g. support/triage or support/triage@3')
+    .option('--label <label>', 'the version this label serves')
+    .option('--version <n>', 'this version')
+    .option('-o, --output <file>', 'where to write it (default prompts/<name>.prompt; - for stdout)')
+    .option('--force', 'overwrite a local file that differs')
+    .addOption(serverOption())
+    .action(async (name, options) => {
+      const { pullCommand } = await import('./commands/prompts.ts');
+      exitCode = await pullCommand(name, options);
+    });
+  prompts
+    .command('diff')
+    .description('What changed between two versions, or between a version and the local file.')
+    .argument('<name>', 'prompt name')
+    .argument('<from>', 'version (3 or v3)')
+    .argument('[to]', 'version; without it, the local file prompts/<name>.prompt')
+    .option('--file <path>', 'the local file to compare with')
+    .addOption(serverOption())
+    .action(async (name, from, to, options) => {
+      const { diffCommand } = await import('./commands/prompts.ts');
+      exitCode = await diffCommand(name, from, to, options);
+    });
+  prompts
+    .command('promote')
+    .description('Move a label to a version (the latest by default), or make a canary with --weight.')
+    .argument('<prompt>', 'name or name@version, e.g. support/triage@3')
+    .requiredOption('--label <label>', 'the label to move, e.g. production')
+    .option('--weight <percent>', 'canary: this share of traffic for the version, the rest for what the label serves now', percent)
+    .option('-m, --message <text>', 'why (kept in the label history)')
+    .option('--request', 'if the move needs approval, create a change request instead of failing')
+    .addOption(serverOption())
+    .action(async (reference, options) => {
+      const { promoteCommand } = await import('./commands/prompts.ts');
+      exitCode = await promoteCommand(reference, options);
+    });
+  prompts
+    .command('rollback')
+    .description('Point a label back at what it served before its last move (no approval needed).')
+    .argument('<name>', 'prompt name')
+    .requiredOption('--label <label>', 'the label to roll back')
+    .option('-m, --message <text>', 'why')
+    .addOption(serverOption())
+    .action(async (name, options) => {
+      const { rollbackCommand } = await import('./commands/prompts.ts');
+      exitCode = await rollbackCommand(name, options);
+    });
+  prompts
+    .command('log')
+    .description("A prompt's changelog and where its labels point.")
+    .argument('<name>', 'prompt name')
+    .option('--json', 'print it as JSON')
+    .addOption(serverOption())
+    .action(async (name, options) => {
+      const { logCommand } = await import('./commands/prompts.ts');
+      exitCode = await logCommand(name, options);
+    });
+  prompts
+    .command('list')
+    .description('Prompts with their latest version, owner, risk tier and last review.')
+    .option('--overdue <days>', 'only prompts last reviewed more than this many days ago, or never', days)
+    .option('--owner <owner>', 'only this owner')
+    .addOption(new Option('--risk-tier <tier>', 'only this risk tier').choices(['low', 'medium', 'high', 'critical']))
+    .option('--json', 'print them as JSON')
+    .addOption(serverOption())
+    .action(async (options) => {
+      const { listCommand } = await import('./commands/prompts.ts');
+      exitCode = await listCommand(options);
+    });
+  prompts
+    .command('approve')
+    .description("Approve (or --reject) someone else's change request; reviews are made by people (--as).")
+    .argument('<id>', 'change request id')
+    .option('--reject', 'reject it instead')
+    .option('--comment <text>', 'a note for the requester')
+    .option('--as <email>', 'review as this user (password from ASSAY_PASSWORD, or asked)')
+    .option('--project <name>', 'the project of the request (default: the API key’s, or your only one)')
+    .addOption(serverOption())
+    .action(async (id, options) => {
+      const { approveCommand } = await import('./commands/prompts.ts');
+      exitCode = await approveCommand(id, options);
+    });
+  prompts
+    .command('apply')
+    .description('Move the label of an approved change request.')
+    .argument('<id>', 'change request id')
+    .addOption(serverOption())
+    .action(async (id, options) => {
+      const { applyCommand } = await import('./commands/prompts.ts');
+      exitCode = await applyCommand(id, options);
     });
 
   program

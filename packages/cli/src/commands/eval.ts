@@ -8,6 +8,7 @@ import { renderComparison } from '../output/comparison-view.ts';
 import { renderFailures, renderMatrix, renderMetrics, renderThresholds } from '../output/matrix.ts';
 import { failedChecks, renderGates, renderRepeats } from '../output/statistics-views.ts';
 import { outputFormatOf, writeOutputFile } from '../output/write-output.ts';
+import { prepareUpload, type RunUploader } from '../upload-run.ts';
 
 export interface EvalCommandOptions {
   config?: string;
@@ -29,6 +30,9 @@ export interface EvalCommandOptions {
   comparePrompts?: string;
   /** Printed before the run (the demo uses it to say where responses come from). */
   banner?: string;
+  /** After the run, upload it to the team server (`--server`, else ASSAY_SERVER). */
+  upload?: boolean;
+  server?: string;
 }
 
 /** Options that a resumed run takes from the run it continues. */
@@ -55,7 +59,9 @@ export async function evalCommand(options: EvalCommandOptions): Promise<number> 
       });
     }
     const suite = await loadSuite(configPath, { format: options.format });
-    return await executeSuite(suite, store, dataDirectory, configPath, options, resumeRunId);
+    // A wrong server or key fails before the run spends any calls.
+    const upload = options.upload ? await prepareUpload({ server: options.server }) : undefined;
+    return await executeSuite(suite, store, dataDirectory, configPath, options, resumeRunId, upload);
   } finally {
     await store.close();
   }
@@ -81,6 +87,7 @@ export async function executeSuite(
   configPath: string,
   options: EvalCommandOptions,
   resumeRunId?: string,
+  upload?: RunUploader,
 ): Promise<number> {
   const out = process.stdout;
   // An unknown output extension is a usage error: say so before spending any calls.
@@ -186,12 +193,13 @@ export async function executeSuite(
   }
 
   if (status === 'interrupted') {
-    out.write(`\nRun ${runId} interrupted; ${summary.total} of ${total} calls are saved. Continue with: assay eval --resume ${runId}\n`);
+    out.write(`\nRun ${runId} interrupted; ${summary.total} of ${total} calls are saved. Continue with: assay eval --resume ${runId}${upload ? ' --upload' : ''}\n`);
     return 130;
   }
   const failed = failedChecks(summary);
   const because = failed.length ? ` Failed: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? `; and ${failed.length - 5} more` : ''}.` : '';
   out.write(`\nRun ${runId}${options.label ? ` (${options.label})` : ''} ${failed.length ? 'failed' : 'passed'}: ${summary.passed}/${summary.total} cases passed.${because}\n`);
+  if (upload) await upload(store, runId);
   return failed.length ? 1 : 0;
 }
 

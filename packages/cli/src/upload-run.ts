@@ -1,0 +1,83 @@
+import { ConfigError, roleAtLeast, type CaseResult, type RunRecord } from '@assay/spec';
+import type { Store } from '@assay/store';
+import { createServerClient, type ServerClient } from './server-client.ts';
+
+/** Results per request: the server's `maxResultsPerUpload` (a test keeps the two equal). */
+export const uploadBatchSize = 2000;
+
+export interface UploadedRun {
+  /** Results the server holds for the run afterwards. */
+  stored: number;
+  /** True when the server already had the run (an earlier upload is being completed). */
+  resumed: boolean;
+  /** The run's page in the dashboard. */
+  url: string;
+}
+
+/**
+ * Uploads a stored run to the server: the record (POST /runs), its results in batches of 2,000
+ * read from the store as a stream, then the final status and summary (POST /runs/:id/finish).
+ * Every step may be repeated, so uploading the same run again completes an upload that broke off
+ * (results already there are replaced by themselves; none are sent when the server has them all).
+ *
+ * @example
+ * const { url } = await uploadRun(store, (await store.getRun(runId))!, createServerClient());
+ */
+export async function uploadRun(store: Store, run: RunRecord, client: ServerClient): Promise<UploadedRun> {
+  if (run.status === 'running') {
+    throw new ConfigError(`Run ${run.id} has not finished (it is running, or its process was killed)`, {
+      hint: `Finish it with \`assay eval --resume ${run.id}\`, then upload it.`,
+      docs: 'prompts-registry.md',
+    });
+  }
+  const created = await client.createRun(run);
+  const resumed = created.status === 200;
+  const local = await store.countResults(run.id);
+  let stored = created.body.stored;
+  if (!(resumed && stored === local)) {
+    let batch: CaseResult[] = [];
+    for await (const result of store.iterateResults(run.id)) {
+      batch.push(result);
+      if (batch.length === uploadBatchSize) {
+        stored = (await client.appendResults(run.id, batch)).stored;
+        batch = [];
+      }
+    }
+    if (batch.length) stored = (await client.appendResults(run.id, batch)).stored;
+  }
+  await client.finishRun(run.id, {
+    status: run.status,
+    ...(run.summary ? { summary: run.summary } : {}),
+    finishedAt: run.finishedAt ?? new Date().toISOString(),
+  });
+  const projectId = created.body.run.projectId ?? (await client.session()).apiKey?.projectId;
+  const url = projectId ? `${client.url}/p/${encodeURIComponent(projectId)}/runs/${encodeURIComponent(run.id)}` : `${client.url}/runs/${encodeURIComponent(run.id)}`;
+  return { stored, resumed, url };
+}
+
+/** Uploads a finished run and says where it is; made by {@link prepareUpload}. */
+export type RunUploader = (store: Store, runId: string) => Promise<void>;
+
+/**
+ * For `assay eval --upload`: checks the server, the key and its role before the run spends any
+ * calls, and returns what uploads the run once it has finished.
+ */
+export async function prepareUpload(options: { server?: string }): Promise<RunUploader> {
+  const client = createServerClient({ server: options.server, onRetry: (message) => process.stderr.write(`${message}\n`) });
+  const { apiKey } = await client.session();
+  if (apiKey && !roleAtLeast(apiKey.role, 'editor')) {
+    throw new ConfigError(`The API key in ASSAY_API_KEY is a ${apiKey.role} key; uploading runs needs the editor role`, {
+      hint: 'Use a key made with `assay admin create-key --project <name> --role editor`.',
+      docs: 'prompts-registry.md',
+    });
+  }
+  return async (store, runId) => {
+    try {
+      const { url } = await uploadRun(store, (await store.getRun(runId))!, client);
+      process.stdout.write(`Uploaded run ${runId} to ${url}\n`);
+    } catch (error) {
+      process.stderr.write(`The run is stored locally; upload it later with \`assay runs upload ${runId}\`.\n`);
+      throw error;
+    }
+  };
+}
