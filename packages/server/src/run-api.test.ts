@@ -46,6 +46,17 @@ describe('runs', () => {
     expect(stored.body.stored).toBe(2);
   });
 
+  it('adopts a run already in the served store without a project (eval and serve in one folder)', async () => {
+    await t.store.createRun({ ...runRecord('local-run'), status: 'completed' } as any);
+    await t.store.appendResults('local-run', [caseResult('local-run', 0, true)] as any);
+    const uploaded = await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('local-run') } });
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.body.stored).toBe(1);
+    expect((await t.call('GET', '/api/runs/local-run', { as: editor })).status).toBe(200);
+    const other = await (await t.project('other')).key('editor');
+    expect((await t.call('POST', '/api/runs', { as: other, body: { run: runRecord('local-run') } })).status).toBe(409);
+  });
+
   it('refuses results of another run and malformed results, storing nothing', async () => {
     await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1') } });
     const foreign = await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [caseResult('run-1', 0, true), caseResult('run-2', 1, true)] } });

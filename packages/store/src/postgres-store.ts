@@ -288,6 +288,13 @@ class PostgresStoreImpl implements PostgresStore {
     if (result.numUpdatedRows === 0n) throw new RangeError(`setRunLabel: no run with id ${runId}.`);
   }
 
+  async claimRun(runId: string, projectId: string): Promise<boolean> {
+    const result = await this.#guard('claimRun', () =>
+      this.#database.updateTable('runs').set({ project_id: projectId }).where('id', '=', runId).where('project_id', 'is', null).executeTakeFirst(),
+    );
+    return result.numUpdatedRows === 1n;
+  }
+
   async appendResults(runId: string, results: readonly CaseResult[]): Promise<void> {
     for (const result of results) {
       if (result.runId !== runId) {

@@ -113,6 +113,10 @@ class SqliteStoreImpl implements SqliteStore {
     if (changes === 0) throw new RangeError(`setRunLabel: no run with id ${runId}.`);
   }
 
+  async claimRun(runId: string, projectId: string): Promise<boolean> {
+    return this.#statements.claimRun.run({ id: runId, projectId }).changes === 1;
+  }
+
   async appendResults(runId: string, results: readonly CaseResult[]): Promise<void> {
     for (const result of results) {
       if (result.runId !== runId) {
@@ -225,6 +229,7 @@ return {
     ),
     countRuns: database.prepare(`SELECT count(*) AS count FROM runs WHERE ${runWhere}`),
     setRunLabel: database.prepare('UPDATE runs SET label = :label WHERE id = :id'),
+    claimRun: database.prepare('UPDATE runs SET project_id = :projectId WHERE id = :id AND project_id IS NULL'),
     finishRun: database.prepare(
       `UPDATE runs SET status = :status, summary_json = coalesce(:summary, summary_json), finished_at = :finishedAt
        WHERE id = :id`,

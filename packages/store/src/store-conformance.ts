@@ -163,6 +163,17 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         expect(await store.countRuns()).toBe(4);
         expect(await store.countRuns({ label: 'main' })).toBe(2);
       });
+
+      it('gives a run without a project to a project once', async () => {
+        await store.createRun(makeRun('local'));
+        await store.createRun(makeRun('owned', { projectId: 'project-a' }));
+        expect(await store.claimRun('local', 'project-b')).toBe(true);
+        expect((await store.getRun('local'))?.projectId).toBe('project-b');
+        expect(await store.claimRun('local', 'project-c')).toBe(false);
+        expect(await store.claimRun('owned', 'project-b')).toBe(false);
+        expect((await store.getRun('owned'))?.projectId).toBe('project-a');
+        expect(await store.claimRun('missing', 'project-b')).toBe(false);
+      });
     });
 
     describe('result pages', () => {

@@ -14,6 +14,11 @@ export interface Store {
   countRuns(options?: Omit<ListRunsOptions, 'limit' | 'offset'>): Promise<number>;
   /** Names a run (null removes the name). Several runs may share a label; the newest is "the" run of that label. */
   setRunLabel(runId: string, label: string | null): Promise<void>;
+  /**
+   * Gives a run without a project to `projectId` (a run made by `assay eval` in the folder the
+   * server also serves, then uploaded). False when the run is missing or already has a project.
+   */
+  claimRun(runId: string, projectId: string): Promise<boolean>;
   /** Durable when the promise resolves (one transaction per batch). */
   appendResults(runId: string, results: readonly CaseResult[]): Promise<void>;
   /** Keys of results stored without an `error`: what a resume must not repeat (errored calls are retried). */

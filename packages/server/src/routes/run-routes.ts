@@ -117,7 +117,12 @@ export function runRoutes(dependencies: ServerDependencies) {
       const { run: uploaded } = context.req.valid('json');
       const existing = await store.getRun(uploaded.id);
       if (existing) {
-        if (existing.projectId !== projectId) throw new ConflictError(`Run id ${uploaded.id} is taken.`, { hint: 'Run ids are unique per server; upload under a new id.' });
+        // A run made by `assay eval` in the folder this server serves is already in its store,
+        // without a project: the upload gives it to the uploader's project.
+        if (existing.projectId === undefined && (await store.claimRun(existing.id, projectId))) existing.projectId = projectId;
+        if (existing.projectId !== projectId) {
+          throw new ConflictError(`Run id ${uploaded.id} belongs to another project on this server.`, { hint: 'Run ids are unique per server; upload the run from a copy with a new id.' });
+        }
         return context.json({ run: existing, stored: await store.countResults(existing.id) }, 200);
       }
       const run: RunRecord = { ...(uploaded as unknown as RunRecord), projectId };
