@@ -52,6 +52,25 @@ describe('uploading runs', () => {
     expect((await t.api('GET', `/api/runs/${runId}/results?limit=1`, editorKey)).body.total).toBe(3);
   });
 
+  it('uploads every run of a suite with a server: block, its url overridden by ASSAY_SERVER', async () => {
+    await using project = makeProject({});
+    const cwd = project.directory;
+    expect((await runCli(['init', '.'], { cwd })).code).toBe(0);
+    const suiteFile = path.join(cwd, 'evals/suite.yaml');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    writeFileSync(suiteFile, `${readFileSync(suiteFile, 'utf8')}\nserver:\n  url: ${t.url}\n`);
+    const result = await cli(['eval', '-c', 'evals/suite.yaml', '--no-progress'], cwd, { ASSAY_SERVER: undefined });
+    expect(result.code, result.stderr).toBe(0);
+    const runId = /Uploaded run (\S+) to /.exec(result.stdout)?.[1];
+    expect(runId, result.stdout).toBeTruthy();
+    expect((await t.api('GET', `/api/runs/${runId}`, editorKey)).body.run.id).toBe(runId);
+
+    writeFileSync(suiteFile, `${readFileSync(suiteFile, 'utf8')}  upload: false\n`);
+    const quiet = await cli(['eval', '-c', 'evals/suite.yaml', '--no-progress'], cwd, { ASSAY_SERVER: undefined });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).not.toContain('Uploaded run');
+  });
+
   it('fails before the run spends any call when the key is missing', async () => {
     await using project = makeProject({});
     const cwd = project.directory;

@@ -111,6 +111,17 @@ export const SuiteSchema = z
     /** Minimum pass rate for every prompt × provider cell; below it the run exits 1. */
     threshold: z.number().min(0).max(1).optional(),
     gate: GateSchema.optional(),
+    /**
+     * Upload every run of this suite to a team server (`assay serve`), as `--upload` does. The key
+     * comes from `ASSAY_API_KEY`, never from this file; `--server` and `ASSAY_SERVER` override `url`.
+     */
+    server: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }).optional(),
+        upload: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
     options: RunOptionsSchema.default(RunOptionsSchema.parse({})),
     /** Per-model prices in USD per million tokens, overriding the built-in table. */
     prices: z

@@ -60,7 +60,8 @@ export async function evalCommand(options: EvalCommandOptions): Promise<number> 
     }
     const suite = await loadSuite(configPath, { format: options.format });
     // A wrong server or key fails before the run spends any calls.
-    const upload = options.upload ? await prepareUpload({ server: options.server }) : undefined;
+    const server = options.server ?? (process.env.ASSAY_SERVER?.trim() || suite.server?.url);
+    const upload = options.upload || suite.server?.upload ? await prepareUpload({ server }) : undefined;
     return await executeSuite(suite, store, dataDirectory, configPath, options, resumeRunId, upload);
   } finally {
     await store.close();

@@ -206,6 +206,7 @@ export async function resolveSuite(
     repeat: suite.repeat,
     threshold: suite.threshold,
     gate: suite.gate,
+    ...(suite.server ? { server: suite.server } : {}),
     judges: judgeFiles.judges,
     options: suite.options,
     prices: suite.prices,

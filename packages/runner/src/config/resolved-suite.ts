@@ -33,6 +33,8 @@ export interface ResolvedSuite {
   repeat: number;
   threshold?: number;
   gate?: Gate;
+  /** The suite's `server:` block: where and whether to upload its runs. */
+  server?: Suite['server'];
   /**
    * Metrics graded by a judge file (`type: judge`), by metric name: where the judge is defined and,
    * when `assay judge calibrate` has been run on it, its measured error rates.
