@@ -26,6 +26,7 @@ export const errorResponses = {
   409: problem('Conflict with the current state (stale revision, taken name).'),
   413: problem('The request body is too large.'),
   422: problem('The request failed validation; `fields` names each problem.'),
+  429: problem('Too many failed logins; wait for `Retry-After` seconds.'),
   503: problem('The database is unreachable; nothing was written.'),
 } as const;
 

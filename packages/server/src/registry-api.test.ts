@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LoginThrottle } from './login-throttle.ts';
 import { createTestApp, promptSource, type Caller, type TestApp } from './testing/test-app.ts';
 
 let t: TestApp;
@@ -248,6 +249,24 @@ describe('auth', () => {
       expect(failed.items).toHaveLength(1);
     } finally {
       await fresh.close();
+    }
+  });
+
+  it('slows password guessing: 429 with Retry-After after repeated failures, even for the right password', async () => {
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    const guarded = await createTestApp({ loginThrottle: new LoginThrottle({ maxFailures: 3, windowMs: 60_000, now: () => now }) });
+    try {
+      await guarded.user('erin@example.com');
+      const attempt = (password: string) => guarded.call('POST', '/api/login', { body: { email: 'erin@example.com', password } });
+      for (let index = 0; index < 3; index++) expect((await attempt('wrong guess!')).status).toBe(401);
+      const blocked = await attempt('correct horse battery');
+      expect(blocked.status).toBe(429);
+      expect(blocked.headers.get('retry-after')).toBe('60');
+      expect(blocked.body.type).toBe('/docs/api.md#too-many-attempts');
+      now += 61_000;
+      expect((await attempt('correct horse battery')).status).toBe(200);
+    } finally {
+      await guarded.close();
     }
   });
 

@@ -1,5 +1,6 @@
 import type { ApiKey, AuditContext, Session, User } from '@assay/spec';
 import type { RegistryStore, Store } from '@assay/store';
+import type { LoginThrottle } from './login-throttle.ts';
 
 /** Who is calling: a dashboard user (session cookie) or an API key (Bearer). */
 export type Principal =
@@ -16,6 +17,8 @@ export interface ServerDependencies {
   trustProxy?: boolean;
   /** Folder of the built dashboard (index.html and assets); unset serves the API only. */
   webRoot?: string;
+  /** Limits failed logins (default: 10 per email or address per 15 minutes). */
+  loginThrottle?: LoginThrottle;
   /** Folder of the Markdown docs served under /docs/ (problem `type` links point there). */
   docsRoot?: string;
 }

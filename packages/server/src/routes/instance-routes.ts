@@ -13,6 +13,7 @@ import {
 } from '@assay/spec';
 import { requireInstanceAdmin, requirePrincipal, requireUser, sessionCookie, setSessionCookie } from '../auth.ts';
 import { validationHook, errorResponses, jsonBody, jsonResponse } from '../openapi-helpers.ts';
+import { LoginThrottle } from '../login-throttle.ts';
 import { HttpProblem } from '../problem.ts';
 import type { ServerDependencies, ServerEnv } from '../server-env.ts';
 
@@ -22,6 +23,7 @@ const ProjectAccessSchema = z.object({ project: ProjectSchema, role: RoleSchema 
 /** Health, first-run setup, login, the caller's session, projects and users. */
 export function instanceRoutes(dependencies: ServerDependencies) {
   const { registry } = dependencies;
+  const throttle = dependencies.loginThrottle ?? new LoginThrottle();
   const app = new OpenAPIHono<ServerEnv>({ defaultHook: validationHook });
 
   app.openapi(
@@ -77,11 +79,18 @@ export function instanceRoutes(dependencies: ServerDependencies) {
     async (context) => {
       const { email, password } = context.req.valid('json');
       const audit = context.get('audit');
+      const wait = throttle.retryAfterSeconds(email, audit.ip);
+      if (wait > 0) {
+        context.header('Retry-After', String(wait));
+        throw new HttpProblem(429, 'too-many-attempts', 'Too many attempts', `Too many failed logins; try again in ${Math.ceil(wait / 60)} minute(s).`);
+      }
       const user = await registry.authenticateUser(email, password);
       if (!user) {
+        throttle.recordFailure(email, audit.ip);
         await registry.recordAuditEvent(null, { action: 'user.login-failed', targetType: 'user', targetId: email, details: {} }, audit);
         throw new HttpProblem(401, 'unauthenticated', 'Unauthenticated', 'Wrong email or password.');
       }
+      throttle.recordSuccess(email);
       const { session, token } = await registry.createSession(user.id, sessionInput(audit));
       setSessionCookie(context, token, session.expiresAt, dependencies);
       return context.json({ user, csrfToken: session.csrfToken }, 200);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Role } from '@assay/spec';
 import { openRegistryStore, openSqliteStore, type RegistryStore, type Store } from '@assay/store';
 import { createApp, type AssayApp } from '../app.ts';
+import type { LoginThrottle } from '../login-throttle.ts';
 
 /** An in-process server over a fresh SQLite store, with helpers to create callers. */
 export interface TestApp {
@@ -23,11 +24,11 @@ export type Caller = { apiKey: string } | { cookie: string; csrfToken: string };
 
 const system = { actor: { type: 'system' as const } };
 
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(options: { loginThrottle?: LoginThrottle } = {}): Promise<TestApp> {
   const directory = mkdtempSync(path.join(tmpdir(), 'assay-server-'));
   const registry = await openRegistryStore({ sqlite: { file: path.join(directory, 'assay.db') }, testing: { scryptLogN: 10 } });
   const store = openSqliteStore({ directory });
-  const app = createApp({ registry, store });
+  const app = createApp({ registry, store, ...options });
 
   const call: TestApp['call'] = async (method, url, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
