@@ -104,7 +104,7 @@ export interface ChangelogResponse {
 }
 
 /**
- * The Assay server's HTTP API (packages/server/API.md) for the CLI: API-key auth, retries of
+ * The Assay server's HTTP API (docs/api.md; /api/openapi.json) for the CLI: API-key auth, retries of
  * 429/502/503/504 and network failures (exponential backoff with jitter, `Retry-After` honoured,
  * about 5 attempts or 30 s), and problem+json errors turned into {@link ServerError}s. The key is
  * sent only in the Authorization header and never appears in a message.

@@ -1,4 +1,4 @@
-// A small typed client for the server's HTTP API (packages/server/API.md). The session cookie
+// A small typed client for the server's HTTP API (docs/api.md; /api/openapi.json). The session cookie
 // travels by itself (`credentials: 'same-origin'`); every request that changes something carries
 // the session's CSRF token in `X-CSRF-Token`.
 import type {
