@@ -1,102 +1,104 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { caseResult, createTestApp, runRecord, type Caller, type TestApp } from './testing/test-app.ts';
+import { caseResult, describeEachDialect, runRecord, type Caller, type TestApp } from './testing/test-app.ts';
 
-let t: TestApp;
-let editor: Caller;
+describeEachDialect((openApp) => {
+  let t: TestApp;
+  let editor: Caller;
 
-beforeEach(async () => {
-  t = await createTestApp();
-  editor = await (await t.project('support-bot')).key('editor');
-});
-afterEach(async () => t.close());
+  beforeEach(async () => {
+    t = await openApp();
+    editor = await (await t.project('support-bot')).key('editor');
+  });
+  afterEach(async () => t.close());
 
-/** Uploads a run the way `assay eval --upload` does: record, result batches, finish. */
-async function upload(id: string, outcomes: boolean[], extra: Record<string, unknown> = {}) {
-  const created = await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord(id, { total: outcomes.length, ...extra }) } });
-  expect(created.status).toBe(201);
-  const results = outcomes.map((pass, index) => caseResult(id, index, pass));
-  for (let start = 0; start < results.length; start += 2000) {
-    const stored = await t.call('POST', `/api/runs/${id}/results`, { as: editor, body: { results: results.slice(start, start + 2000) } });
-    expect(stored.status).toBe(200);
+  /** Uploads a run the way `assay eval --upload` does: record, result batches, finish. */
+  async function upload(id: string, outcomes: boolean[], extra: Record<string, unknown> = {}) {
+    const created = await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord(id, { total: outcomes.length, ...extra }) } });
+    expect(created.status).toBe(201);
+    const results = outcomes.map((pass, index) => caseResult(id, index, pass));
+    for (let start = 0; start < results.length; start += 2000) {
+      const stored = await t.call('POST', `/api/runs/${id}/results`, { as: editor, body: { results: results.slice(start, start + 2000) } });
+      expect(stored.status).toBe(200);
+    }
+    const passed = outcomes.filter(Boolean).length;
+    const summary = { total: outcomes.length, passed, failed: outcomes.length - passed, errors: 0, cost: 0.01, tokens: 0, durationMs: 1000, cells: [], metrics: [], thresholds: [], gates: [], warnings: [] };
+    const finished = await t.call('POST', `/api/runs/${id}/finish`, { as: editor, body: { status: 'completed', summary, finishedAt: '2026-11-20T10:05:00.000Z' } });
+    expect(finished.status).toBe(200);
   }
-  const passed = outcomes.filter(Boolean).length;
-  const summary = { total: outcomes.length, passed, failed: outcomes.length - passed, errors: 0, cost: 0.01, tokens: 0, durationMs: 1000, cells: [], metrics: [], thresholds: [], gates: [], warnings: [] };
-  const finished = await t.call('POST', `/api/runs/${id}/finish`, { as: editor, body: { status: 'completed', summary, finishedAt: '2026-11-20T10:05:00.000Z' } });
-  expect(finished.status).toBe(200);
-}
 
-describe('runs', () => {
-  it('uploads a run in batches and lists it with its pass rate', async () => {
-    await upload('run-1', [true, true, false, true]);
-    const list = await t.call('GET', '/api/runs', { as: editor });
-    expect(list.body.total).toBe(1);
-    expect(list.body.items[0]).toMatchObject({ id: 'run-1', status: 'completed', total: 4, passed: 3, failed: 1, passRate: 0.75 });
-    const run = await t.call('GET', '/api/runs/run-1', { as: editor });
-    expect(run.body.run.summary.passed).toBe(3);
-    expect(run.body.run.projectId).toBeDefined();
-  });
+  describe('runs', () => {
+    it('uploads a run in batches and lists it with its pass rate', async () => {
+      await upload('run-1', [true, true, false, true]);
+      const list = await t.call('GET', '/api/runs', { as: editor });
+      expect(list.body.total).toBe(1);
+      expect(list.body.items[0]).toMatchObject({ id: 'run-1', status: 'completed', total: 4, passed: 3, failed: 1, passRate: 0.75 });
+      const run = await t.call('GET', '/api/runs/run-1', { as: editor });
+      expect(run.body.run.summary.passed).toBe(3);
+      expect(run.body.run.projectId).toBeDefined();
+    });
 
-  it('resumes an upload of the same run id instead of duplicating it', async () => {
-    await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1') } });
-    await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [caseResult('run-1', 0, true)] } });
-    const again = await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1') } });
-    expect(again.status).toBe(200);
-    expect(again.body.stored).toBe(1);
-    const stored = await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [caseResult('run-1', 0, true), caseResult('run-1', 1, false)] } });
-    expect(stored.body.stored).toBe(2);
-  });
+    it('resumes an upload of the same run id instead of duplicating it', async () => {
+      await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1') } });
+      await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [caseResult('run-1', 0, true)] } });
+      const again = await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1') } });
+      expect(again.status).toBe(200);
+      expect(again.body.stored).toBe(1);
+      const stored = await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [caseResult('run-1', 0, true), caseResult('run-1', 1, false)] } });
+      expect(stored.body.stored).toBe(2);
+    });
 
-  it('adopts a run already in the served store without a project (eval and serve in one folder)', async () => {
-    await t.store.createRun({ ...runRecord('local-run'), status: 'completed' } as any);
-    await t.store.appendResults('local-run', [caseResult('local-run', 0, true)] as any);
-    const uploaded = await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('local-run') } });
-    expect(uploaded.status).toBe(200);
-    expect(uploaded.body.stored).toBe(1);
-    expect((await t.call('GET', '/api/runs/local-run', { as: editor })).status).toBe(200);
-    const other = await (await t.project('other')).key('editor');
-    expect((await t.call('POST', '/api/runs', { as: other, body: { run: runRecord('local-run') } })).status).toBe(409);
-  });
+    it('adopts a run already in the served store without a project (eval and serve in one folder)', async () => {
+      await t.store.createRun({ ...runRecord('local-run'), status: 'completed' } as any);
+      await t.store.appendResults('local-run', [caseResult('local-run', 0, true)] as any);
+      const uploaded = await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('local-run') } });
+      expect(uploaded.status).toBe(200);
+      expect(uploaded.body.stored).toBe(1);
+      expect((await t.call('GET', '/api/runs/local-run', { as: editor })).status).toBe(200);
+      const other = await (await t.project('other')).key('editor');
+      expect((await t.call('POST', '/api/runs', { as: other, body: { run: runRecord('local-run') } })).status).toBe(409);
+    });
 
-  it('refuses results of another run and malformed results, storing nothing', async () => {
-    await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1') } });
-    const foreign = await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [caseResult('run-1', 0, true), caseResult('run-2', 1, true)] } });
-    expect(foreign.status).toBe(422);
-    const malformed = await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [{ ...caseResult('run-1', 0, true), pass: 'yes' }] } });
-    expect(malformed.status).toBe(422);
-    expect(malformed.body.fields[0].path).toBe('results.0.pass');
-    expect((await t.call('GET', '/api/runs/run-1/results', { as: editor })).body.total).toBe(0);
-  });
+    it('refuses results of another run and malformed results, storing nothing', async () => {
+      await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1') } });
+      const foreign = await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [caseResult('run-1', 0, true), caseResult('run-2', 1, true)] } });
+      expect(foreign.status).toBe(422);
+      const malformed = await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [{ ...caseResult('run-1', 0, true), pass: 'yes' }] } });
+      expect(malformed.status).toBe(422);
+      expect(malformed.body.fields[0].path).toBe('results.0.pass');
+      expect((await t.call('GET', '/api/runs/run-1/results', { as: editor })).body.total).toBe(0);
+    });
 
-  it('pages and filters the results of a 20,000-case run', async () => {
-    const outcomes = Array.from({ length: 20_000 }, (_, index) => index % 10 !== 0);
-    await upload('big', outcomes);
-    const first = await t.call('GET', '/api/runs/big/results?limit=50', { as: editor });
-    expect(first.body.total).toBe(20_000);
-    expect(first.body.items).toHaveLength(50);
-    expect(first.body.items[0].caseIndex).toBe(0);
-    const failures = await t.call('GET', '/api/runs/big/results?outcome=fail&offset=10&limit=5', { as: editor });
-    expect(failures.body.total).toBe(2000);
-    expect(failures.body.items.map((result: any) => result.caseIndex)).toEqual([100, 110, 120, 130, 140]);
-    const search = await t.call('GET', '/api/runs/big/results?q=ticket%2019999', { as: editor });
-    expect(search.body.items.map((result: any) => result.caseIndex)).toEqual([19_999]);
-    expect((await t.call('GET', '/api/runs/big/results?limit=5000', { as: editor })).status).toBe(422);
-  });
+    it('pages and filters the results of a 20,000-case run', async () => {
+      const outcomes = Array.from({ length: 20_000 }, (_, index) => index % 10 !== 0);
+      await upload('big', outcomes);
+      const first = await t.call('GET', '/api/runs/big/results?limit=50', { as: editor });
+      expect(first.body.total).toBe(20_000);
+      expect(first.body.items).toHaveLength(50);
+      expect(first.body.items[0].caseIndex).toBe(0);
+      const failures = await t.call('GET', '/api/runs/big/results?outcome=fail&offset=10&limit=5', { as: editor });
+      expect(failures.body.total).toBe(2000);
+      expect(failures.body.items.map((result: any) => result.caseIndex)).toEqual([100, 110, 120, 130, 140]);
+      const search = await t.call('GET', '/api/runs/big/results?q=ticket%2019999', { as: editor });
+      expect(search.body.items.map((result: any) => result.caseIndex)).toEqual([19_999]);
+      expect((await t.call('GET', '/api/runs/big/results?limit=5000', { as: editor })).status).toBe(422);
+    });
 
-  it('compares two runs with paired tests and lists the flipped cases', async () => {
-    const baseline = Array.from({ length: 60 }, (_, index) => index % 2 === 0);
-    const candidate = Array.from({ length: 60 }, () => true);
-    await upload('base', baseline, { label: 'main' });
-    await upload('cand', candidate);
-    const comparison = await t.call('GET', '/api/compare?a=cand&b=base', { as: editor });
-    expect(comparison.status).toBe(200);
-    expect(comparison.body.candidate.id).toBe('cand');
-    expect(comparison.body.baseline.id).toBe('base');
-    const row = comparison.body.cells.find((item: any) => item.metric === 'pass');
-    expect(row).toMatchObject({ verdict: 'better', test: 'mcnemar-exact', paired: 60 });
-    expect(row.pValue).toBeLessThan(0.001);
-    expect(row.flippedToPass).toHaveLength(30);
-    expect(row.flippedToPass[0]).toBe('case-1');
-    expect((await t.call('GET', '/api/compare?a=cand&b=missing', { as: editor })).status).toBe(404);
-    expect((await t.call('GET', '/api/runs?label=main', { as: editor })).body.items.map((run: any) => run.id)).toEqual(['base']);
+    it('compares two runs with paired tests and lists the flipped cases', async () => {
+      const baseline = Array.from({ length: 60 }, (_, index) => index % 2 === 0);
+      const candidate = Array.from({ length: 60 }, () => true);
+      await upload('base', baseline, { label: 'main' });
+      await upload('cand', candidate);
+      const comparison = await t.call('GET', '/api/compare?a=cand&b=base', { as: editor });
+      expect(comparison.status).toBe(200);
+      expect(comparison.body.candidate.id).toBe('cand');
+      expect(comparison.body.baseline.id).toBe('base');
+      const row = comparison.body.cells.find((item: any) => item.metric === 'pass');
+      expect(row).toMatchObject({ verdict: 'better', test: 'mcnemar-exact', paired: 60 });
+      expect(row.pValue).toBeLessThan(0.001);
+      expect(row.flippedToPass).toHaveLength(30);
+      expect(row.flippedToPass[0]).toBe('case-1');
+      expect((await t.call('GET', '/api/compare?a=cand&b=missing', { as: editor })).status).toBe(404);
+      expect((await t.call('GET', '/api/runs?label=main', { as: editor })).body.items.map((run: any) => run.id)).toEqual(['base']);
+    });
   });
 });

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Role } from '@assay/spec';
-import { openRegistryStore, openSqliteStore, type RegistryStore, type Store } from '@assay/store';
+import { openPostgresStore, openRegistryStore, openSqliteStore, type RegistryStore, type Store } from '@assay/store';
+import { startPostgres, type PostgresServer } from '@assay/store/testing';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { createApp, type AssayApp } from '../app.ts';
 import type { LoginThrottle } from '../login-throttle.ts';
 
@@ -24,11 +26,21 @@ export type Caller = { apiKey: string } | { cookie: string; csrfToken: string };
 
 const system = { actor: { type: 'system' as const } };
 
-export async function createTestApp(options: { loginThrottle?: LoginThrottle } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  loginThrottle?: LoginThrottle;
+  /** Runs on this PostgreSQL database instead of a fresh SQLite file. */
+  postgresUrl?: string;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { postgresUrl, ...dependencies } = options;
   const directory = mkdtempSync(path.join(tmpdir(), 'assay-server-'));
-  const registry = await openRegistryStore({ sqlite: { file: path.join(directory, 'assay.db') }, testing: { scryptLogN: 10 } });
-  const store = openSqliteStore({ directory });
-  const app = createApp({ registry, store, ...options });
+  const testing = { scryptLogN: 10 };
+  const registry = postgresUrl
+    ? await openRegistryStore({ postgres: { url: postgresUrl }, testing })
+    : await openRegistryStore({ sqlite: { file: path.join(directory, 'assay.db') }, testing });
+  const store = postgresUrl ? await openPostgresStore({ url: postgresUrl }) : openSqliteStore({ directory });
+  const app = createApp({ registry, store, ...dependencies });
 
   const call: TestApp['call'] = async (method, url, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -131,4 +143,27 @@ export function caseResult(runId: string, caseIndex: number, pass: boolean, over
     finishedAt: '2026-11-20T10:00:01.000Z',
     ...overrides,
   };
+}
+
+/**
+ * Runs a test body once on SQLite and once on PostgreSQL (a server this file starts): the same
+ * server must behave the same on both. `openApp` makes a fresh app on the dialect of the run.
+ *
+ * @example
+ * describeEachDialect((openApp) => {
+ *   let t: TestApp;
+ *   beforeEach(async () => { t = await openApp(); });
+ * });
+ */
+export function describeEachDialect(body: (openApp: (options?: Omit<TestAppOptions, 'postgresUrl'>) => Promise<TestApp>) => void): void {
+  describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
+    let postgres: PostgresServer | undefined;
+    if (dialect === 'postgres') {
+      beforeAll(async () => {
+        postgres = await startPostgres();
+      }, 60_000);
+      afterAll(async () => postgres?.stop());
+    }
+    body(async (options = {}) => createTestApp({ ...options, ...(postgres ? { postgresUrl: await postgres.freshUrl() } : {}) }));
+  });
 }
