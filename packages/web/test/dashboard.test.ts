@@ -189,6 +189,9 @@ describe('dashboard in Chromium', () => {
     await sam.getByTestId('login-submit').click();
     await sam.waitForURL(/\/p\/[^/]+\/prompts/);
     await sam.goto(`${server.url}/p/${projectId}/prompts/support%2Frefunds?tab=requests`);
+    // An approver is not an admin: no audit log in the nav (the server would answer 403).
+    await sam.getByTestId('nav-prompts').waitFor();
+    expect(await sam.getByTestId('nav-audit').count()).toBe(0);
     await sam.locator('[data-testid="change-request"][data-status="pending"]').getByTestId('approve-button').click();
     await sam.locator('[data-testid="change-request"][data-status="approved"]').waitFor();
     await shot(sam, '04-approved-by-second-person');

@@ -5,13 +5,15 @@ import { useResource } from '../hooks/use-resource.ts';
 import { useSession } from '../session.tsx';
 import { ErrorBanner } from './error-banner.tsx';
 import { SelectField } from './select-field.tsx';
+import { roleAtLeast, type Role } from '../types.ts';
 
-const sections = [
-  { path: 'prompts', label: 'Prompts', testId: 'nav-prompts' },
-  { path: 'runs', label: 'Runs', testId: 'nav-runs' },
-  { path: 'audit', label: 'Audit log', testId: 'nav-audit' },
-  { path: 'settings', label: 'Settings', testId: 'nav-settings' },
-] as const;
+const sections: readonly { path: string; label: string; testId: string; minimumRole: Role }[] = [
+  { path: 'prompts', label: 'Prompts', testId: 'nav-prompts', minimumRole: 'viewer' },
+  { path: 'runs', label: 'Runs', testId: 'nav-runs', minimumRole: 'viewer' },
+  // The server answers 403 to anyone else; no link to a page that cannot open.
+  { path: 'audit', label: 'Audit log', testId: 'nav-audit', minimumRole: 'admin' },
+  { path: 'settings', label: 'Settings', testId: 'nav-settings', minimumRole: 'viewer' },
+];
 
 /** The frame of every project page: header (project switcher, user, logout) and the left nav. */
 export function ProjectLayout({ projectId, children }: { projectId: string; children: ReactNode }) {
@@ -65,7 +67,7 @@ export function ProjectLayout({ projectId, children }: { projectId: string; chil
       </header>
       <nav className="side-nav" aria-label="Sections">
         <ul>
-          {sections.map((section) => {
+          {sections.filter((section) => !current || roleAtLeast(current.role, section.minimumRole)).map((section) => {
             const href = `/p/${encodeURIComponent(projectId)}/${section.path}`;
             const active = location === href || location.startsWith(`${href}/`) || (section.path === 'runs' && location.startsWith(`/p/${encodeURIComponent(projectId)}/compare`));
             return (
