@@ -261,4 +261,7 @@ export const listMembers = (projectId: string, signal?: AbortSignal) => request<
 
 export const setMember = (projectId: string, body: { email: string; role: Role }) => request<Membership>('PUT', `${project(projectId)}/members`, { body });
 
+/** Instance administrators only. */
+export const createUser = (body: { email: string; name: string; password: string }) => request<{ user: User }>('POST', '/api/users', { body });
+
 export const removeMember = (projectId: string, userId: string) => request<void>('DELETE', `${project(projectId)}/members/${encodeURIComponent(userId)}`);

@@ -158,11 +158,15 @@ describe('dashboard in Chromium', () => {
   });
 
   it('moves a protected label through a second person’s approval', async () => {
-    // A second person with the approver role, made through the API as the administrator would.
-    const csrf = (await (await admin.request.get(`${server.url}/api/session`)).json()).csrfToken as string;
-    const headers = { 'x-csrf-token': csrf, origin: server.url };
-    await admin.request.post(`${server.url}/api/users`, { headers, data: { email: 'sam@example.com', name: 'Sam Approver', password: 'another long password' } });
-    await admin.request.put(`${server.url}/api/projects/${projectId}/members`, { headers, data: { email: 'sam@example.com', role: 'approver' } });
+    // A second person with the approver role, created by the administrator in settings.
+    await page.goto(`${server.url}/p/${projectId}/settings`);
+    await page.getByLabel('New user name').fill('Sam Approver');
+    await page.getByLabel('New user email').fill('sam@example.com');
+    await page.getByLabel('Initial password').fill('another long password');
+    await page.getByLabel('New user role').selectOption('approver');
+    await page.getByTestId('create-user-submit').click();
+    await page.locator('[data-testid="member-row"][data-email="sam@example.com"]').waitFor();
+    expect(await page.locator('[data-testid="member-row"][data-email="sam@example.com"]').getByTestId('member-role').inputValue()).toBe('approver');
 
     await page.goto(`${server.url}/p/${projectId}/prompts/support%2Frefunds?tab=labels`);
     const moveButton = page.getByTestId('move-label-button');

@@ -30,7 +30,7 @@ export function SettingsPage({ projectId }: { projectId: string }) {
           <p className="muted">Only project admins manage API keys.</p>
         </section>
       )}
-      <MembersSection projectId={projectId} canManage={isAdmin} currentUserId={session?.user?.id} />
+      <MembersSection projectId={projectId} canManage={isAdmin} canCreateUsers={session?.user?.isAdmin ?? false} currentUserId={session?.user?.id} />
       <ErrorBanner error={settings.error} />
       {!settings.data && settings.loading && <Loading what="Loading settings" />}
       {settings.data && (

@@ -6,12 +6,24 @@ import { useResource } from '../../hooks/use-resource.ts';
 import { roles, type Role } from '../../types.ts';
 import { Badge } from '../badge.tsx';
 import { ConfirmButton } from '../confirm-button.tsx';
+import { CreateUserForm } from './create-user-form.tsx';
 import { ErrorBanner } from '../error-banner.tsx';
 import { Empty, Loading } from '../loading.tsx';
 import { SelectField } from '../select-field.tsx';
 
-/** Who may do what in the project. Only existing users can be added (by email). */
-export function MembersSection({ projectId, canManage, currentUserId }: { projectId: string; canManage: boolean; currentUserId: string | undefined }) {
+/** Who may do what in the project: existing users are added by email; instance administrators can also create users. */
+export function MembersSection({
+  projectId,
+  canManage,
+  canCreateUsers,
+  currentUserId,
+}: {
+  projectId: string;
+  canManage: boolean;
+  /** Instance administrators may also create users. */
+  canCreateUsers: boolean;
+  currentUserId: string | undefined;
+}) {
   const members = useResource((signal) => listMembers(projectId, signal), [projectId]);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('viewer');
@@ -115,6 +127,13 @@ export function MembersSection({ projectId, canManage, currentUserId }: { projec
             Add member
           </button>
         </form>
+      )}
+      {canCreateUsers && (
+        <>
+          <h3>New user</h3>
+          <p className="muted small">Someone without an account: set an initial password and tell it to them; they join this project with the role chosen.</p>
+          <CreateUserForm projectId={projectId} onCreated={members.reload} />
+        </>
       )}
     </section>
   );
