@@ -271,6 +271,22 @@ describeEachDialect((openApp) => {
       }
     });
 
+    it("changes one's own password, ending the other sessions", async () => {
+      const erin = await t.user('erin@example.com');
+      const wrong = await t.call('POST', '/api/password', { as: erin, body: { currentPassword: 'not it at all', newPassword: 'a brand new password' } });
+      expect(wrong.status).toBe(403);
+      expect(wrong.body.type).toBe('/docs/api.md#wrong-password');
+      const changed = await t.call('POST', '/api/password', { as: erin, body: { currentPassword: 'correct horse battery', newPassword: 'a brand new password' } });
+      expect(changed.status).toBe(200);
+      // The old cookie is dead; the new one works; the old password no longer logs in.
+      expect((await t.call('GET', '/api/session', { as: erin })).status).toBe(401);
+      const cookie = /assay_session=[^;]+/.exec(changed.headers.get('set-cookie')!)![0];
+      expect((await t.call('GET', '/api/session', { headers: { cookie } })).body.user.email).toBe('erin@example.com');
+      expect((await t.call('POST', '/api/login', { body: { email: 'erin@example.com', password: 'correct horse battery' } })).status).toBe(401);
+      expect((await t.call('POST', '/api/login', { body: { email: 'erin@example.com', password: 'a brand new password' } })).status).toBe(200);
+      expect((await t.call('POST', '/api/password', { as: editor, body: { currentPassword: 'x', newPassword: 'a brand new password' } })).status).toBe(403);
+    });
+
     it('shows a new key secret once and lists members', async () => {
       const created = await t.call('POST', '/api/api-keys', { as: admin, body: { name: 'ci', role: 'editor' } });
       expect(created.status).toBe(201);

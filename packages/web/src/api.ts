@@ -157,6 +157,10 @@ export const login = (body: { email: string; password: string }) =>
 
 export const logout = () => request<void>('POST', '/api/logout', { allowUnauthorized: true });
 
+/** Ends the user's other sessions; this browser gets a new one (and a new CSRF token). */
+export const changePassword = (body: { currentPassword: string; newPassword: string }) =>
+  request<{ user: User; csrfToken: string }>('POST', '/api/password', { body });
+
 export const getSession = () => request<SessionInfo>('GET', '/api/session', { allowUnauthorized: true });
 
 export const listProjects = (signal?: AbortSignal) => request<{ items: ProjectAccess[] }>('GET', '/api/projects', { signal });

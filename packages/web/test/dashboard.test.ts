@@ -199,7 +199,15 @@ describe('dashboard in Chromium', () => {
     await sam.locator('[data-testid="change-request"][data-status="pending"]').getByTestId('approve-button').click();
     await sam.locator('[data-testid="change-request"][data-status="approved"]').waitFor();
     await shot(sam, '04-approved-by-second-person');
+    // Sam replaces the initial password the administrator set.
+    await sam.goto(`${server.url}/p/${projectId}/settings`);
+    await sam.getByLabel('Current password').fill('another long password');
+    await sam.getByLabel('New password').fill('sams own secret phrase');
+    await sam.getByTestId('change-password-submit').click();
+    await sam.getByTestId('password-changed').waitFor();
     await samContext.close();
+    const oldPassword = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'sam@example.com', password: 'another long password' }) });
+    expect(oldPassword.status).toBe(401);
 
     await page.goto(`${server.url}/p/${projectId}/prompts/support%2Frefunds?tab=requests`);
     await page.locator('[data-testid="change-request"][data-status="approved"]').getByTestId('apply-button').click();

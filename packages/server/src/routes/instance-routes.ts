@@ -5,6 +5,7 @@ import {
   ConsumeSetupTokenInputSchema,
   CreateUserInputSchema,
   EmailSchema,
+  PasswordSchema,
   ProjectSchema,
   RoleSchema,
   SlugSchema,
@@ -110,6 +111,36 @@ export function instanceRoutes(dependencies: ServerDependencies) {
       await registry.deleteSession(principal.token);
       deleteCookie(context, sessionCookie, { path: '/' });
       return context.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/password',
+      tags: ['auth'],
+      summary: "Change one's own password; every other session of the user ends",
+      request: { body: jsonBody(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: PasswordSchema }).strict()) },
+      responses: { 200: jsonResponse(LoggedInSchema, 'Changed; this browser gets a new session'), ...errorResponses },
+    }),
+    async (context) => {
+      const principal = requireUser(context);
+      const { currentPassword, newPassword } = context.req.valid('json');
+      const audit = context.get('audit');
+      const email = principal.user.email;
+      const wait = throttle.retryAfterSeconds(email, audit.ip);
+      if (wait > 0) {
+        context.header('Retry-After', String(wait));
+        throw new HttpProblem(429, 'too-many-attempts', 'Too many attempts', `Too many failed attempts; try again in ${Math.ceil(wait / 60)} minute(s).`);
+      }
+      if (!(await registry.authenticateUser(email, currentPassword))) {
+        throttle.recordFailure(email, audit.ip);
+        throw new HttpProblem(403, 'wrong-password', 'Forbidden', 'The current password is wrong.');
+      }
+      await registry.setUserPassword(principal.user.id, newPassword, audit);
+      const { session, token } = await registry.createSession(principal.user.id, sessionInput(audit));
+      setSessionCookie(context, token, session.expiresAt, dependencies);
+      return context.json({ user: principal.user, csrfToken: session.csrfToken }, 200);
     },
   );
 

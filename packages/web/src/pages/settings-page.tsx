@@ -5,6 +5,7 @@ import { Loading } from '../components/loading.tsx';
 import { ApiKeysSection } from '../components/settings/api-keys-section.tsx';
 import { ApprovalPolicySection } from '../components/settings/approval-policy-section.tsx';
 import { MembersSection } from '../components/settings/members-section.tsx';
+import { PasswordSection } from '../components/settings/password-section.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 import { useProjectRole, useSession } from '../session.tsx';
 import { roleAtLeast } from '../types.ts';
@@ -45,6 +46,7 @@ export function SettingsPage({ projectId }: { projectId: string }) {
           }}
         />
       )}
+      {session?.user && <PasswordSection />}
     </>
   );
 }
