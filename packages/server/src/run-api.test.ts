@@ -35,6 +35,11 @@ describeEachDialect((openApp) => {
       const run = await t.call('GET', '/api/runs/run-1', { as: editor });
       expect(run.body.run.summary.passed).toBe(3);
       expect(run.body.run.projectId).toBeDefined();
+      const audit = await t.registry.listAuditEvents(run.body.run.projectId, { targetType: 'run' });
+      expect(audit.items.map((event) => [event.action, event.actor.type, event.details])).toEqual([
+        ['run.finish', 'api-key', { status: 'completed', passed: 3, failed: 1, errors: 0 }],
+        ['run.upload', 'api-key', { total: 4, label: null }],
+      ]);
     });
 
     it('resumes an upload of the same run id instead of duplicating it', async () => {

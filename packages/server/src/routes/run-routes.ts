@@ -63,7 +63,7 @@ export const maxResultsPerUpload = 2000;
 
 /** Runs: upload (create, append results in batches, finish), list, read a page of results, compare. */
 export function runRoutes(dependencies: ServerDependencies) {
-  const { store } = dependencies;
+  const { store, registry } = dependencies;
   const app = new OpenAPIHono<ServerEnv>({ defaultHook: validationHook });
   const access = projectAccess(dependencies);
 
@@ -113,13 +113,16 @@ export function runRoutes(dependencies: ServerDependencies) {
       },
     }),
     async (context) => {
-      const { projectId } = await access(context, 'editor');
+      const { projectId, audit } = await access(context, 'editor');
       const { run: uploaded } = context.req.valid('json');
       const existing = await store.getRun(uploaded.id);
       if (existing) {
         // A run made by `assay eval` in the folder this server serves is already in its store,
         // without a project: the upload gives it to the uploader's project.
-        if (existing.projectId === undefined && (await store.claimRun(existing.id, projectId))) existing.projectId = projectId;
+        if (existing.projectId === undefined && (await store.claimRun(existing.id, projectId))) {
+          existing.projectId = projectId;
+          await registry.recordAuditEvent(projectId, { action: 'run.upload', targetType: 'run', targetId: existing.id, details: { adopted: true, label: existing.label ?? null } }, audit);
+        }
         if (existing.projectId !== projectId) {
           throw new ConflictError(`Run id ${uploaded.id} belongs to another project on this server.`, { hint: 'Run ids are unique per server; upload the run from a copy with a new id.' });
         }
@@ -127,6 +130,8 @@ export function runRoutes(dependencies: ServerDependencies) {
       }
       const run: RunRecord = { ...(uploaded as unknown as RunRecord), projectId };
       await store.createRun(run);
+      // Runs live in the run store, so this event is written after the run, not in its transaction.
+      await registry.recordAuditEvent(projectId, { action: 'run.upload', targetType: 'run', targetId: run.id, details: { total: run.total, label: run.label ?? null } }, audit);
       return context.json({ run, stored: 0 }, 201);
     },
   );
@@ -165,11 +170,17 @@ export function runRoutes(dependencies: ServerDependencies) {
       responses: { 200: jsonResponse(z.object({ run: RunUploadSchema }), 'The finished run'), ...errorResponses },
     }),
     async (context) => {
-      const { projectId } = await access(context, 'editor');
+      const { projectId, audit } = await access(context, 'editor');
       const { id } = context.req.valid('param');
       await projectRun(projectId, id);
       const body = context.req.valid('json');
       await store.finishRun(id, { status: body.status, finishedAt: body.finishedAt, ...(body.summary ? { summary: body.summary as unknown as RunSummary } : {}) });
+      const summary = body.summary as { passed?: number; failed?: number; errors?: number } | undefined;
+      await registry.recordAuditEvent(
+        projectId,
+        { action: 'run.finish', targetType: 'run', targetId: id, details: { status: body.status, passed: summary?.passed ?? null, failed: summary?.failed ?? null, errors: summary?.errors ?? null } },
+        audit,
+      );
       return context.json({ run: await projectRun(projectId, id) }, 200);
     },
   );
