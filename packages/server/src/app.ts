@@ -6,6 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.ts';
+import { docsRoutes } from './docs-routes.ts';
 import { validationHook } from './openapi-helpers.ts';
 import { HttpProblem, problemFromError, problemType, sendProblem } from './problem.ts';
 import { instanceRoutes } from './routes/instance-routes.ts';
@@ -97,14 +98,7 @@ export function createApp(dependencies: ServerDependencies) {
     throw new HttpProblem(404, 'not-found', 'Not found', 'No such API route. The routes are listed in /api/openapi.json.');
   });
 
-  if (dependencies.docsRoot) {
-    const docsRoot = dependencies.docsRoot;
-    app.get('/docs/:page{[a-z0-9-]+\\.md}', async (context) => {
-      const file = path.join(docsRoot, context.req.param('page'));
-      if (!existsSync(file)) throw new HttpProblem(404, 'not-found', 'Not found', 'No such docs page.');
-      return context.body(await readFile(file, 'utf8'), 200, { 'content-type': 'text/markdown; charset=utf-8' });
-    });
-  }
+  if (dependencies.docsRoot) app.route('/docs', docsRoutes(dependencies.docsRoot));
 
   if (dependencies.webRoot) {
     const webRoot = dependencies.webRoot;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoginThrottle } from './login-throttle.ts';
 import { describeEachDialect, promptSource, type Caller, type TestApp } from './testing/test-app.ts';
@@ -319,6 +320,25 @@ describeEachDialect((openApp) => {
       const response = await t.call('GET', '/api/nope', { as: editor });
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
+    });
+
+    it('serves the docs that problem types link to, as HTML with heading anchors or as Markdown', async () => {
+      const docsRoot = fileURLToPath(new URL('../../../docs/', import.meta.url));
+      const withDocs = await openApp({ docsRoot });
+      try {
+        const html = await withDocs.call('GET', '/docs/api.md', { headers: { accept: 'text/html' } });
+        expect(html.status).toBe(200);
+        expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+        expect(html.body).toContain('<h3 id="conflict">conflict</h3>');
+        expect(html.body).toContain('<h3 id="approval-required">approval-required</h3>');
+        const raw = await withDocs.call('GET', '/docs/serve.md');
+        expect(raw.headers.get('content-type')).toMatch(/^text\/markdown/);
+        expect(raw.body).toMatch(/^# `assay serve`/);
+        expect((await withDocs.call('GET', '/docs/no-such-page.md')).status).toBe(404);
+        expect((await withDocs.call('GET', '/docs/..%2Fpackage.json')).status).toBe(404);
+      } finally {
+        await withDocs.close();
+      }
     });
 
     it('sends security headers', async () => {
