@@ -12,7 +12,10 @@ import { useMemberNames } from '../hooks/use-member-names.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import type { Actor } from '../types.ts';
 
-/** Actions the registry records (packages/spec/src/registry.ts `auditActions`); the server may add others. */
+/**
+ * The project-level actions for the filter: those the registry records (`auditActions` in
+ * packages/spec/src/registry.ts, minus the instance-level ones) and those the server adds.
+ */
 const knownActions = [
   'project.update-settings',
   'member.set',
@@ -27,7 +30,8 @@ const knownActions = [
   'change-request.reject',
   'change-request.apply',
   'change-request.cancel',
-  'user.login-failed',
+  'run.upload',
+  'run.finish',
 ];
 
 /** Opaque ids are shortened (the full id is in the tooltip); names like `support/triage@production` are not. */
