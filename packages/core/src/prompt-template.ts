@@ -8,6 +8,10 @@ export interface PromptTemplate {
   id: string;
   file?: string;
   source: string;
+  /** The frontmatter mapping as written (empty without frontmatter); the registry versions it. */
+  frontmatter: Record<string, unknown>;
+  /** The Handlebars body after the frontmatter, as written. */
+  body: string;
   /** Model named in the frontmatter (`model:`), if any. */
   model?: string;
   config: Record<string, unknown>;
@@ -39,6 +43,17 @@ export async function compilePromptTemplate(
   const raw = (yaml?.value ?? {}) as Record<string, unknown>;
   if (yaml && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
     throw new ConfigError('Prompt frontmatter must be a YAML mapping', { file, line: 2, docs: 'prompts.md' });
+  }
+  if (raw.model !== undefined && typeof raw.model !== 'string') {
+    const position = yaml?.locate(['model']);
+    throw new ConfigError('Invalid prompt frontmatter: model must be a string', {
+      file,
+      line: position?.line,
+      column: position?.column,
+      field: 'model',
+      hint: 'Name the model as provider/model, e.g. "openai/gpt-4o-mini".',
+      docs: 'prompts.md',
+    });
   }
 
   const parsedMetadata = PromptMetadataSchema.safeParse(raw.metadata ?? {});
@@ -98,6 +113,8 @@ export async function compilePromptTemplate(
     id: options.id,
     file: options.file,
     source,
+    frontmatter: raw,
+    body: frontmatter ? source.slice(frontmatter[0].length) : source,
     model: parsed.model,
     config: (parsed.config ?? {}) as Record<string, unknown>,
     metadata: parsedMetadata.data,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, PromptNameSchema, type StoredPromptMetadata } from '@assay/spec';
 import { compilePromptTemplate } from '../prompt-template.ts';
-import { parseYamlSource } from '../yaml-source.ts';
 
 /**
  * What a push of one `.prompt` file sends to the registry: the fields of `PushPromptVersionInput`
@@ -32,8 +31,6 @@ export interface PromptVersionContent {
 /** The fields a version's identity is made of: everything that changes what is sent to a model, or who answers for it. */
 export type PromptContent = Pick<PromptVersionContent, 'template' | 'modelConfig' | 'inputSchema' | 'outputSchema' | 'metadata'>;
 
-// Same as in prompt-template.ts, so the frontmatter read here is the one `compilePromptTemplate` validated.
-const frontmatterPattern = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
 /**
  * Reads a Dotprompt `.prompt` file into what the registry stores for one version, after validating
@@ -70,24 +67,8 @@ export async function promptVersionInput(source: string, options: { name: string
 
   const compiled = await compilePromptTemplate(source, { id: name.data, file });
 
-  const frontmatter = frontmatterPattern.exec(source);
-  const yaml = frontmatter ? parseYamlSource(frontmatter[1] ?? '', file, 1) : undefined;
-  const raw = asRecord(yaml?.value);
-  const body = frontmatter ? source.slice(frontmatter[0].length) : source;
-  const template = body.replace(/\r\n?/g, '\n').trim();
-
-  const { input, output, metadata: _metadata, ...rest } = raw;
-  if (rest.model !== undefined && typeof rest.model !== 'string') {
-    const position = yaml?.locate(['model']);
-    throw new ConfigError('Invalid prompt frontmatter: model must be a string', {
-      file,
-      line: position?.line,
-      column: position?.column,
-      field: 'model',
-      hint: 'Name the model as provider/model, e.g. "openai/gpt-4o-mini".',
-      docs: 'prompts.md',
-    });
-  }
+  const template = compiled.body.replace(/\r\n?/g, '\n').trim();
+  const { input, output, metadata: _metadata, ...rest } = compiled.frontmatter;
   const inputSection = asRecord(input);
   const outputSection = asRecord(output);
   const modelConfig = toJson({
