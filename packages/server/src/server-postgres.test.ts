@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type LocalPostgresServer } from '@assay/store/testing';
+import { freePort, startPostgres, type LocalPostgresServer } from '@assay/store/testing';
 import { startServer, type RunningServer } from './start-server.ts';
 import { promptSource } from './testing/test-app.ts';
 
@@ -82,7 +81,7 @@ describe('assay serve on PostgreSQL', () => {
   }, 60_000);
 
   it('gives up with a clear message when the database is down at start, after retrying', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const retries: string[] = [];
     const error = await startServer({
       cwd: directory,
@@ -100,13 +99,3 @@ describe('assay serve on PostgreSQL', () => {
   });
 });
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const listener = net.createServer();
-    listener.on('error', reject);
-    listener.listen(0, '127.0.0.1', () => {
-      const { port } = listener.address() as net.AddressInfo;
-      listener.close(() => resolve(port));
-    });
-  });
-}

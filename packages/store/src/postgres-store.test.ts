@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { inspect } from 'node:util';
 import { AssayError, type CaseResult } from '@assay/spec';
 import pg from 'pg';
@@ -8,7 +7,7 @@ import { migratePostgres, postgresMigrations } from './postgres-migrations.ts';
 import { openPostgresStore, type PostgresStore } from './postgres-store.ts';
 import { describeStoreConformance, makeResult, makeRun } from './store-conformance.ts';
 import { StoreUnavailableError } from './store-unavailable-error.ts';
-import { startPostgres, type LocalPostgresServer, type PostgresServer, withClient } from './testing/postgres-server.ts';
+import { freePort, startPostgres, type LocalPostgresServer, type PostgresServer, withClient } from './testing/postgres-server.ts';
 
 let server: PostgresServer;
 // A server of this file's own for the fault tests, which stop and restart it (the other may be
@@ -233,21 +232,10 @@ describe('openStore with ASSAY_DATABASE_URL', () => {
   });
 });
 
-/** A port nothing listens on (free when asked; nothing here binds it afterwards). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const listener = net.createServer();
-    listener.on('error', reject);
-    listener.listen(0, '127.0.0.1', () => {
-      const { port } = listener.address() as net.AddressInfo;
-      listener.close(() => resolve(port));
-    });
-  });
-}
 
 describe('PostgreSQL faults', () => {
   it('gives up on a database that is down at start within the retry budget, naming host:port and never the password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const retries: string[] = [];
     const started = Date.now();
     const error = await catchError(

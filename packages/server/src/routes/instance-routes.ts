@@ -1,4 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { deleteCookie } from 'hono/cookie';
 import {
   ApiKeySchema,
@@ -26,6 +27,15 @@ export function instanceRoutes(dependencies: ServerDependencies) {
   const { registry } = dependencies;
   const throttle = dependencies.loginThrottle ?? new LoginThrottle();
   const app = new OpenAPIHono<ServerEnv>({ defaultHook: validationHook });
+
+  /** Password checks (login, password change) wait out a run of failures: 429 with Retry-After. */
+  function refuseWhileThrottled(context: Context, email: string, address: string | undefined): void {
+    const wait = throttle.retryAfterSeconds(email, address);
+    if (wait > 0) {
+      context.header('Retry-After', String(wait));
+      throw new HttpProblem(429, 'too-many-attempts', 'Too many attempts', `Too many failed attempts; try again in ${Math.ceil(wait / 60)} minute(s).`);
+    }
+  }
 
   app.openapi(
     createRoute({
@@ -80,11 +90,7 @@ export function instanceRoutes(dependencies: ServerDependencies) {
     async (context) => {
       const { email, password } = context.req.valid('json');
       const audit = context.get('audit');
-      const wait = throttle.retryAfterSeconds(email, audit.ip);
-      if (wait > 0) {
-        context.header('Retry-After', String(wait));
-        throw new HttpProblem(429, 'too-many-attempts', 'Too many attempts', `Too many failed logins; try again in ${Math.ceil(wait / 60)} minute(s).`);
-      }
+      refuseWhileThrottled(context, email, audit.ip);
       const user = await registry.authenticateUser(email, password);
       if (!user) {
         throttle.recordFailure(email, audit.ip);
@@ -128,11 +134,7 @@ export function instanceRoutes(dependencies: ServerDependencies) {
       const { currentPassword, newPassword } = context.req.valid('json');
       const audit = context.get('audit');
       const email = principal.user.email;
-      const wait = throttle.retryAfterSeconds(email, audit.ip);
-      if (wait > 0) {
-        context.header('Retry-After', String(wait));
-        throw new HttpProblem(429, 'too-many-attempts', 'Too many attempts', `Too many failed attempts; try again in ${Math.ceil(wait / 60)} minute(s).`);
-      }
+      refuseWhileThrottled(context, email, audit.ip);
       if (!(await registry.authenticateUser(email, currentPassword))) {
         throttle.recordFailure(email, audit.ip);
         throw new HttpProblem(403, 'wrong-password', 'Forbidden', 'The current password is wrong.');
