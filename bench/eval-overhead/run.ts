@@ -1,5 +1,5 @@
-// Eval-overhead benchmark: Assay vs promptfoo vs a bare fetch loop on the same suite, against the
-// local mock model server (run in its own process, so its CPU is not counted).
+// Eval-overhead benchmark: Assay vs promptfoo vs bare reference loops on the same suite, against
+// the local mock model server (run in its own process, so its CPU is not counted).
 //
 //   npm run bench:eval-overhead -- [--sizes 1000,5000,20000] [--skip-promptfoo] [--asserts contains,javascript]
 //
@@ -18,7 +18,7 @@ const assayBin = path.join(repoRoot, 'packages/cli/bin/assay.js');
 const assayCommand = path.join(repoRoot, 'node_modules/.bin/assay');
 /** `npx` puts node_modules/.bin (and so Node 24) first on PATH; do the same for the installed bin. */
 const pathWithNode = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
-const fetchLoop = path.join(here, 'fetch-loop.ts');
+const referenceLoop = path.join(here, 'reference-loop.ts');
 const node = process.execPath;
 const concurrency = 16;
 const promptfooVersion = '0.123.1';
@@ -267,7 +267,20 @@ function writeSuite(dir: string, n: number, baseUrl: string): string {
 // ---------------------------------------------------------------------------------------------
 // Running the tools
 
-type Tool = 'fetch-loop' | 'assay' | 'promptfoo';
+/**
+ * The reference loops (reference-loop.ts): `fetch-loop` is the wall-time reference of the
+ * targets; `http-loop` is the cheapest client Node has; `sdk-floor` is the hot path the issue
+ * prescribes (the AI SDK's doGenerate on Assay's keep-alive fetch) with Assay's module graph
+ * loaded and nothing else: no store, no assertions engine, no templates. No runner built on these
+ * libraries can cost less CPU or memory than `sdk-floor`.
+ */
+const referenceTools = {
+  'fetch-loop': ['--client', 'fetch'],
+  'http-loop': ['--client', 'http'],
+  'sdk-floor': ['--client', 'sdk', '--load-assay'],
+} as const;
+type ReferenceTool = keyof typeof referenceTools;
+type Tool = ReferenceTool | 'assay' | 'promptfoo';
 
 interface Row {
   n: number;
@@ -326,9 +339,9 @@ function report(row: Row, m: Measurement): void {
   }
 }
 
-async function runFetchLoop(n: number, dir: string, baseUrl: string): Promise<Row> {
-  const logs = path.join(dir, 'fetch-loop');
-  const m = await measure('fetch-loop', [node, fetchLoop, '--base-url', `${baseUrl}/v1`, '--tests', path.join(dir, 'tests.csv'), '-j', String(concurrency)], {
+async function runReferenceLoop(tool: ReferenceTool, n: number, dir: string, baseUrl: string): Promise<Row> {
+  const logs = path.join(dir, tool);
+  const m = await measure(tool, [node, referenceLoop, ...referenceTools[tool], '--base-url', `${baseUrl}/v1`, '--tests', path.join(dir, 'tests.csv'), '-j', String(concurrency)], {
     cwd: dir,
     env: process.env,
     logDir: dir,
@@ -340,7 +353,7 @@ async function runFetchLoop(n: number, dir: string, baseUrl: string): Promise<Ro
     passed = result.passed;
     total = result.total;
   } catch {}
-  const row = toRow(n, 'fetch-loop', m, passed, total, logs, (x) => x.exitCode === 0 || x.exitCode === 1);
+  const row = toRow(n, tool, m, passed, total, logs, (x) => x.exitCode === 0 || x.exitCode === 1);
   report(row, m);
   return row;
 }
@@ -363,7 +376,8 @@ async function runAssay(n: number, dir: string, configPath: string): Promise<Row
 async function runPromptfoo(n: number, dir: string, configPath: string, entry: string): Promise<Row> {
   const configDir = mkdtempSync(path.join(dir, 'promptfoo-home-'));
   const logs = path.join(dir, 'promptfoo');
-  const m = await measure('promptfoo', [node, entry, 'eval', '-c', configPath, '--no-cache', '-j', String(concurrency), '--no-table', '--no-progress-bar', '--no-write', '--no-share'], {
+  // No --no-write: promptfoo stores the eval in its database (its default), as Assay stores its run.
+  const m = await measure('promptfoo', [node, entry, 'eval', '-c', configPath, '--no-cache', '-j', String(concurrency), '--no-table', '--no-progress-bar', '--no-share'], {
     cwd: dir,
     env: {
       ...process.env,
@@ -428,7 +442,7 @@ for (const n of sizes) {
   const dir = mkdtempSync(path.join(workRoot, `n${n}-`));
   const configPath = writeSuite(dir, n, baseUrl);
   process.stdout.write(`\nN = ${n} (${configPath})\n`);
-  rows.push(await runFetchLoop(n, dir, baseUrl));
+  for (const tool of Object.keys(referenceTools) as ReferenceTool[]) rows.push(await runReferenceLoop(tool, n, dir, baseUrl));
   rows.push(await runAssay(n, dir, configPath));
   if (promptfoo && 'entry' in promptfoo) rows.push(await runPromptfoo(n, dir, configPath, promptfoo.entry));
 }
@@ -536,7 +550,7 @@ checks.push({
 });
 
 // Startup-free cost: the CPU slope between the smallest and largest N.
-for (const tool of ['fetch-loop', 'assay', 'promptfoo'] as Tool[]) {
+for (const tool of [...Object.keys(referenceTools), 'assay', 'promptfoo'] as Tool[]) {
   const toolRows = rows.filter((row) => row.tool === tool && row.ok).sort((a, b) => a.n - b.n);
   if (toolRows.length < 2) continue;
   const first = toolRows[0]!;
@@ -554,6 +568,27 @@ const nameWidth = Math.max(...checks.map((check) => check.name.length));
 for (const check of checks) {
   process.stdout.write(`  ${mark(check.ok)} ${check.name.padEnd(nameWidth)}  ${check.value}  (target ${check.target})${check.note ? ` — ${check.note}` : ''}\n`);
 }
+// What the targets allow at best: no runner on these libraries costs less than sdk-floor, and
+// nothing in Node costs less than http-loop. A target a floor misses cannot be met by any runner
+// built on it.
+const floors: Record<string, unknown>[] = [];
+{
+  const lines: string[] = [];
+  const pfAtCpu = find(targets.cpuRatioAtN, 'promptfoo');
+  for (const tool of ['http-loop', 'sdk-floor', 'assay'] as Tool[]) {
+    const atCpu = find(targets.cpuRatioAtN, tool);
+    const atRss = find(targets.rssAtN, tool);
+    const cpuRatio = atCpu?.ok && pfAtCpu?.ok ? pfAtCpu.cpuMsPerCase / atCpu.cpuMsPerCase : undefined;
+    const parts = [
+      cpuRatio === undefined ? undefined : `promptfoo/${tool} CPU per case at N=${targets.cpuRatioAtN}: ${cpuRatio.toFixed(1)}× (target ≥ ${targets.cpuRatioMin}×)`,
+      atRss?.ok ? `peak RSS at N=${targets.rssAtN}: ${atRss.maxRssMb.toFixed(0)} MB (target ≤ ${targets.rssMaxMb} MB)` : undefined,
+    ].filter(Boolean);
+    if (parts.length) lines.push(`  ${tool.padEnd(10)} ${parts.join(' · ')}`);
+    floors.push({ tool, promptfooOverToolCpuPerCase: cpuRatio, peakRssMbAtRssN: atRss?.ok ? atRss.maxRssMb : undefined });
+  }
+  if (lines.length) process.stdout.write(`\nFloors (the best any runner on Node / on these libraries could do)\n${lines.join('\n')}\n`);
+}
+
 const brokenRuns = rows.filter((row) => !row.ok);
 if (brokenRuns.length) {
   process.stdout.write(`\n${brokenRuns.length} run(s) did not complete correctly; their times are not comparable:\n`);
@@ -569,6 +604,7 @@ const results = {
   settings: { sizes, concurrency, asserts, promptfooVersion, skipPromptfoo: args['skip-promptfoo'], promptfooUnavailable: promptfoo && 'error' in promptfoo ? promptfoo.error : undefined },
   rows,
   ratios,
+  floors,
   version: { bestMs: versionBestMs, runsMs: versionTimes },
   checks,
   workDir: workRoot,

@@ -5,8 +5,9 @@ import { ConfigError, TestCaseSchema, type TestCase } from '@assay/spec';
 import { formatFieldPath, parseYamlSource } from '@assay/core';
 
 export interface LoadedTestCase extends TestCase {
-  /** `file:line` the case came from. */
-  source: string;
+  /** The file and line the case came from. */
+  sourceFile: string;
+  sourceLine: number | undefined;
 }
 
 /** Max dataset file size we read (a golden set larger than this belongs in a database). */
@@ -55,7 +56,7 @@ function validateCase(value: unknown, file: string, line: number | undefined, lo
       docs: 'datasets.md',
     });
   }
-  return { ...parsed.data, source: line ? `${file}:${line}` : file };
+  return { ...parsed.data, sourceFile: file, sourceLine: line };
 }
 
 /** A row with no `vars` key is taken as the vars themselves (the common JSONL shape). */

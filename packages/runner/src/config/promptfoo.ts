@@ -138,7 +138,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   for (const entry of testSources) {
     if (typeof entry === 'string') {
       const file = path.resolve(directory, entry.replace(/^file:\/\//, ''));
-      tests.push(...loadDatasetFile(file).map(({ source: _source, ...testCase }) => testCase));
+      tests.push(...loadDatasetFile(file).map(({ sourceFile: _file, sourceLine: _line, ...testCase }) => testCase));
     } else tests.push(convertTest(entry));
   }
   tests = tests.map((test) => {

@@ -9,6 +9,7 @@ import { loadPrompt, type PromptSpec } from './prompts.ts';
 import type { ResolvedCase, ResolvedProvider, ResolvedSuite } from './resolved-suite.ts';
 import { closestName } from './closest-name.ts';
 import { renderAssertionValue } from './assertion-value.ts';
+import { SuiteCase, type PreparedAssertion } from './suite-case.ts';
 import { createJudgeResolver } from './judge-file.ts';
 
 const suiteFields = Object.keys(SuiteSchema.shape);
@@ -107,22 +108,26 @@ export async function resolveSuite(
   };
 
   /**
-   * A case's assertion. Untemplated ones are compiled once and shared by every case. One whose
-   * value renders differently per case (`contains: "{{answer}}"`) is checked here and compiled
-   * again when it runs: holding 20,000 compiled copies would cost more memory than compiling
-   * a `contains` costs time.
+   * A case's assertion, checked here. An untemplated one is compiled once and shared by every
+   * case. One whose value renders differently per case (`contains: "{{answer}}"`) is checked with
+   * this case's vars and compiled again when it runs (see SuiteCase): holding 20,000 compiled
+   * copies would cost more memory than compiling a `contains` costs time.
    */
-  const compileForCase = (raw: Assertion, vars: Record<string, unknown>, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
+  const prepare = (raw: Assertion, vars: Record<string, unknown>, fieldPath: PropertyKey[], file = locator.file): PreparedAssertion => {
     const assertion = judgeFiles.resolve(raw, fieldPath, file);
     const rendered = renderAssertionValue(assertion, vars);
-    if (rendered === assertion) return compile(assertion, fieldPath, file);
-    const { modelGraded } = checkedCompile(rendered, fieldPath, file);
-    return { assertion: rendered, modelGraded, evaluate: (context) => compileAssertion(rendered, {}).evaluate(context) };
+    if (rendered === assertion) {
+      const compiledAssertion = compile(assertion, fieldPath, file);
+      return { assertion, modelGraded: compiledAssertion.modelGraded, compiled: compiledAssertion };
+    }
+    return { assertion, modelGraded: checkedCompile(rendered, fieldPath, file).modelGraded };
   };
 
-  // Validate the defaults once up front; templated values ({{var}}) are rendered per case below.
+  // Validate the defaults once up front; templated values ({{var}}) are checked per case below.
   const defaultAsserts = suite.defaultAssert ?? [];
   defaultAsserts.forEach((assertion, index) => compile(assertion, ['defaultAssert', index]));
+  /** The defaults as every case shares them (templated ones are rendered per case). */
+  let sharedDefaults: PreparedAssertion[] | undefined;
 
   const rawCases: { testCase: TestCase | LoadedTestCase; fieldPath: PropertyKey[]; file?: string }[] = [];
   if (typeof suite.dataset === 'string') {
@@ -138,14 +143,14 @@ export async function resolveSuite(
 
   const seenIds = new Set<string>();
   const cases: ResolvedCase[] = rawCases.map(({ testCase, fieldPath, file }, index) => {
-    const source = 'source' in testCase ? testCase.source : `${locator.file}:${locator.line(fieldPath) ?? ''}`;
-    const assertions: CompiledAssertion[] = [];
-    (testCase.assert ?? []).forEach((assertion, assertIndex) => {
-      assertions.push(compileForCase(assertion, testCase.vars, [...fieldPath, 'assert', assertIndex], file ?? locator.file));
-    });
-    defaultAsserts.forEach((assertion, assertIndex) => {
-      assertions.push(compileForCase(assertion, testCase.vars, ['defaultAssert', assertIndex]));
-    });
+    const where =
+      'sourceFile' in testCase ? { file: testCase.sourceFile, line: testCase.sourceLine } : { file: locator.file, line: locator.line(fieldPath) };
+    const source = where.line === undefined ? where.file : `${where.file}:${where.line}`;
+    const own = (testCase.assert ?? []).map((assertion, assertIndex) =>
+      prepare(assertion, testCase.vars, [...fieldPath, 'assert', assertIndex], file ?? locator.file),
+    );
+    const defaults = defaultAsserts.map((assertion, assertIndex) => prepare(assertion, testCase.vars, ['defaultAssert', assertIndex]));
+    sharedDefaults ??= defaults;
     const id = testCase.id ?? createHash('sha256').update(JSON.stringify([testCase.vars, testCase.assert ?? []])).digest('hex').slice(0, 12);
     let uniqueId = id;
     if (seenIds.has(id)) {
@@ -156,16 +161,18 @@ export async function resolveSuite(
       uniqueId = `${id}-${index}`;
     }
     seenIds.add(uniqueId);
-    return {
+    return new SuiteCase({
       id: uniqueId,
       index,
       description: testCase.description,
       vars: testCase.vars,
-      tags: testCase.tags ?? [],
+      tags: testCase.tags,
       threshold: testCase.threshold,
-      assertions,
-      source,
-    };
+      own,
+      defaults: sharedDefaults,
+      file: where.file,
+      line: where.line,
+    });
   });
 
   for (const prompt of prompts) {
