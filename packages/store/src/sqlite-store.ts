@@ -130,20 +130,21 @@ class SqliteStoreImpl implements SqliteStore {
     database.exec('BEGIN IMMEDIATE');
     try {
       for (const result of results) {
-        this.#statements.upsertResult.run({
+        // Positional parameters: node:sqlite binds them about twice as fast as named ones.
+        this.#statements.upsertResult.run(
           runId,
-          key: result.key,
-          promptId: result.promptId,
-          providerId: result.providerId,
-          caseId: result.caseId,
-          repeat: result.repeat,
-          pass: result.pass ? 1 : 0,
-          score: result.score,
-          cost: result.cost,
-          latencyMs: result.latencyMs,
-          error: result.error ?? null,
-          data: JSON.stringify(result),
-        });
+          result.key,
+          result.promptId,
+          result.providerId,
+          result.caseId,
+          result.repeat,
+          result.pass ? 1 : 0,
+          result.score,
+          result.cost,
+          result.latencyMs,
+          result.error ?? null,
+          JSON.stringify(result),
+        );
       }
       database.exec('COMMIT');
     } catch (error) {
@@ -237,7 +238,7 @@ return {
     // Upsert rather than INSERT OR REPLACE: a retried result keeps its original position.
     upsertResult: database.prepare(
       `INSERT INTO results (run_id, key, prompt_id, provider_id, case_id, repeat, pass, score, cost, latency_ms, error, data_json)
-       VALUES (:runId, :key, :promptId, :providerId, :caseId, :repeat, :pass, :score, :cost, :latencyMs, :error, :data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, key) DO UPDATE SET
          prompt_id = excluded.prompt_id, provider_id = excluded.provider_id, case_id = excluded.case_id,
          repeat = excluded.repeat, pass = excluded.pass, score = excluded.score, cost = excluded.cost,
