@@ -103,22 +103,70 @@ function loadCsv(text: string, file: string): LoadedTestCase[] {
       docs: 'datasets.md',
     });
   }
+  const columns = Object.keys(rows[0] ?? {});
+  for (const column of columns) {
+    if (column.startsWith('__') && !isSpecialColumn(column)) {
+      throw new ConfigError(`Unknown special column "${column}" in the CSV header`, {
+        file,
+        line: 1,
+        field: column,
+        hint:
+          column === '__prefix' || column === '__suffix'
+            ? `Assay does not add per-case text around the prompt; put the text in a variable and use it in the prompt template (rename the column to "${column.slice(2)}").`
+            : `Columns starting with "__" are reserved: ${specialColumns}. Rename it to a plain name to use it as a variable.`,
+        docs: 'datasets.md',
+      });
+    }
+  }
   return rows.map((row, index) => {
+    const line = index + 2;
     const vars: Record<string, unknown> = {};
-    const assert: { type: string; value?: unknown }[] = [];
+    const assert: { type: string; value?: unknown; metric?: string }[] = [];
     let id: string | undefined;
     let description: string | undefined;
     let tags: string[] | undefined;
+    let threshold: number | undefined;
+    let metric: string | undefined;
+    let metadata: Record<string, string> | undefined;
     for (const [column, cell] of Object.entries(row)) {
       if (column === '__id') id = cell || undefined;
       else if (column === '__description') description = cell || undefined;
       else if (column === '__tags') tags = cell ? cell.split(',').map((tag) => tag.trim()).filter(Boolean) : undefined;
-      else if (column.startsWith('__expected')) {
+      else if (column === '__metric') metric = cell || undefined;
+      else if (column === '__threshold') threshold = cell ? parseThreshold(cell, file, line) : undefined;
+      else if (column.startsWith('__metadata:')) {
+        if (cell) (metadata ??= {})[column.slice('__metadata:'.length)] = cell;
+      } else if (column.startsWith('__expected')) {
         if (cell) assert.push(parseExpectedCell(cell));
       } else vars[column] = cell;
     }
-    return validateCase({ id, description, tags, vars, assert: assert.length ? assert : undefined }, file, index + 2);
+    if (metric) for (const assertion of assert) assertion.metric = metric;
+    return validateCase({ id, description, tags, vars, assert: assert.length ? assert : undefined, threshold, metadata }, file, line);
   });
+}
+
+const specialColumns = '__id, __description, __tags, __expected (and __expected2, __expected3…), __metric, __threshold, __metadata:<key>';
+
+function isSpecialColumn(column: string): boolean {
+  return (
+    ['__id', '__description', '__tags', '__metric', '__threshold'].includes(column) ||
+    /^__expected\d*$/.test(column) ||
+    (column.startsWith('__metadata:') && column.length > '__metadata:'.length)
+  );
+}
+
+function parseThreshold(cell: string, file: string, line: number): number {
+  const value = Number(cell);
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new ConfigError(`__threshold must be a number from 0 to 1, got "${cell}"`, {
+      file,
+      line,
+      field: '__threshold',
+      hint: 'The weighted score the case must reach, e.g. 0.8 (as `threshold` on a case). Leave the cell empty for none.',
+      docs: 'datasets.md',
+    });
+  }
+  return value;
 }
 
 /** promptfoo's `__expected` cell syntax: `contains: foo`, `not-icontains: bar`, `javascript: ...`, or a plain value (equals). */

@@ -61,6 +61,43 @@ describe('loadSuite (Assay format)', () => {
     expect(suite.promptAssertions.p).toEqual([]);
   });
 
+  it("reads promptfoo's CSV columns __threshold, __metric and __metadata:<key>", async () => {
+    write({
+      'p.prompt': '{{role "user"}}\n{{q}}',
+      'cases.csv': 'q,__expected,__expected2,__metric,__threshold,__metadata:owner\napple,contains: apple,icontains: APPLE,fruit,0.5,ann\npear,contains: pear,,,,\n',
+      'suite.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ndataset: cases.csv\n',
+    });
+    const suite = await loadSuite(path.join(directory, 'suite.yaml'));
+    const [apple, pear] = suite.cases;
+    expect(apple!.vars).toEqual({ q: 'apple' });
+    expect(apple!.threshold).toBe(0.5);
+    expect(apple!.assertions.map((compiled) => compiled.assertion)).toEqual([
+      { type: 'contains', value: 'apple', metric: 'fruit' },
+      { type: 'icontains', value: 'APPLE', metric: 'fruit' },
+    ]);
+    expect(pear!.vars).toEqual({ q: 'pear' });
+    expect(pear!.threshold).toBeUndefined();
+    expect(pear!.assertions.map((compiled) => compiled.assertion)).toEqual([{ type: 'contains', value: 'pear' }]);
+  });
+
+  it('rejects CSV columns it would otherwise pass on as variables by mistake', async () => {
+    write({
+      'p.prompt': '{{role "user"}}\n{{q}}',
+      'cases.csv': 'q,__prefix\napple,Answer briefly:\n',
+      'bad-threshold.csv': 'q,__threshold\napple,\npear,high\n',
+      'suite.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ndataset: cases.csv\n',
+      'suite2.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ndataset: bad-threshold.csv\n',
+    });
+    const prefix = await loadSuite(path.join(directory, 'suite.yaml')).catch((caught) => caught);
+    expect(ConfigError.isInstance(prefix)).toBe(true);
+    expect(prefix).toMatchObject({ line: 1, field: '__prefix' });
+    expect(prefix.message).toMatch(/Unknown special column "__prefix"/);
+    expect(prefix.hint).toMatch(/variable/);
+    const threshold = await loadSuite(path.join(directory, 'suite2.yaml')).catch((caught) => caught);
+    expect(threshold).toMatchObject({ line: 3, field: '__threshold' });
+    expect(threshold.message).toMatch(/"high"/);
+  });
+
   it('rejects duplicate case ids with the line of the second', async () => {
     write({
       'p.prompt': '{{role "user"}}\n{{q}}',
@@ -111,8 +148,10 @@ describe('loadSuite (promptfoo format)', () => {
       { type: 'icontains', value: 'tea' },
       { type: 'javascript', value: 'output.length > 0' },
     ]);
+    expect(suite.options.grader).toBe('openai:gpt-4o');
     expect(suite.warnings).toHaveLength(1);
-    expect(suite.warnings[0]).toMatch(/assert\[\]\.transform.*defaultTest\.options.*evaluateOptions\.delay.*outputPath/);
+    expect(suite.warnings[0]).toMatch(/assert\[\]\.transform.*evaluateOptions\.delay.*outputPath/);
+    expect(suite.warnings[0]).not.toMatch(/defaultTest\.options/);
   });
 
   it('reads file:// var values from disk', async () => {
@@ -130,6 +169,49 @@ describe('loadSuite (promptfoo format)', () => {
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
     expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion.type)).toEqual(['is-valid-tool-call', 'not-is-valid-tool-call']);
+  });
+
+  it('reads tests from globs and vars from YAML files, and maps options.provider to the grader', async () => {
+    write({
+      'cases/b.yaml': '- vars: { name: b }\n',
+      'cases/a.yaml': '- vars: { name: a }\n  assert: [{ type: icontains, value: A }]\n',
+      'cases/ignored.txt': 'not a dataset',
+      'vars/c.yaml': 'name: c\n',
+      'promptfooconfig.yaml': [
+        'prompts: ["Hi {{name}}"]',
+        'providers: [echo]',
+        'defaultTest:',
+        '  options: { provider: openai:chat:gpt-4o-mini }',
+        'tests:',
+        '  - vars: file://vars/c.yaml',
+        '    options: { provider: anthropic:messages:claude-haiku-4-5 }',
+        '    assert:',
+        '      - { type: llm-rubric, value: greets c }',
+        '      - { type: llm-rubric, value: is short, provider: echo }',
+        '      - { type: contains, value: c }',
+        '  - file://cases/*.yaml',
+        '',
+      ].join('\n'),
+    });
+    const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
+    expect(suite.cases.map((testCase) => testCase.vars.name)).toEqual(['c', 'a', 'b']);
+    expect(suite.options.grader).toBe('openai:gpt-4o-mini');
+    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion.provider)).toEqual(['anthropic:claude-haiku-4-5', 'echo', undefined]);
+    expect(suite.warnings.join('\n')).not.toMatch(/options/);
+  });
+
+  it('says which tests source it cannot read, and names a vars value that is not a mapping', async () => {
+    write({
+      'glob.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests: file://nowhere/*.csv\n',
+      'hub.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests: huggingface://datasets/some/set\n',
+      'vars.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests:\n  - vars: { name: a }\n  - vars: file://more.csv\n',
+    });
+    const glob = await loadSuite(path.join(directory, 'glob.yaml'), { format: 'promptfoo' }).catch((caught) => caught);
+    expect(glob.message).toMatch(/No test files match "file:\/\/nowhere\/\*\.csv"/);
+    const hub = await loadSuite(path.join(directory, 'hub.yaml'), { format: 'promptfoo' }).catch((caught) => caught);
+    expect(hub.message).toMatch(/"huggingface:\/\/datasets\/some\/set" is not supported/);
+    const vars = await loadSuite(path.join(directory, 'vars.yaml'), { format: 'promptfoo' }).catch((caught) => caught);
+    expect(vars).toMatchObject({ line: 5, field: 'tests[1].vars' });
   });
 
   it('points a bad promptfoo assertion at its line in the promptfoo file', async () => {

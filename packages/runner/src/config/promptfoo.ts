@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '@assay/spec';
+import { globSync, readFileSync } from 'node:fs';
+import { parseYamlSource } from '@assay/core';
+import { ConfigError, modelGradedTypes, type AssertionType } from '@assay/spec';
 import path from 'node:path';
 import type { PromptSpec } from './prompts.ts';
 import { loadDatasetFile } from './dataset.ts';
@@ -115,6 +116,20 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     });
   };
 
+  /** `options.provider` (the grading model) of a test or of defaultTest; every other option is named as unsupported. */
+  const graderOf = (options: unknown, where: string): string | undefined => {
+    if (!options || typeof options !== 'object') return undefined;
+    let grader: string | undefined;
+    for (const [key, value] of Object.entries(options)) {
+      if (key === 'provider' && typeof value === 'string') grader = convertProviderId(value);
+      else if (key === 'provider' && value && typeof value === 'object' && typeof (value as Record<string, unknown>).id === 'string') {
+        grader = convertProviderId((value as Record<string, unknown>).id as string);
+        for (const field of Object.keys(value)) if (field !== 'id') unsupported.add(`${where}.provider.${field}`);
+      } else unsupported.add(`${where}.${key}`);
+    }
+    return grader;
+  };
+
   const convertTest = (test: unknown): unknown => {
     if (!test || typeof test !== 'object') return test;
     const record = test as Record<string, unknown>;
@@ -122,29 +137,42 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     for (const [key, value] of Object.entries(record)) {
       if (!supportedTestFields.has(key)) unsupported.add(`tests[].${key}`);
       else if (key === 'assert') out.assert = convertAssertions(value);
-      else if (key === 'options') unsupported.add('tests[].options');
-      else out[key] = value;
+      else if (key !== 'options') out[key] = value;
+    }
+    // A test's grading provider applies to its model-graded assertions that do not name one.
+    const grader = graderOf(record.options, 'tests[].options');
+    if (grader && Array.isArray(out.assert)) {
+      out.assert = out.assert.map((assertion: Record<string, unknown>) =>
+        assertion && typeof assertion.type === 'string' && assertion.provider === undefined && modelGradedTypes.includes(assertion.type.replace(/^not-/, '') as AssertionType)
+          ? { ...assertion, provider: grader }
+          : assertion,
+      );
     }
     return out;
   };
 
   const defaultTest = (raw.defaultTest ?? {}) as Record<string, unknown>;
   const defaultVars = (defaultTest.vars ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(defaultTest)) if (!['assert', 'vars'].includes(key)) unsupported.add(`defaultTest.${key}`);
+  for (const key of Object.keys(defaultTest)) if (!['assert', 'vars', 'options'].includes(key)) unsupported.add(`defaultTest.${key}`);
+  const defaultGrader = graderOf(defaultTest.options, 'defaultTest.options');
 
   let tests: unknown[] = [];
   const testsRaw = raw.tests;
   const testSources = typeof testsRaw === 'string' ? [testsRaw] : Array.isArray(testsRaw) ? testsRaw : [];
   for (const entry of testSources) {
     if (typeof entry === 'string') {
-      const file = path.resolve(directory, entry.replace(/^file:\/\//, ''));
-      tests.push(...loadDatasetFile(file).map(({ sourceFile: _file, sourceLine: _line, ...testCase }) => testCase));
+      for (const file of testFiles(entry, directory)) {
+        tests.push(...loadDatasetFile(file).map(({ sourceFile: _file, sourceLine: _line, ...testCase }) => testCase));
+      }
     } else tests.push(convertTest(entry));
   }
   tests = tests.map((test) => {
     const record = test as Record<string, unknown>;
     if (!record || typeof record !== 'object') return test;
-    const vars = { ...defaultVars, ...((record.vars ?? {}) as Record<string, unknown>) };
+    const own = loadVarsFile(record.vars, directory);
+    // Not an object (a number, a list, a CSV path): left for the schema check, which names the line.
+    if (own !== undefined && (typeof own !== 'object' || own === null || Array.isArray(own))) return { ...record, vars: own };
+    const vars = { ...defaultVars, ...((own ?? {}) as Record<string, unknown>) };
     for (const [name, value] of Object.entries(vars)) vars[name] = loadVarFile(value, directory);
     return { ...record, vars };
   });
@@ -157,6 +185,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     else unsupported.add(`evaluateOptions.${key}`);
   }
 
+  if (defaultGrader) options.grader = defaultGrader;
   const defaultAssert = convertAssertions(defaultTest.assert);
   if (unsupported.size) {
     warnings.push(`promptfoo fields not supported by Assay (ignored): ${[...unsupported].sort().join(', ')}`);
@@ -185,6 +214,54 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       return fieldPath;
     },
   };
+}
+
+/** A `tests:` entry: `file://cases.csv`, or a glob (`file://cases/*.yaml`) matching one file or more, in name order. */
+function testFiles(entry: string, directory: string): string[] {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(entry)?.[1];
+  if (scheme && scheme !== 'file') {
+    throw new ConfigError(`Test source "${entry}" is not supported`, {
+      field: 'tests',
+      hint: 'Assay reads tests from files (file://cases.csv, .jsonl, .yaml, .json, or a glob of them). Export the dataset to one of those.',
+      docs: 'promptfoo.md',
+    });
+  }
+  const pattern = entry.replace(/^file:\/\//, '');
+  if (!/[*?[{]/.test(pattern)) return [path.resolve(directory, pattern)];
+  const files = globSync(pattern, { cwd: directory })
+    .map((file) => path.resolve(directory, file))
+    .sort();
+  if (files.length === 0) {
+    throw new ConfigError(`No test files match "${entry}"`, {
+      field: 'tests',
+      hint: 'Globs are relative to the config file. Check the folder and the extension.',
+      docs: 'promptfoo.md',
+    });
+  }
+  return files;
+}
+
+/** A test's `vars: file://vars.yaml` (or .json): the file's object. Anything else is returned as it is. */
+function loadVarsFile(vars: unknown, directory: string): unknown {
+  if (typeof vars !== 'string' || !vars.startsWith('file://') || !/\.(ya?ml|json)$/i.test(vars)) return vars;
+  const file = path.resolve(directory, vars.slice('file://'.length));
+  const shown = path.relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`Vars file not found: ${vars}`, { file: shown, hint: 'file:// paths are relative to the config file.', docs: 'promptfoo.md' });
+  }
+  const value = parseYamlSource(text, shown).value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError('A vars file must hold one mapping of variable names to values', {
+      file: shown,
+      line: 1,
+      hint: 'Write `name: value` lines (YAML) or one JSON object.',
+      docs: 'promptfoo.md',
+    });
+  }
+  return value;
 }
 
 /** promptfoo reads `file://` var values from disk: text as a string, `.json` parsed. */
