@@ -106,6 +106,43 @@ describe('assay eval end to end', () => {
     expect(first.assertions.map((assertion: { type: string }) => assertion.type)).toEqual(['not-contains', 'javascript', 'icontains']);
   });
 
+  it("writes the suite's output files (promptfoo's outputPath) after the run, and -o replaces them", async () => {
+    await using project = makeProject({
+      'configs/promptfooconfig.yaml': [
+        'prompts: ["Say hi to {{name}}"]',
+        'providers:',
+        '  - id: openai:chat:gpt-4o-mini',
+        `    config: { apiBaseUrl: "${echo.url}/v1", apiKey: test }`,
+        'tests:',
+        '  - vars: { name: Ada }',
+        '    assert: [{ type: contains, value: Ada }]',
+        'outputPath: [results/run.json, results/run.csv]',
+        '',
+      ].join('\n'),
+    });
+    const result = await runCli(['eval', '-c', 'configs/promptfooconfig.yaml', '--no-progress', '--no-cache'], { cwd: project.directory });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/outputPath/);
+    // Relative to the config file, like every other path in it.
+    const written = path.join(project.directory, 'configs/results');
+    expect(result.stdout).toContain(`Wrote ${path.join('configs', 'results', 'run.json')}`);
+    expect(JSON.parse(readFileSync(path.join(written, 'run.json'), 'utf8')).summary.passed).toBe(1);
+    expect(readFileSync(path.join(written, 'run.csv'), 'utf8')).toMatch(/Ada/);
+
+    const replaced = await runCli(['eval', '-c', 'configs/promptfooconfig.yaml', '--no-progress', '--no-cache', '-o', 'only.jsonl'], { cwd: project.directory });
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toContain('Wrote only.jsonl');
+    expect(replaced.stdout).not.toContain('run.json');
+    expect(readFileSync(path.join(project.directory, 'only.jsonl'), 'utf8')).toMatch(/Ada/);
+
+    // A path that cannot be written is a clear error after the run, which stays saved.
+    const blocked = await runCli(['eval', '-c', 'configs/promptfooconfig.yaml', '--no-progress', '--no-cache', '-o', 'only.jsonl/r.json'], { cwd: project.directory });
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/only\.jsonl\/r\.json: Could not write the results file: .*EEXIST/);
+    expect(blocked.stderr).toMatch(/The run itself is saved \(\d{8}-[0-9a-f]{8}\)/);
+    expect(blocked.stderr).not.toMatch(/Internal error/);
+  });
+
   it('bad model output (not JSON, empty, enormous) fails assertions with a reason, never crashes', async () => {
     const server = await startMockServer({
       mode: 'rules',

@@ -97,6 +97,14 @@ export const GateSchema = z
 
 export type Gate = z.infer<typeof GateSchema>;
 
+/** Result files `assay eval` can write, by extension (docs/output-formats.md). */
+export const outputFormats = { '.json': 'json', '.jsonl': 'jsonl', '.csv': 'csv', '.xml': 'xml', '.html': 'html' } as const;
+export type OutputFormat = (typeof outputFormats)[keyof typeof outputFormats];
+
+const OutputFileSchema = z
+  .string()
+  .regex(new RegExp(`\\.(${Object.values(outputFormats).join('|')})$`, 'i'), `a result file must end in ${Object.keys(outputFormats).join(', ')}`);
+
 export const SuiteSchema = z
   .object({
     $schema: z.string().optional(),
@@ -122,6 +130,8 @@ export const SuiteSchema = z
       })
       .strict()
       .optional(),
+    /** Result files written after every run (format by extension), relative to the suite file; `-o` replaces them. */
+    output: z.union([OutputFileSchema, z.array(OutputFileSchema).min(1)]).optional(),
     options: RunOptionsSchema.default(RunOptionsSchema.parse({})),
     /** Per-model prices in USD per million tokens, overriding the built-in table. */
     prices: z

@@ -91,7 +91,11 @@ export async function executeSuite(
   upload?: RunUploader,
 ): Promise<number> {
   const out = process.stdout;
-  // An unknown output extension is a usage error: say so before spending any calls.
+  // `-o` replaces the suite's `output:` files. The suite's were checked when it was loaded; an
+  // unknown extension given with -o is a usage error too: say so before spending any calls.
+  const outputFiles = options.output?.length
+    ? options.output.map((file) => ({ file: path.resolve(file), shown: file }))
+    : suite.output.map((file) => ({ file, shown: path.relative(process.cwd(), file) || file }));
   for (const file of options.output ?? []) outputFormatOf(file);
   for (const warning of suite.warnings) process.stderr.write(`Warning: ${warning}\n`);
 
@@ -188,9 +192,19 @@ export async function executeSuite(
   if (retries) out.write(`\n${retries} call(s) were retried after 429/5xx/timeouts.\n`);
 
   const record = (await store.getRun(runId))!;
-  for (const file of options.output ?? []) {
-    await writeOutputFile(path.resolve(file), { record, summary, results: () => store.iterateResults(runId), comparison });
-    out.write(`Wrote ${file}\n`);
+  for (const { file, shown } of outputFiles) {
+    try {
+      await writeOutputFile(file, { record, summary, results: () => store.iterateResults(runId), comparison });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!code) throw error;
+      throw new ConfigError(`Could not write the results file: ${(error as Error).message}`, {
+        file: shown,
+        hint: `The run itself is saved (${runId}). Choose a writable path with -o, or free disk space, and run again.`,
+        docs: 'output-formats.md',
+      });
+    }
+    out.write(`Wrote ${shown}\n`);
   }
 
   if (status === 'interrupted') {

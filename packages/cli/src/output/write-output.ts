@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { ConfigError, type CaseResult, type RunRecord, type RunComparison, type RunSummary, type SummaryCell } from '@assay/spec';
+import { ConfigError, outputFormats, type CaseResult, type OutputFormat, type RunRecord, type RunComparison, type RunSummary, type SummaryCell } from '@assay/spec';
 import { cellLabel, truncate } from './format.ts';
 import { writeHtmlReport } from './html-report/write-html-report.ts';
 
@@ -18,9 +18,7 @@ export interface OutputRun {
   comparison?: RunComparison;
 }
 
-export type OutputFormat = 'json' | 'jsonl' | 'csv' | 'xml' | 'html';
-
-const formats: Record<string, OutputFormat> = { '.json': 'json', '.jsonl': 'jsonl', '.csv': 'csv', '.xml': 'xml', '.html': 'html' };
+const formats: Readonly<Record<string, OutputFormat>> = outputFormats;
 
 /** Longest model output written to CSV cells and JUnit bodies; spreadsheets choke on more. */
 export const maxOutputChars = 10_000;
@@ -50,6 +48,7 @@ export function outputFormatOf(file: string): OutputFormat {
  */
 export async function writeOutputFile(file: string, run: OutputRun): Promise<void> {
   const format = outputFormatOf(file);
+  await mkdir(dirname(file), { recursive: true });
   const sink = new Sink(file);
   try {
     if (format === 'json') await writeJson(sink, run);

@@ -98,6 +98,20 @@ describe('loadSuite (Assay format)', () => {
     expect(threshold.message).toMatch(/"high"/);
   });
 
+  it('resolves output files next to the suite and rejects one it cannot write, at its line', async () => {
+    write({
+      'p.prompt': '{{role "user"}}\n{{q}}',
+      'evals/suite.yaml': 'prompts: [../p.prompt]\nproviders: [echo]\ntests: [{ vars: { q: a } }]\noutput: out/results.html\n',
+      'evals/bad.yaml': 'prompts: [../p.prompt]\nproviders: [echo]\ntests: [{ vars: { q: a } }]\noutput:\n  - ok.json\n  - results.txt\n',
+    });
+    const suite = await loadSuite(path.join(directory, 'evals/suite.yaml'));
+    expect(suite.output).toEqual([path.join(directory, 'evals/out/results.html')]);
+    const error = await loadSuite(path.join(directory, 'evals/bad.yaml')).catch((caught) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ line: 6 });
+    expect(error.message).toMatch(/must end in \.json, \.jsonl, \.csv, \.xml, \.html/);
+  });
+
   it('rejects duplicate case ids with the line of the second', async () => {
     write({
       'p.prompt': '{{role "user"}}\n{{q}}',
@@ -150,7 +164,9 @@ describe('loadSuite (promptfoo format)', () => {
     ]);
     expect(suite.options.grader).toBe('openai:gpt-4o');
     expect(suite.warnings).toHaveLength(1);
-    expect(suite.warnings[0]).toMatch(/assert\[\]\.transform.*evaluateOptions\.delay.*outputPath/);
+    expect(suite.warnings[0]).toMatch(/assert\[\]\.transform.*evaluateOptions\.delay/);
+    expect(suite.warnings[0]).not.toMatch(/outputPath/);
+    expect(suite.output).toEqual([path.join(directory, 'out.json')]);
     expect(suite.warnings[0]).not.toMatch(/defaultTest\.options/);
   });
 

@@ -36,7 +36,7 @@ const assertionAliases: Record<string, string> = {
 };
 const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider']);
 const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options']);
-const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions']);
+const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath']);
 
 /** promptfoo provider ids → Assay ids. */
 function convertProviderId(id: string): string {
@@ -200,6 +200,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     defaultAssert,
     options,
     repeat: typeof evaluateOptions.repeat === 'number' ? evaluateOptions.repeat : undefined,
+    output: raw.outputPath,
   };
   for (const key of Object.keys(suite)) if (suite[key] === undefined) delete suite[key];
 
@@ -210,6 +211,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     mapPath: (fieldPath) => {
       if (fieldPath[0] === 'defaultAssert') return ['defaultTest', 'assert', ...fieldPath.slice(1)];
       if (fieldPath[0] === 'options') return ['evaluateOptions', ...fieldPath.slice(1)];
+      if (fieldPath[0] === 'output') return ['outputPath', ...fieldPath.slice(1)];
       if (fieldPath[0] === 'tests' && !inlineTestFile) return ['tests'];
       return fieldPath;
     },

@@ -213,6 +213,7 @@ export async function resolveSuite(
     repeat: suite.repeat,
     threshold: suite.threshold,
     gate: suite.gate,
+    output: (typeof suite.output === 'string' ? [suite.output] : (suite.output ?? [])).map((file) => path.resolve(directory, file)),
     ...(suite.server ? { server: suite.server } : {}),
     judges: judgeFiles.judges,
     options: suite.options,

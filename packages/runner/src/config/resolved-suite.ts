@@ -33,6 +33,8 @@ export interface ResolvedSuite {
   repeat: number;
   threshold?: number;
   gate?: Gate;
+  /** Absolute paths of the result files the suite asks for (`output:`); `-o` replaces them. */
+  output: string[];
   /** The suite's `server:` block: where and whether to upload its runs. */
   server?: Suite['server'];
   /**
