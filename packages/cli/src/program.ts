@@ -125,6 +125,16 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
       exitCode = await runsUploadCommand(reference, options);
     });
 
+  runs
+    .command('export')
+    .description('Write a stored run to result files (.json, .jsonl, .csv, .xml, .html), without calling a model.')
+    .argument('<run>', 'run id or run label (the newest run with it)')
+    .requiredOption('-o, --output <file>', 'file to write; the extension picks the format (repeatable)', collect)
+    .action(async (reference, options) => {
+      const { runsExportCommand } = await import('./commands/runs.ts');
+      exitCode = await runsExportCommand(reference, options);
+    });
+
   program
     .command('compare')
     .description('Compare two runs: per-cell differences with intervals, paired significance tests and flipped cases.')

@@ -141,6 +141,24 @@ describe('assay eval end to end', () => {
     expect(blocked.stderr).toMatch(/only\.jsonl\/r\.json: Could not write the results file: .*EEXIST/);
     expect(blocked.stderr).toMatch(/The run itself is saved \(\d{8}-[0-9a-f]{8}\)/);
     expect(blocked.stderr).not.toMatch(/Internal error/);
+    const runId = /The run itself is saved \((\d{8}-[0-9a-f]{8})\)/.exec(blocked.stderr)![1]!;
+
+    // The saved run is written out later without calling the model again.
+    const requests = echo.stats().requests;
+    const exported = await runCli(['runs', 'export', runId, '-o', 'again/r.json', '-o', 'again/r.xml'], { cwd: project.directory });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain('Wrote again/r.json');
+    expect(echo.stats().requests).toBe(requests);
+    const again = JSON.parse(readFileSync(path.join(project.directory, 'again/r.json'), 'utf8'));
+    expect(again.runId).toBe(runId);
+    expect(again.results.map((result: { vars: { name: string } }) => result.vars.name)).toEqual(['Ada']);
+    expect(readFileSync(path.join(project.directory, 'again/r.xml'), 'utf8')).toContain('<testsuites');
+    const unknown = await runCli(['runs', 'export', 'nope', '-o', 'x.json'], { cwd: project.directory });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/No run with id or label "nope"/);
+    const badFormat = await runCli(['runs', 'export', runId, '-o', 'x.txt'], { cwd: project.directory });
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/unknown output format/);
   });
 
   it('bad model output (not JSON, empty, enormous) fails assertions with a reason, never crashes', async () => {
@@ -271,6 +289,12 @@ describe('interrupted runs', () => {
       await store.close();
       expect(storedAtKill).toBeGreaterThanOrEqual(10);
       expect(storedAtKill).toBeLessThan(caseCount);
+
+      // A killed run has no summary to export yet; the error says how to finish it.
+      const early = await runCli(['runs', 'export', runId, '-o', 'early.json'], { cwd: project.directory });
+      expect(early.code).toBe(2);
+      expect(early.stderr).toMatch(new RegExp(`Run ${runId} did not finish \\(status running\\)`));
+      expect(early.stderr).toContain(`assay eval --resume ${runId}`);
 
       const before = server.stats().requests;
       const resumed = await runCli(['eval', '--resume', '--no-progress'], { cwd: project.directory });

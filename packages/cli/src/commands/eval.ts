@@ -7,7 +7,8 @@ import { createProgress } from '../output/progress.ts';
 import { renderComparison } from '../output/comparison-view.ts';
 import { renderFailures, renderMatrix, renderMetrics, renderThresholds } from '../output/matrix.ts';
 import { failedChecks, renderGates, renderRepeats } from '../output/statistics-views.ts';
-import { outputFormatOf, writeOutputFile } from '../output/write-output.ts';
+import { outputFormatOf } from '../output/write-output.ts';
+import { writeRunFiles } from '../output/write-run-files.ts';
 import { prepareUpload, type RunUploader } from '../upload-run.ts';
 
 export interface EvalCommandOptions {
@@ -192,20 +193,7 @@ export async function executeSuite(
   if (retries) out.write(`\n${retries} call(s) were retried after 429/5xx/timeouts.\n`);
 
   const record = (await store.getRun(runId))!;
-  for (const { file, shown } of outputFiles) {
-    try {
-      await writeOutputFile(file, { record, summary, results: () => store.iterateResults(runId), comparison });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (!code) throw error;
-      throw new ConfigError(`Could not write the results file: ${(error as Error).message}`, {
-        file: shown,
-        hint: `The run itself is saved (${runId}). Choose a writable path with -o, or free disk space, and run again.`,
-        docs: 'output-formats.md',
-      });
-    }
-    out.write(`Wrote ${shown}\n`);
-  }
+  await writeRunFiles(outputFiles, { record, summary, results: () => store.iterateResults(runId), comparison }, out);
 
   if (status === 'interrupted') {
     out.write(`\nRun ${runId} interrupted; ${summary.total} of ${total} calls are saved. Continue with: assay eval --resume ${runId}${upload ? ' --upload' : ''}\n`);

@@ -1,5 +1,8 @@
-import { ConfigError } from '@assay/spec';
-import { openStore } from '@assay/store';
+import path from 'node:path';
+import { ConfigError, type RunRecord } from '@assay/spec';
+import { openStore, type Store } from '@assay/store';
+import { outputFormatOf } from '../output/write-output.ts';
+import { writeRunFiles } from '../output/write-run-files.ts';
 import { createServerClient } from '../server-client.ts';
 import { uploadRun } from '../upload-run.ts';
 
@@ -26,11 +29,37 @@ export async function runsUploadCommand(reference: string, options: { server?: s
   const client = createServerClient({ server: options.server, onRetry: (message) => process.stderr.write(`${message}\n`) });
   const store = await openStore({ cwd: process.cwd() });
   try {
-    const run = (await store.getRun(reference)) ?? (await store.listRuns({ label: reference, limit: 1 }))[0];
-    if (!run) throw new ConfigError(`No run with id or label "${reference}"`, { hint: 'List runs with `assay runs`.', docs: 'prompts-registry.md' });
+    const run = await findRun(store, reference, 'prompts-registry.md');
     const { url, stored, resumed } = await uploadRun(store, run, client);
     process.stdout.write(`Uploaded run ${run.id} to ${url}\n`);
     process.stderr.write(`${stored} result(s) on the server${resumed ? ' (the run was there already; its upload is complete now)' : ''}.\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** A run by id, else the newest run with that label. */
+async function findRun(store: Store, reference: string, docs: string): Promise<RunRecord> {
+  const run = (await store.getRun(reference)) ?? (await store.listRuns({ label: reference, limit: 1 }))[0];
+  if (!run) throw new ConfigError(`No run with id or label "${reference}"`, { hint: 'List runs with `assay runs`.', docs });
+  return run;
+}
+
+/** `assay runs export <runId|label> -o <file>...`: writes a stored run to result files, as `eval -o` does, without calling a model. */
+export async function runsExportCommand(reference: string, options: { output: string[] }): Promise<number> {
+  for (const file of options.output) outputFormatOf(file);
+  const store = await openStore({ cwd: process.cwd() });
+  try {
+    const record = await findRun(store, reference, 'output-formats.md');
+    if (!record.summary) {
+      throw new ConfigError(`Run ${record.id} did not finish (status ${record.status}), so it has no summary to write`, {
+        hint: `Finish it first with \`assay eval --resume ${record.id}\`; its results are kept.`,
+        docs: 'output-formats.md',
+      });
+    }
+    const files = options.output.map((file) => ({ file: path.resolve(file), shown: file }));
+    await writeRunFiles(files, { record, summary: record.summary, results: () => store.iterateResults(record.id) }, process.stdout);
     return 0;
   } finally {
     await store.close();
