@@ -216,6 +216,35 @@ describe('loadSuite (promptfoo format)', () => {
     expect(suite.warnings.join('\n')).not.toMatch(/options/);
   });
 
+  it('expands list vars and file globs into one case per combination, as promptfoo does', async () => {
+    write({
+      'docs/a.txt': 'Alpha text',
+      'docs/b.txt': 'Beta text',
+      'promptfooconfig.yaml': [
+        'prompts: ["{{lang}}: {{text}} {{doc}}"]',
+        'providers: [echo]',
+        'tests:',
+        '  - vars: { lang: [French, German], text: [hi, bye], doc: "", meta: [{ k: 1 }] }',
+        '  - vars: { lang: [Dutch, Danish], text: kept, doc: "" }',
+        '    options: { disableVarExpansion: true }',
+        '  - vars: { lang: Latin, text: x, doc: "file://docs/*.txt" }',
+        '',
+      ].join('\n'),
+    });
+    const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
+    expect(suite.cases.map((testCase) => testCase.vars)).toEqual([
+      { lang: 'French', text: 'hi', doc: '', meta: [{ k: 1 }] },
+      { lang: 'French', text: 'bye', doc: '', meta: [{ k: 1 }] },
+      { lang: 'German', text: 'hi', doc: '', meta: [{ k: 1 }] },
+      { lang: 'German', text: 'bye', doc: '', meta: [{ k: 1 }] },
+      { lang: ['Dutch', 'Danish'], text: 'kept', doc: '' },
+      { lang: 'Latin', text: 'x', doc: 'Alpha text' },
+      { lang: 'Latin', text: 'x', doc: 'Beta text' },
+    ]);
+    expect(new Set(suite.cases.map((testCase) => testCase.id)).size).toBe(7);
+    expect(suite.warnings.join('\n')).not.toMatch(/disableVarExpansion/);
+  });
+
   it('says which tests source it cannot read, and names a vars value that is not a mapping', async () => {
     write({
       'glob.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests: file://nowhere/*.csv\n',

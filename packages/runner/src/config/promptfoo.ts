@@ -116,19 +116,30 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     });
   };
 
-  /** `options.provider` (the grading model) of a test or of defaultTest; every other option is named as unsupported. */
-  const graderOf = (options: unknown, where: string): string | undefined => {
-    if (!options || typeof options !== 'object') return undefined;
-    let grader: string | undefined;
+  /**
+   * A test's (or defaultTest's) `options`: `provider` is the grading model, `disableVarExpansion`
+   * keeps list vars as lists; every other option is named as unsupported.
+   */
+  const readOptions = (options: unknown, where: string): { grader?: string; disableVarExpansion?: boolean } => {
+    const read: { grader?: string; disableVarExpansion?: boolean } = {};
+    if (!options || typeof options !== 'object') return read;
     for (const [key, value] of Object.entries(options)) {
-      if (key === 'provider' && typeof value === 'string') grader = convertProviderId(value);
+      if (key === 'provider' && typeof value === 'string') read.grader = convertProviderId(value);
       else if (key === 'provider' && value && typeof value === 'object' && typeof (value as Record<string, unknown>).id === 'string') {
-        grader = convertProviderId((value as Record<string, unknown>).id as string);
+        read.grader = convertProviderId((value as Record<string, unknown>).id as string);
         for (const field of Object.keys(value)) if (field !== 'id') unsupported.add(`${where}.provider.${field}`);
-      } else unsupported.add(`${where}.${key}`);
+      } else if (key === 'disableVarExpansion' && typeof value === 'boolean') read.disableVarExpansion = value;
+      else unsupported.add(`${where}.${key}`);
     }
-    return grader;
+    return read;
   };
+  /** Converted tests whose list vars stay lists (`options.disableVarExpansion`). */
+  const keepLists = new WeakSet<object>();
+
+  const defaultTest = (raw.defaultTest ?? {}) as Record<string, unknown>;
+  const defaultVars = (defaultTest.vars ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(defaultTest)) if (!['assert', 'vars', 'options'].includes(key)) unsupported.add(`defaultTest.${key}`);
+  const defaultOptions = readOptions(defaultTest.options, 'defaultTest.options');
 
   const convertTest = (test: unknown): unknown => {
     if (!test || typeof test !== 'object') return test;
@@ -140,7 +151,8 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       else if (key !== 'options') out[key] = value;
     }
     // A test's grading provider applies to its model-graded assertions that do not name one.
-    const grader = graderOf(record.options, 'tests[].options');
+    const { grader, disableVarExpansion } = readOptions(record.options, 'tests[].options');
+    if (disableVarExpansion !== undefined ? disableVarExpansion : defaultOptions.disableVarExpansion) keepLists.add(out);
     if (grader && Array.isArray(out.assert)) {
       out.assert = out.assert.map((assertion: Record<string, unknown>) =>
         assertion && typeof assertion.type === 'string' && assertion.provider === undefined && modelGradedTypes.includes(assertion.type.replace(/^not-/, '') as AssertionType)
@@ -151,10 +163,6 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     return out;
   };
 
-  const defaultTest = (raw.defaultTest ?? {}) as Record<string, unknown>;
-  const defaultVars = (defaultTest.vars ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(defaultTest)) if (!['assert', 'vars', 'options'].includes(key)) unsupported.add(`defaultTest.${key}`);
-  const defaultGrader = graderOf(defaultTest.options, 'defaultTest.options');
 
   let tests: unknown[] = [];
   const testsRaw = raw.tests;
@@ -162,19 +170,21 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   for (const entry of testSources) {
     if (typeof entry === 'string') {
       for (const file of testFiles(entry, directory)) {
-        tests.push(...loadDatasetFile(file).map(({ sourceFile: _file, sourceLine: _line, ...testCase }) => testCase));
+        for (const { sourceFile: _file, sourceLine: _line, ...testCase } of loadDatasetFile(file)) {
+          if (defaultOptions.disableVarExpansion) keepLists.add(testCase);
+          tests.push(testCase);
+        }
       }
     } else tests.push(convertTest(entry));
   }
-  tests = tests.map((test) => {
+  tests = tests.flatMap((test) => {
     const record = test as Record<string, unknown>;
-    if (!record || typeof record !== 'object') return test;
+    if (!record || typeof record !== 'object') return [test];
     const own = loadVarsFile(record.vars, directory);
     // Not an object (a number, a list, a CSV path): left for the schema check, which names the line.
-    if (own !== undefined && (typeof own !== 'object' || own === null || Array.isArray(own))) return { ...record, vars: own };
-    const vars = { ...defaultVars, ...((own ?? {}) as Record<string, unknown>) };
-    for (const [name, value] of Object.entries(vars)) vars[name] = loadVarFile(value, directory);
-    return { ...record, vars };
+    if (own !== undefined && (typeof own !== 'object' || own === null || Array.isArray(own))) return [{ ...record, vars: own }];
+    const merged = { ...defaultVars, ...((own ?? {}) as Record<string, unknown>) };
+    return varCombinations(merged, directory, !keepLists.has(record)).map((vars) => ({ ...record, vars }));
   });
 
   const evaluateOptions = (raw.evaluateOptions ?? {}) as Record<string, unknown>;
@@ -185,7 +195,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     else unsupported.add(`evaluateOptions.${key}`);
   }
 
-  if (defaultGrader) options.grader = defaultGrader;
+  if (defaultOptions.grader) options.grader = defaultOptions.grader;
   const defaultAssert = convertAssertions(defaultTest.assert);
   if (unsupported.size) {
     warnings.push(`promptfoo fields not supported by Assay (ignored): ${[...unsupported].sort().join(', ')}`);
@@ -241,6 +251,34 @@ function testFiles(entry: string, directory: string): string[] {
     });
   }
   return files;
+}
+
+/**
+ * promptfoo's var expansion: a var holding a list of strings, or a `file://` glob, gives one case
+ * per value (every combination when several do). Other lists are values like any other. Each
+ * `file://` value is then read (see loadVarFile).
+ */
+function varCombinations(vars: Record<string, unknown>, directory: string, expand: boolean): Record<string, unknown>[] {
+  let combinations: Record<string, unknown>[] = [{}];
+  for (const [name, value] of Object.entries(vars)) {
+    let values: unknown[] = [value];
+    if (expand && Array.isArray(value) && typeof value[0] === 'string') values = value;
+    else if (expand && typeof value === 'string' && value.startsWith('file://') && /[*?[{]/.test(value)) {
+      values = globSync(value.slice('file://'.length), { cwd: directory })
+        .sort()
+        .map((file) => `file://${file}`);
+      if (values.length === 0) {
+        throw new ConfigError(`No files match the var "${name}": ${value}`, {
+          field: `vars.${name}`,
+          hint: 'Globs in vars are relative to the config file; each matching file becomes one case.',
+          docs: 'promptfoo.md',
+        });
+      }
+    }
+    const loaded = values.map((item) => loadVarFile(item, directory));
+    combinations = combinations.flatMap((combination) => loaded.map((item) => ({ ...combination, [name]: item })));
+  }
+  return combinations;
 }
 
 /** A test's `vars: file://vars.yaml` (or .json): the file's object. Anything else is returned as it is. */
