@@ -24,6 +24,7 @@ export function* expandPlan(suite: ResolvedSuite, repeat = suite.repeat): Genera
     for (let index = 0; index < repeat; index++) {
       for (const prompt of suite.prompts) {
         for (const provider of suite.providers) {
+          if (testCase.providers && !testCase.providers.includes(provider.label)) continue;
           yield { key: callKey(prompt.id, provider.label, testCase.id, index), prompt, provider, testCase, repeat: index };
         }
       }
@@ -32,7 +33,9 @@ export function* expandPlan(suite: ResolvedSuite, repeat = suite.repeat): Genera
 }
 
 export function planSize(suite: ResolvedSuite, repeat = suite.repeat): number {
-  return suite.cases.length * repeat * suite.prompts.length * suite.providers.length;
+  let calls = 0;
+  for (const testCase of suite.cases) calls += testCase.providers ? testCase.providers.length : suite.providers.length;
+  return calls * repeat * suite.prompts.length;
 }
 
 /** Changes whenever what would be run changes; a resume refuses a different plan. */
@@ -42,6 +45,7 @@ export function planHash(suite: ResolvedSuite, repeat = suite.repeat): string {
   for (const provider of suite.providers) hash.update(`provider\u0000${JSON.stringify(provider)}\u0000`);
   for (const testCase of suite.cases) {
     hash.update(`case\u0000${testCase.id}\u0000${JSON.stringify(testCase.vars)}\u0000`);
+    if (testCase.providers) hash.update(`providers\u0000${testCase.providers.join('\u0000')}\u0000`);
     for (const assertion of testCase.assertions) hash.update(JSON.stringify(assertion.assertion));
   }
   hash.update(`repeat\u0000${repeat}`);

@@ -55,6 +55,8 @@ export const TestCaseSchema = z
     tags: z.array(z.string()).optional(),
     threshold: z.number().min(0).max(1).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    /** Run the case only on these providers: labels or ids; a trailing `*` matches a prefix (`openai:*`). */
+    providers: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

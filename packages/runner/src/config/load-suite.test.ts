@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '@assay/spec';
 import { loadSuite } from './load-suite.ts';
+import { expandPlan, planSize } from '../plan.ts';
 
 let directory: string;
 const write = (files: Record<string, string>) => {
@@ -110,6 +111,51 @@ describe('loadSuite (Assay format)', () => {
     expect(ConfigError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ line: 6 });
     expect(error.message).toMatch(/must end in \.json, \.jsonl, \.csv, \.xml, \.html/);
+  });
+
+  it('runs a case only on the providers it names, and rejects a name that matches none', async () => {
+    write({
+      'p.prompt': '{{role "user"}}\n{{q}}',
+      'cases.jsonl': '{"vars": {"q": "file"}, "providers": ["openai:*"]}\n{"vars": {"q": "typo"}, "providers": ["opnai:*"]}\n',
+      'suite.yaml': [
+        'prompts: [p.prompt]',
+        'providers: [echo, { id: openai:gpt-4o-mini, label: fast }, anthropic:claude-haiku-4-5]',
+        'tests:',
+        '  - vars: { q: everywhere }',
+        '  - vars: { q: fast only }',
+        '    providers: [fast]',
+        '  - vars: { q: by name }',
+        '    providers: [anthropic, echo]',
+        '  - vars: { q: nowhere }',
+        '    providers: []',
+        '',
+      ].join('\n'),
+      'typo.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ntests:\n  - vars: { q: a }\n    providers: [echo, ecko]\n',
+      'file-typo.yaml': 'prompts: [p.prompt]\nproviders: [echo, openai:gpt-4o-mini]\ndataset: cases.jsonl\n',
+    });
+    const suite = await loadSuite(path.join(directory, 'suite.yaml'));
+    expect(suite.cases.map((testCase) => testCase.providers)).toEqual([undefined, ['fast'], ['echo', 'anthropic:claude-haiku-4-5'], []]);
+    const plan = [...expandPlan(suite)].map((call) => `${call.testCase.vars.q} @ ${call.provider.label}`);
+    expect(plan).toEqual([
+      'everywhere @ echo',
+      'everywhere @ fast',
+      'everywhere @ anthropic:claude-haiku-4-5',
+      'fast only @ fast',
+      'by name @ echo',
+      'by name @ anthropic:claude-haiku-4-5',
+    ]);
+    expect(planSize(suite)).toBe(plan.length);
+    expect(planSize(suite, 3)).toBe(plan.length * 3);
+    expect(suite.warnings.join('\n')).toMatch(/runs on no provider \(providers: \[\]\) and is skipped/);
+
+    const typo = await loadSuite(path.join(directory, 'typo.yaml')).catch((caught) => caught);
+    expect(ConfigError.isInstance(typo)).toBe(true);
+    expect(typo).toMatchObject({ line: 5 });
+    expect(typo.message).toMatch(/names provider "ecko", which matches none/);
+    expect(typo.hint).toMatch(/The suite's providers: echo\./);
+    const fileTypo = await loadSuite(path.join(directory, 'file-typo.yaml')).catch((caught) => caught);
+    expect(fileTypo).toMatchObject({ line: 2, field: 'providers[0]' });
+    expect(fileTypo.message).toMatch(/"opnai:\*"/);
   });
 
   it('rejects duplicate case ids with the line of the second', async () => {
@@ -243,6 +289,32 @@ describe('loadSuite (promptfoo format)', () => {
     ]);
     expect(new Set(suite.cases.map((testCase) => testCase.id)).size).toBe(7);
     expect(suite.warnings.join('\n')).not.toMatch(/disableVarExpansion/);
+  });
+
+  it("reads promptfoo's provider filters on tests and defaultTest", async () => {
+    write({
+      'promptfooconfig.yaml': [
+        'prompts: ["Hi {{name}}"]',
+        'providers:',
+        '  - openai:chat:gpt-4o-mini',
+        '  - id: anthropic:messages:claude-haiku-4-5',
+        '    label: haiku',
+        '  - echo',
+        'defaultTest:',
+        '  providers: [echo]',
+        'tests:',
+        '  - vars: { name: a }',
+        '  - vars: { name: b }',
+        '    providers: ["openai:chat:*", haiku]',
+        '  - vars: { name: c }',
+        '    providers: openai:chat:gpt-4o-mini',
+        '',
+      ].join('\n'),
+    });
+    const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
+    expect(suite.cases.map((testCase) => testCase.providers)).toEqual([['echo'], ['openai:gpt-4o-mini', 'haiku'], ['openai:gpt-4o-mini']]);
+    expect(planSize(suite)).toBe(4);
+    expect(suite.warnings.join('\n')).not.toMatch(/providers/);
   });
 
   it('says which tests source it cannot read, and names a vars value that is not a mapping', async () => {

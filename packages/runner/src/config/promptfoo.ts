@@ -35,8 +35,14 @@ const assertionAliases: Record<string, string> = {
   'is-valid-function-call': 'is-valid-tool-call',
 };
 const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider']);
-const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options']);
+const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options', 'providers']);
 const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath']);
+
+/** A test's `providers:` filter with promptfoo ids (and `openai:chat:*` prefixes) in Assay's spelling. */
+function convertProviderFilter(value: unknown): unknown {
+  if (typeof value === 'string') return [convertProviderId(value)];
+  return Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? convertProviderId(item) : item)) : value;
+}
 
 /** promptfoo provider ids → Assay ids. */
 function convertProviderId(id: string): string {
@@ -138,7 +144,8 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
 
   const defaultTest = (raw.defaultTest ?? {}) as Record<string, unknown>;
   const defaultVars = (defaultTest.vars ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(defaultTest)) if (!['assert', 'vars', 'options'].includes(key)) unsupported.add(`defaultTest.${key}`);
+  for (const key of Object.keys(defaultTest)) if (!['assert', 'vars', 'options', 'providers'].includes(key)) unsupported.add(`defaultTest.${key}`);
+  const defaultProviders = defaultTest.providers === undefined ? undefined : convertProviderFilter(defaultTest.providers);
   const defaultOptions = readOptions(defaultTest.options, 'defaultTest.options');
 
   const convertTest = (test: unknown): unknown => {
@@ -148,6 +155,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     for (const [key, value] of Object.entries(record)) {
       if (!supportedTestFields.has(key)) unsupported.add(`tests[].${key}`);
       else if (key === 'assert') out.assert = convertAssertions(value);
+      else if (key === 'providers') out.providers = convertProviderFilter(value);
       else if (key !== 'options') out[key] = value;
     }
     // A test's grading provider applies to its model-graded assertions that do not name one.
@@ -184,7 +192,8 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     // Not an object (a number, a list, a CSV path): left for the schema check, which names the line.
     if (own !== undefined && (typeof own !== 'object' || own === null || Array.isArray(own))) return [{ ...record, vars: own }];
     const merged = { ...defaultVars, ...((own ?? {}) as Record<string, unknown>) };
-    return varCombinations(merged, directory, !keepLists.has(record)).map((vars) => ({ ...record, vars }));
+    const providers = record.providers === undefined ? defaultProviders : convertProviderFilter(record.providers);
+    return varCombinations(merged, directory, !keepLists.has(record)).map((vars) => ({ ...record, vars, ...(providers === undefined ? {} : { providers }) }));
   });
 
   const evaluateOptions = (raw.evaluateOptions ?? {}) as Record<string, unknown>;

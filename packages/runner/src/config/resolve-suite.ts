@@ -161,7 +161,27 @@ export async function resolveSuite(
       uniqueId = `${id}-${index}`;
     }
     seenIds.add(uniqueId);
+    let caseProviders: string[] | undefined;
+    if (testCase.providers) {
+      caseProviders = providerLabelsFor(testCase.providers, providers, (pattern, index) =>
+        'sourceFile' in testCase
+          ? new ConfigError(`Case ${source} names provider "${pattern}", which matches none of the suite's providers`, {
+              file: testCase.sourceFile,
+              line: testCase.sourceLine,
+              field: `providers[${index}]`,
+              hint: `The suite's providers: ${providers.map((provider) => provider.label).join(', ')}. Use a label or id, or a prefix ending in * (openai:*).`,
+              docs: 'datasets.md',
+            })
+          : locator.error(
+              `Case ${source} names provider "${pattern}", which matches none of the suite's providers`,
+              [...fieldPath, 'providers', index],
+              `The suite's providers: ${providers.map((provider) => provider.label).join(', ')}. Use a label or id, or a prefix ending in * (openai:*).`,
+            ),
+      );
+      if (caseProviders.length === 0) warnings.push(`Case ${source} runs on no provider (providers: []) and is skipped`);
+    }
     return new SuiteCase({
+      providers: caseProviders,
       id: uniqueId,
       index,
       description: testCase.description,
@@ -220,4 +240,23 @@ export async function resolveSuite(
     prices: suite.prices,
     warnings,
   };
+}
+
+/**
+ * The labels of the providers a case's `providers:` list selects, in suite order. Each entry is a
+ * label or id, or a prefix ending in `*`; a bare provider name (`openai`) matches its ids
+ * (`openai:gpt-4o-mini`), as promptfoo reads it. An entry matching nothing is a mistake.
+ */
+function providerLabelsFor(patterns: readonly string[], providers: readonly ResolvedProvider[], unmatched: (pattern: string, index: number) => Error): string[] {
+  const selected = new Set<string>();
+  patterns.forEach((pattern, index) => {
+    const matches = providers.filter(({ id, label }) => {
+      if (pattern === label || pattern === id) return true;
+      if (pattern.endsWith('*')) return label.startsWith(pattern.slice(0, -1)) || id.startsWith(pattern.slice(0, -1));
+      return !pattern.includes(':') && id.startsWith(`${pattern}:`);
+    });
+    if (matches.length === 0) throw unmatched(pattern, index);
+    for (const provider of matches) selected.add(provider.label);
+  });
+  return providers.filter((provider) => selected.has(provider.label)).map((provider) => provider.label);
 }

@@ -13,6 +13,8 @@ export interface ResolvedCase {
   assertions: CompiledAssertion[];
   /** Where the case came from, e.g. `datasets/golden.jsonl:12`. */
   source: string;
+  /** Labels of the providers the case runs on, when it names some (`providers:`); else every provider. */
+  providers?: readonly string[];
 }
 
 export interface ResolvedProvider extends ProviderConfig {

@@ -30,6 +30,7 @@ export class SuiteCase implements ResolvedCase {
   readonly tags: string[];
   readonly description?: string;
   readonly threshold?: number;
+  readonly providers?: readonly string[];
   readonly #own: readonly PreparedAssertion[];
   readonly #defaults: readonly PreparedAssertion[];
   readonly #file: string;
@@ -42,6 +43,7 @@ export class SuiteCase implements ResolvedCase {
     tags?: string[];
     description?: string;
     threshold?: number;
+    providers?: readonly string[];
     own: readonly PreparedAssertion[];
     defaults: readonly PreparedAssertion[];
     file: string;
@@ -53,6 +55,7 @@ export class SuiteCase implements ResolvedCase {
     this.tags = fields.tags?.length ? fields.tags : noTags;
     if (fields.description !== undefined) this.description = fields.description;
     if (fields.threshold !== undefined) this.threshold = fields.threshold;
+    if (fields.providers !== undefined) this.providers = fields.providers;
     this.#own = fields.own.length ? fields.own : noAssertions;
     this.#defaults = fields.defaults;
     this.#file = fields.file;
