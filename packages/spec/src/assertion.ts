@@ -46,6 +46,8 @@ export const AssertionSchema = z
     metric: z.string().optional(),
     required: z.boolean().optional(),
     provider: z.string().optional(),
+    /** JavaScript applied to the output before this assertion checks it; a list runs in order. */
+    transform: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   })
   .strict();
 

@@ -14,6 +14,7 @@ import { compileRubricCriteria } from './rubric-criteria-assertion.ts';
 import { compileIsRefusal, compileLeaksCanary, compileLeaksPii } from './safety-assertions.ts';
 import { compileContains, compileContainsSet, compileEquals, compileLevenshtein, compileRegex, compileStartsWith } from './text-assertions.ts';
 import { compileIsValidToolCall } from './tool-call-assertion.ts';
+import { compileTransform } from './output-transform.ts';
 import { compileCost, compileLatency, compileTokens } from './usage-assertions.ts';
 
 /** An assertion checked and prepared once, ready to evaluate many responses. */
@@ -126,8 +127,16 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
   const crashed = (error: unknown) =>
     finish(unevaluable(`${baseType} could not be evaluated: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}`));
 
+  // `transform` first: the assertion checks what it returns instead of the raw output.
+  const transform = assertion.transform === undefined ? undefined : compileTransform(assertion.transform, invalid);
+  const transformed = <T extends MaybeAsyncCheck>(check: T): T | AsyncCheck =>
+    transform ? async (ctx) => {
+      const result = await transform(ctx);
+      return 'problem' in result ? unevaluable(result.problem) : check({ ...ctx, output: result.text });
+    } : check;
+
   if (modelGradedTypes.includes(baseType)) {
-    const check: AsyncCheck = modelGraded[baseType as ModelGradedType](spec, invalid);
+    const check: AsyncCheck = transformed(modelGraded[baseType as ModelGradedType](spec, invalid));
     return {
       assertion,
       modelGraded: true,
@@ -141,7 +150,7 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
     };
   }
 
-  const check: MaybeAsyncCheck = deterministic[baseType as Exclude<AssertionType, ModelGradedType>](spec, invalid);
+  const check: MaybeAsyncCheck = transformed(deterministic[baseType as Exclude<AssertionType, ModelGradedType>](spec, invalid));
   return {
     assertion,
     modelGraded: false,

@@ -48,7 +48,7 @@ export function compileJavascript(spec: AssertionSpec, invalid: Invalid): MaybeA
   };
 }
 
-function sandboxInput(ctx: AssertionContext) {
+export function sandboxInput(ctx: AssertionContext) {
   return {
     output: ctx.output,
     vars: ctx.vars,

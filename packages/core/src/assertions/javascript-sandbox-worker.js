@@ -33,10 +33,20 @@ const runnerSource = String.raw`(() => {
   const number = (value) => (typeof value === 'number' && isFinite(value) ? stringify(value) : 'null');
   const text = (value, length) => (typeof value === 'string' ? stringify(slice(value, length)) : 'null');
   const describe = (value) => (value === null ? 'null' : isArray(value) ? 'an array' : typeof value);
+  const transform = globalThis.__assayMode === 'transform';
   const run = (input) => {
     try {
       const data = parse(input);
       const result = apply(userFunction, undefined, [data.output, data.vars, data.context]);
+      if (transform) {
+        // A transform's result becomes the output the assertion checks: a string as it is,
+        // anything else as its JSON text (serialised here, inside the context).
+        if (typeof result === 'string') return '{"kind":"text","text":' + stringify(result) + '}';
+        if (result === undefined || typeof result === 'function' || typeof result === 'symbol') return '{"kind":"other","type":' + stringify(typeof result) + '}';
+        if (result !== null && typeof result === 'object' && typeof result.then === 'function') return '{"kind":"other","type":"a Promise"}';
+        const json = stringify(result);
+        return typeof json === 'string' ? '{"kind":"text","text":' + stringify(json) + '}' : '{"kind":"other","type":' + stringify(describe(result)) + '}';
+      }
       if (typeof result === 'boolean') return '{"kind":"boolean","pass":' + (result ? 'true' : 'false') + '}';
       if (typeof result === 'number') return '{"kind":"number","value":' + number(result) + '}';
       if (result !== null && typeof result === 'object' && !isArray(result)) {
@@ -77,8 +87,12 @@ const invokeScript = new vm.Script('__assayRun(__assayInput)', { filename: 'assa
 const contexts = new Map();
 const maxContexts = 200;
 
-/** @param {string} code @returns {Record<string, unknown> | { syntaxError: string }} */
-function compile(code) {
+/**
+ * @param {string} code
+ * @param {'check' | 'transform'} mode
+ * @returns {Record<string, unknown> | { syntaxError: string }}
+ */
+function compile(code, mode) {
   const context = vm.createContext(Object.create(null), {
     name: 'assay javascript assertion',
     codeGeneration: { strings: false, wasm: false },
@@ -99,6 +113,7 @@ function compile(code) {
     }
   }
   Object.defineProperty(context, '__assayUser', { value: userFunction, writable: false, configurable: false });
+  Object.defineProperty(context, '__assayMode', { value: mode, writable: false, configurable: false });
   runnerScript.runInContext(context);
   return context;
 }
@@ -113,7 +128,7 @@ function handle(request) {
     return { ok: true, raw: '' };
   }
   if (request.op === 'compile') {
-    const compiled = compile(request.code);
+    const compiled = compile(request.code, request.mode ?? 'check');
     if ('syntaxError' in compiled) return { ok: false, error: 'syntax', message: String(compiled.syntaxError) };
     contexts.set(request.id, compiled);
     if (contexts.size > maxContexts) contexts.delete(contexts.keys().next().value);

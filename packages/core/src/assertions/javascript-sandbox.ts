@@ -187,14 +187,15 @@ export interface SandboxedFunction {
 
 /**
  * Compiles `code` (an expression or a function body over `output`, `vars`, `context`) into a
- * fresh context. Returns a syntax error message instead when it does not parse.
+ * fresh context. In `transform` mode its result becomes text (see the worker). Returns a syntax
+ * error message instead when it does not parse.
  */
-export function compileSandboxed(code: string): SandboxedFunction | { syntaxError: string } {
+export function compileSandboxed(code: string, mode: 'check' | 'transform' = 'check'): SandboxedFunction | { syntaxError: string } {
   const id = ++nextId;
   let compiledIn: SandboxThread | undefined;
   const ensureCompiled = (): SandboxReply => {
     if (compiledIn && compiledIn === thread) return { ok: true, raw: '' };
-    const reply = call({ op: 'compile', id, code });
+    const reply = call({ op: 'compile', id, code, mode });
     if (reply.ok) compiledIn = thread;
     return reply;
   };

@@ -206,11 +206,12 @@ describe('loadSuite (promptfoo format)', () => {
     expect(suite.cases[0]!.vars).toEqual({ extra: 1, topic: 'tea' });
     expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion)).toEqual([
       { type: 'icontains', value: 'tea' },
-      { type: 'javascript', value: 'output.length > 0' },
+      { type: 'javascript', value: 'output.length > 0', transform: 'output.trim()' },
     ]);
     expect(suite.options.grader).toBe('openai:gpt-4o');
     expect(suite.warnings).toHaveLength(1);
-    expect(suite.warnings[0]).toMatch(/assert\[\]\.transform.*evaluateOptions\.delay/);
+    expect(suite.warnings[0]).toMatch(/evaluateOptions\.delay/);
+    expect(suite.warnings[0]).not.toMatch(/transform/);
     expect(suite.warnings[0]).not.toMatch(/outputPath/);
     expect(suite.output).toEqual([path.join(directory, 'out.json')]);
     expect(suite.warnings[0]).not.toMatch(/defaultTest\.options/);
@@ -315,6 +316,35 @@ describe('loadSuite (promptfoo format)', () => {
     expect(suite.cases.map((testCase) => testCase.providers)).toEqual([['echo'], ['openai:gpt-4o-mini', 'haiku'], ['openai:gpt-4o-mini']]);
     expect(planSize(suite)).toBe(4);
     expect(suite.warnings.join('\n')).not.toMatch(/providers/);
+  });
+
+  it("applies promptfoo's output transforms (test, defaultTest and assertion) before the assertions they cover", async () => {
+    write({
+      'promptfooconfig.yaml': [
+        'prompts: ["{{json}}"]',
+        'providers: [echo]',
+        'defaultTest:',
+        '  options: { transform: "JSON.parse(output).answer" }',
+        '  assert:',
+        '    - { type: icontains, value: paris }',
+        'tests:',
+        '  - vars: { json: \'{"answer": "Paris"}\' }',
+        '  - vars: { json: \'{"city": "Paris"}\' }',
+        '    options: { transform: "JSON.parse(output).city" }',
+        '    assert:',
+        '      - { type: equals, value: PARIS, transform: output.toUpperCase() }',
+        '',
+      ].join('\n'),
+    });
+    const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
+    expect(suite.warnings.join('\n')).not.toMatch(/transform/);
+    expect(suite.cases.map((testCase) => testCase.assertions.map((compiled) => compiled.assertion))).toEqual([
+      [{ type: 'icontains', value: 'paris', transform: 'JSON.parse(output).answer' }],
+      [
+        { type: 'equals', value: 'PARIS', transform: ['JSON.parse(output).city', 'output.toUpperCase()'] },
+        { type: 'icontains', value: 'paris', transform: 'JSON.parse(output).city' },
+      ],
+    ]);
   });
 
   it('says which tests source it cannot read, and names a vars value that is not a mapping', async () => {

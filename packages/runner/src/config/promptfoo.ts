@@ -34,7 +34,7 @@ const assertionAliases: Record<string, string> = {
   'is-valid-openai-function-call': 'is-valid-tool-call',
   'is-valid-function-call': 'is-valid-tool-call',
 };
-const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider']);
+const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider', 'transform']);
 const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options', 'providers']);
 const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath']);
 
@@ -126,8 +126,8 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
    * A test's (or defaultTest's) `options`: `provider` is the grading model, `disableVarExpansion`
    * keeps list vars as lists; every other option is named as unsupported.
    */
-  const readOptions = (options: unknown, where: string): { grader?: string; disableVarExpansion?: boolean } => {
-    const read: { grader?: string; disableVarExpansion?: boolean } = {};
+  const readOptions = (options: unknown, where: string): { grader?: string; disableVarExpansion?: boolean; transform?: string } => {
+    const read: { grader?: string; disableVarExpansion?: boolean; transform?: string } = {};
     if (!options || typeof options !== 'object') return read;
     for (const [key, value] of Object.entries(options)) {
       if (key === 'provider' && typeof value === 'string') read.grader = convertProviderId(value);
@@ -135,12 +135,16 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
         read.grader = convertProviderId((value as Record<string, unknown>).id as string);
         for (const field of Object.keys(value)) if (field !== 'id') unsupported.add(`${where}.provider.${field}`);
       } else if (key === 'disableVarExpansion' && typeof value === 'boolean') read.disableVarExpansion = value;
+      // `postprocess` is promptfoo's older name for `transform`.
+      else if ((key === 'transform' || key === 'postprocess') && typeof value === 'string') read.transform ??= value;
       else unsupported.add(`${where}.${key}`);
     }
     return read;
   };
   /** Converted tests whose list vars stay lists (`options.disableVarExpansion`). */
   const keepLists = new WeakSet<object>();
+  /** The output transform of a converted test (`options.transform`, else defaultTest's). */
+  const testTransforms = new WeakMap<object, string>();
 
   const defaultTest = (raw.defaultTest ?? {}) as Record<string, unknown>;
   const defaultVars = (defaultTest.vars ?? {}) as Record<string, unknown>;
@@ -159,8 +163,9 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       else if (key !== 'options') out[key] = value;
     }
     // A test's grading provider applies to its model-graded assertions that do not name one.
-    const { grader, disableVarExpansion } = readOptions(record.options, 'tests[].options');
+    const { grader, disableVarExpansion, transform } = readOptions(record.options, 'tests[].options');
     if (disableVarExpansion !== undefined ? disableVarExpansion : defaultOptions.disableVarExpansion) keepLists.add(out);
+    if (transform ?? defaultOptions.transform) testTransforms.set(out, (transform ?? defaultOptions.transform)!);
     if (grader && Array.isArray(out.assert)) {
       out.assert = out.assert.map((assertion: Record<string, unknown>) =>
         assertion && typeof assertion.type === 'string' && assertion.provider === undefined && modelGradedTypes.includes(assertion.type.replace(/^not-/, '') as AssertionType)
@@ -180,20 +185,41 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       for (const file of testFiles(entry, directory)) {
         for (const { sourceFile: _file, sourceLine: _line, ...testCase } of loadDatasetFile(file)) {
           if (defaultOptions.disableVarExpansion) keepLists.add(testCase);
+          if (defaultOptions.transform) testTransforms.set(testCase, defaultOptions.transform);
           tests.push(testCase);
         }
       }
     } else tests.push(convertTest(entry));
   }
+  // promptfoo transforms a test's output before every assertion of it, the defaults included. In
+  // Assay a transform belongs to an assertion, so a test with one gets its own copy of the
+  // defaults, each assertion carrying the test's transform first.
+  const defaultAssertList = convertAssertions(defaultTest.assert);
+  const anyTestTransform = tests.some((test) => test !== null && typeof test === 'object' && testTransforms.has(test));
+  const withTransform = (list: unknown, transform: string): unknown =>
+    Array.isArray(list)
+      ? list.map((assertion: Record<string, unknown>) => {
+          if (!assertion || typeof assertion !== 'object') return assertion;
+          const own = assertion.transform;
+          return { ...assertion, transform: own === undefined ? transform : [transform, ...(Array.isArray(own) ? own : [own])] };
+        })
+      : list;
   tests = tests.flatMap((test) => {
-    const record = test as Record<string, unknown>;
+    let record = test as Record<string, unknown>;
     if (!record || typeof record !== 'object') return [test];
+    const expand = !keepLists.has(record);
+    if (anyTestTransform) {
+      const transform = testTransforms.get(record);
+      const all = [...(Array.isArray(record.assert) ? record.assert : []), ...(Array.isArray(defaultAssertList) ? defaultAssertList : [])];
+      const assert = transform ? withTransform(all, transform) : all;
+      record = { ...record, ...((assert as unknown[]).length ? { assert } : {}) };
+    }
     const own = loadVarsFile(record.vars, directory);
     // Not an object (a number, a list, a CSV path): left for the schema check, which names the line.
     if (own !== undefined && (typeof own !== 'object' || own === null || Array.isArray(own))) return [{ ...record, vars: own }];
     const merged = { ...defaultVars, ...((own ?? {}) as Record<string, unknown>) };
     const providers = record.providers === undefined ? defaultProviders : convertProviderFilter(record.providers);
-    return varCombinations(merged, directory, !keepLists.has(record)).map((vars) => ({ ...record, vars, ...(providers === undefined ? {} : { providers }) }));
+    return varCombinations(merged, directory, expand).map((vars) => ({ ...record, vars, ...(providers === undefined ? {} : { providers }) }));
   });
 
   const evaluateOptions = (raw.evaluateOptions ?? {}) as Record<string, unknown>;
@@ -205,7 +231,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   }
 
   if (defaultOptions.grader) options.grader = defaultOptions.grader;
-  const defaultAssert = convertAssertions(defaultTest.assert);
+  const defaultAssert = anyTestTransform ? undefined : defaultAssertList;
   if (unsupported.size) {
     warnings.push(`promptfoo fields not supported by Assay (ignored): ${[...unsupported].sort().join(', ')}`);
   }
