@@ -29,10 +29,18 @@ export function toCallOptions(request: ModelRequest, defaults: ModelSettings | u
   const temperature = settings?.temperature ?? defaults?.temperature;
   const topP = settings?.topP ?? defaults?.topP;
   const seed = settings?.seed ?? defaults?.seed;
+  const topK = settings?.topK ?? defaults?.topK;
+  const frequencyPenalty = settings?.frequencyPenalty ?? defaults?.frequencyPenalty;
+  const presencePenalty = settings?.presencePenalty ?? defaults?.presencePenalty;
+  const stopSequences = settings?.stopSequences ?? defaults?.stopSequences;
   if (maxTokens !== undefined) params.maxOutputTokens = maxTokens;
   if (temperature !== undefined) params.temperature = temperature;
   if (topP !== undefined) params.topP = topP;
   if (seed !== undefined) params.seed = seed;
+  if (topK !== undefined) params.topK = topK;
+  if (frequencyPenalty !== undefined) params.frequencyPenalty = frequencyPenalty;
+  if (presencePenalty !== undefined) params.presencePenalty = presencePenalty;
+  if (stopSequences !== undefined && stopSequences.length > 0) params.stopSequences = stopSequences;
   if (request.tools !== undefined && request.tools.length > 0) {
     const tools: LanguageModelV3FunctionTool[] = new Array(request.tools.length);
     for (let index = 0; index < request.tools.length; index++) {

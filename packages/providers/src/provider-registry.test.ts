@@ -40,11 +40,11 @@ describe('providers over real HTTP', () => {
     );
     const handle = registry({ env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${wire.url}/v1` } }).resolve({
       id: 'openai:gpt-4o-mini',
-      config: { temperature: 0.2 },
+      config: { temperature: 0.2, frequencyPenalty: 0.5, stopSequences: ['END'] },
     });
     const response = await handle.call({
       ...hello,
-      settings: { maxTokens: 50 },
+      settings: { maxTokens: 50, presencePenalty: 0.25 },
       tools: [{ name: 'lookup', description: 'Look up', inputSchema: { type: 'object', properties: { q: { type: 'string' } } } }],
     });
 
@@ -56,6 +56,9 @@ describe('providers over real HTTP', () => {
       model: 'gpt-4o-mini',
       temperature: 0.2,
       max_tokens: 50,
+      frequency_penalty: 0.5,
+      presence_penalty: 0.25,
+      stop: ['END'],
       messages: [
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: 'Hello' },

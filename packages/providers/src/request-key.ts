@@ -4,7 +4,16 @@ import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 /** The request fields a cache or cassette entry is keyed on (and that a cassette stores). */
 export interface RecordedRequest {
   prompt: LanguageModelV3CallOptions['prompt'];
-  settings: { maxOutputTokens?: number; temperature?: number; topP?: number; seed?: number };
+  settings: {
+    maxOutputTokens?: number;
+    temperature?: number;
+    topP?: number;
+    seed?: number;
+    topK?: number;
+    frequencyPenalty?: number;
+    presencePenalty?: number;
+    stopSequences?: string[];
+  };
   tools?: LanguageModelV3CallOptions['tools'];
   toolChoice?: LanguageModelV3CallOptions['toolChoice'];
   responseFormat?: LanguageModelV3CallOptions['responseFormat'];
@@ -17,6 +26,11 @@ export function recordedRequest(params: LanguageModelV3CallOptions): RecordedReq
   if (params.temperature !== undefined) settings.temperature = params.temperature;
   if (params.topP !== undefined) settings.topP = params.topP;
   if (params.seed !== undefined) settings.seed = params.seed;
+  // Newer settings only when set, so keys of requests without them stay what they were.
+  if (params.topK !== undefined) settings.topK = params.topK;
+  if (params.frequencyPenalty !== undefined) settings.frequencyPenalty = params.frequencyPenalty;
+  if (params.presencePenalty !== undefined) settings.presencePenalty = params.presencePenalty;
+  if (params.stopSequences !== undefined && params.stopSequences.length > 0) settings.stopSequences = params.stopSequences;
   const request: RecordedRequest = { prompt: params.prompt, settings };
   if (params.tools !== undefined && params.tools.length > 0) request.tools = params.tools;
   if (params.toolChoice !== undefined) request.toolChoice = params.toolChoice;

@@ -13,6 +13,10 @@ export interface ModelSettings {
   maxTokens?: number;
   topP?: number;
   seed?: number;
+  topK?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+  stopSequences?: string[];
 }
 
 /** One model call as the runner sees it. */

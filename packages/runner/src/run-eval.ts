@@ -260,6 +260,10 @@ async function executeCall(
     maxTokens: provider.config?.maxTokens ?? (prompt.config.maxOutputTokens as number | undefined) ?? (prompt.config.maxTokens as number | undefined),
     topP: provider.config?.topP ?? (prompt.config.topP as number | undefined),
     seed: provider.config?.seed,
+    topK: provider.config?.topK ?? (prompt.config.topK as number | undefined),
+    frequencyPenalty: provider.config?.frequencyPenalty ?? (prompt.config.frequencyPenalty as number | undefined),
+    presencePenalty: provider.config?.presencePenalty ?? (prompt.config.presencePenalty as number | undefined),
+    stopSequences: provider.config?.stopSequences ?? (prompt.config.stopSequences as string[] | undefined),
   };
 
   let response: ModelResponse | undefined;

@@ -181,7 +181,7 @@ describe('loadSuite (promptfoo format)', () => {
         'providers:',
         '  - openai:chat:gpt-4o-mini',
         '  - id: anthropic:messages:claude-sonnet-4',
-        '    config: { temperature: 0, max_tokens: 100, apiKeyEnvar: MY_KEY }',
+        '    config: { temperature: 0, max_tokens: 100, apiKeyEnvar: MY_KEY, frequency_penalty: 0.5, stop: END, top_k: 40 }',
         '  - ollama:chat:llama3',
         'tests: file://tests.jsonl',
         'defaultTest:',
@@ -200,7 +200,7 @@ describe('loadSuite (promptfoo format)', () => {
       { role: 'user', content: 'About tea' },
     ]);
     expect(suite.providers.map((provider) => provider.id)).toEqual(['openai:gpt-4o-mini', 'anthropic:claude-sonnet-4', 'ollama:llama3']);
-    expect(suite.providers[1]!.config).toEqual({ temperature: 0, maxTokens: 100, apiKeyEnv: 'MY_KEY' });
+    expect(suite.providers[1]!.config).toEqual({ temperature: 0, maxTokens: 100, apiKeyEnv: 'MY_KEY', frequencyPenalty: 0.5, stopSequences: ['END'], topK: 40 });
     expect(suite.options.concurrency).toBe(3);
     expect(suite.repeat).toBe(2);
     expect(suite.cases[0]!.vars).toEqual({ extra: 1, topic: 'tea' });

@@ -22,6 +22,11 @@ const supportedProviderConfig: Record<string, string> = {
   maxTokens: 'maxTokens',
   top_p: 'topP',
   seed: 'seed',
+  top_k: 'topK',
+  topK: 'topK',
+  frequency_penalty: 'frequencyPenalty',
+  presence_penalty: 'presencePenalty',
+  stop: 'stopSequences',
   apiBaseUrl: 'apiBaseUrl',
   apiHost: 'apiBaseUrl',
   apiKey: 'apiKey',
@@ -98,7 +103,9 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     const config: Record<string, unknown> = {};
     for (const [key, value] of Object.entries((record.config ?? {}) as Record<string, unknown>)) {
       const mapped = supportedProviderConfig[key];
-      if (mapped) config[mapped] = value;
+      // promptfoo takes `stop` as one string or a list.
+      if (mapped === 'stopSequences') config[mapped] = typeof value === 'string' ? [value] : value;
+      else if (mapped) config[mapped] = value;
       else unsupported.add(`providers[].config.${key}`);
     }
     for (const key of Object.keys(record)) if (!['id', 'label', 'config'].includes(key)) unsupported.add(`providers[].${key}`);
