@@ -82,7 +82,7 @@ describe('assay eval end to end', () => {
         '  - "Say hi to {{name}}"',
         'providers:',
         `  - id: openai:chat:gpt-4o-mini`,
-        `    config: { apiBaseUrl: "${echo.url}/v1", apiKey: test, temperature: 0, frequency_penalty: 0.5 }`,
+        `    config: { apiBaseUrl: "${echo.url}/v1", apiKey: test, temperature: 0, logit_bias: { "50256": -100 } }`,
         'defaultTest:',
         '  assert:',
         '    - type: javascript',
@@ -97,7 +97,7 @@ describe('assay eval end to end', () => {
       ].join('\n'),
     });
     const result = await runCli(['eval', '-c', 'promptfooconfig.yaml', '--no-progress', '--no-cache', '-o', 'r.json'], { cwd: project.directory });
-    expect(result.stderr).toMatch(/not supported by Assay \(ignored\): .*providers\[\]\.config\.frequency_penalty.*sharing/);
+    expect(result.stderr).toMatch(/not supported by Assay \(ignored\): .*providers\[\]\.config\.logit_bias.*sharing/);
     expect(result.code).toBe(0);
     const output = JSON.parse(readFileSync(path.join(project.directory, 'r.json'), 'utf8'));
     expect(output.summary.cells.map((cell: { n: number }) => cell.n)).toEqual([3, 3]);
