@@ -347,6 +347,48 @@ describe('loadSuite (promptfoo format)', () => {
     ]);
   });
 
+  it('reads prompt globs and scenarios (each config entry with each scenario test)', async () => {
+    write({
+      'prompts/b.txt': 'B {{lang}} {{text}}',
+      'prompts/a.txt': 'A {{lang}} {{text}}',
+      'more-scenarios.yaml': '- description: extra\n  config: [{ vars: { lang: Latin } }]\n  tests: [{ vars: { text: x } }]\n',
+      'promptfooconfig.yaml': [
+        'prompts: ["file://prompts/*.txt"]',
+        'providers: [echo]',
+        'tests:',
+        '  - vars: { lang: English, text: plain }',
+        'scenarios:',
+        '  - description: translations',
+        '    config:',
+        '      - vars: { lang: French }',
+        '        assert: [{ type: icontains, value: french }]',
+        '      - vars: { lang: German }',
+        '    tests:',
+        '      - vars: { text: hello }',
+        '        assert: [{ type: contains, value: hello }]',
+        '      - description: bye',
+        '        vars: { text: bye }',
+        '  - file://more-scenarios.yaml',
+        '',
+      ].join('\n'),
+    });
+    const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
+    expect(suite.prompts.map((prompt) => prompt.id)).toEqual(['a.txt', 'b.txt']);
+    expect(suite.cases.map((testCase) => [testCase.vars.lang, testCase.vars.text, testCase.description])).toEqual([
+      ['English', 'plain', undefined],
+      ['French', 'hello', 'translations'],
+      ['French', 'bye', 'bye'],
+      ['German', 'hello', 'translations'],
+      ['German', 'bye', 'bye'],
+      ['Latin', 'x', 'extra'],
+    ]);
+    expect(suite.cases[1]!.assertions.map((compiled) => compiled.assertion)).toEqual([
+      { type: 'icontains', value: 'french' },
+      { type: 'contains', value: 'hello' },
+    ]);
+    expect(suite.warnings.join('\n')).not.toMatch(/scenarios/);
+  });
+
   it('says which tests source it cannot read, and names a vars value that is not a mapping', async () => {
     write({
       'glob.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests: file://nowhere/*.csv\n',

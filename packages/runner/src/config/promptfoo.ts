@@ -41,7 +41,7 @@ const assertionAliases: Record<string, string> = {
 };
 const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider', 'transform']);
 const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options', 'providers']);
-const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath']);
+const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath', 'scenarios']);
 
 /** A test's `providers:` filter with promptfoo ids (and `openai:chat:*` prefixes) in Assay's spelling. */
 function convertProviderFilter(value: unknown): unknown {
@@ -78,10 +78,20 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   for (const [index, prompt] of prompts.entries()) {
     if (typeof prompt === 'string') {
       if (prompt.startsWith('file://')) {
-        const file = prompt.slice('file://'.length);
-        if (/\.(txt|md)$/.test(file)) {
-          promptSpecs.push(...splitTextPromptFile(path.resolve(directory, file), file));
-        } else promptSpecs.push({ kind: 'file', file });
+        const pattern = prompt.slice('file://'.length);
+        // A glob (`file://prompts/*.txt`) stands for every matching file, in name order.
+        const files = /[*?[{]/.test(pattern) ? globSync(pattern, { cwd: directory }).sort() : [pattern];
+        if (files.length === 0) {
+          throw new ConfigError(`No prompt files match "${prompt}"`, {
+            field: `prompts[${index}]`,
+            hint: 'Globs are relative to the config file. Check the folder and the extension.',
+            docs: 'promptfoo.md',
+          });
+        }
+        for (const file of files) {
+          if (/\.(txt|md)$/.test(file)) promptSpecs.push(...splitTextPromptFile(path.resolve(directory, file), file));
+          else promptSpecs.push({ kind: 'file', file });
+        }
       } else promptSpecs.push({ kind: 'inline', template: prompt, id: prompts.length > 1 ? `prompt-${index + 1}` : 'prompt' });
     } else if (prompt && typeof prompt === 'object') {
       const record = prompt as Record<string, unknown>;
@@ -198,6 +208,30 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       }
     } else tests.push(convertTest(entry));
   }
+  // Scenarios: every `config` entry combined with every test of the scenario (vars merged, the
+  // entry's assertions first), after the plain tests, as promptfoo orders them.
+  for (const scenario of scenarioList(raw.scenarios, directory)) {
+    const scenarioTests = Array.isArray(scenario.tests) && scenario.tests.length ? scenario.tests : [{}];
+    for (const key of Object.keys(scenario)) if (!['config', 'tests', 'description'].includes(key)) unsupported.add(`scenarios[].${key}`);
+    for (const data of Array.isArray(scenario.config) ? scenario.config : []) {
+      for (const test of scenarioTests) {
+        if (!data || typeof data !== 'object' || !test || typeof test !== 'object') continue;
+        const entry = data as Record<string, unknown>;
+        const own = test as Record<string, unknown>;
+        const assert = [...(Array.isArray(entry.assert) ? entry.assert : []), ...(Array.isArray(own.assert) ? own.assert : [])];
+        const description = own.description ?? entry.description ?? scenario.description;
+        tests.push(
+          convertTest({
+            ...entry,
+            ...own,
+            vars: { ...((entry.vars ?? {}) as object), ...((own.vars ?? {}) as object) },
+            ...(assert.length ? { assert } : {}),
+            ...(description === undefined ? {} : { description }),
+          }),
+        );
+      }
+    }
+  }
   // promptfoo transforms a test's output before every assertion of it, the defaults included. In
   // Assay a transform belongs to an assertion, so a test with one gets its own copy of the
   // defaults, each assertion carrying the test's transform first.
@@ -293,6 +327,34 @@ function testFiles(entry: string, directory: string): string[] {
     });
   }
   return files;
+}
+
+/** `scenarios:` as a list of scenario objects; `file://` entries are read from YAML or JSON (one scenario or a list). */
+function scenarioList(scenarios: unknown, directory: string): Record<string, unknown>[] {
+  if (scenarios === undefined) return [];
+  const list: Record<string, unknown>[] = [];
+  for (const entry of Array.isArray(scenarios) ? scenarios : [scenarios]) {
+    if (typeof entry === 'string' && entry.startsWith('file://')) {
+      const file = path.resolve(directory, entry.slice('file://'.length));
+      const shown = path.relative(process.cwd(), file) || file;
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        throw new ConfigError(`Scenario file not found: ${entry}`, { file: shown, hint: 'file:// paths are relative to the config file.', docs: 'promptfoo.md' });
+      }
+      const value = parseYamlSource(text, shown).value;
+      for (const item of Array.isArray(value) ? value : [value]) if (item && typeof item === 'object') list.push(item as Record<string, unknown>);
+    } else if (entry && typeof entry === 'object') list.push(entry as Record<string, unknown>);
+    else {
+      throw new ConfigError('A scenario is an object with `config` and `tests`, or a file:// path to one', {
+        field: 'scenarios',
+        hint: 'Write `- config: [{ vars: {...} }]\n  tests: [{ vars: {...}, assert: [...] }]`.',
+        docs: 'promptfoo.md',
+      });
+    }
+  }
+  return list;
 }
 
 /**
