@@ -72,9 +72,10 @@ describe('registry on PostgreSQL', () => {
     await registry.close();
 
     await withClient(url, async (client) => {
-      const dump = JSON.stringify(
-        await Promise.all(['api_keys', 'sessions', 'users', 'audit_events'].map(async (table) => (await client.query(`SELECT * FROM ${table}`)).rows)),
-      );
+      // One query at a time: a pg client does not run queries concurrently.
+      const tables: unknown[] = [];
+      for (const table of ['api_keys', 'sessions', 'users', 'audit_events']) tables.push((await client.query(`SELECT * FROM ${table}`)).rows);
+      const dump = JSON.stringify(tables);
       expect(dump).not.toContain(secret);
       expect(dump).not.toContain(token);
       expect(dump).not.toContain('correct horse battery');
