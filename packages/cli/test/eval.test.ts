@@ -161,6 +161,54 @@ describe('assay eval end to end', () => {
     expect(badFormat.stderr).toMatch(/unknown output format/);
   });
 
+  it('runs part of a suite: --failing, --filter, --tag, --first, --prompt and --provider', async () => {
+    await using project = makeProject({
+      'suite.yaml': [
+        'prompts:',
+        '  - { id: short, template: "Say {{word}}" }',
+        '  - { id: long, template: "Please say {{word}} now" }',
+        'providers:',
+        '  - echo',
+        `  - { id: openai:gpt-4o-mini, label: mock, config: { apiBaseUrl: "${echo.url}/v1", apiKey: test } }`,
+        'tests:',
+        '  - { id: refund-a, vars: { word: refund }, tags: [billing], assert: [{ type: contains, value: refund }] }',
+        '  - { id: refund-b, vars: { word: refund }, tags: [billing], assert: [{ type: contains, value: money }] }',
+        '  - { id: login-a, description: Password reset, vars: { word: login }, tags: [account], assert: [{ type: contains, value: login }] }',
+        '  - { id: login-b, vars: { word: login }, tags: [account], assert: [{ type: contains, value: nope }] }',
+        'threshold: 0',
+        '',
+      ].join('\n'),
+    });
+    const run = (...args: string[]) => runCli(['eval', '-c', 'suite.yaml', '--no-progress', '--no-cache', '-o', 'r.json', ...args], { cwd: project.directory });
+    const cells = () =>
+      (JSON.parse(readFileSync(path.join(project.directory, 'r.json'), 'utf8')) as { summary: { cells: { prompt: string; provider: string; n: number }[] }; results: { caseId: string }[] });
+
+    const full = await run('--label', 'full');
+    expect(full.code).toBe(0);
+    expect(cells().summary.cells.map((cell) => cell.n)).toEqual([4, 4, 4, 4]);
+
+    const failing = await run('--failing', 'full');
+    expect(failing.code).toBe(0);
+    expect(failing.stderr).toMatch(/Selected 2 of 4 case\(s\), 2 of 2 prompt\(s\), 2 of 2 provider\(s\) \(--failing \d{8}-/);
+    expect([...new Set(cells().results.map((result) => result.caseId))].sort()).toEqual(['login-b', 'refund-b']);
+
+    await run('--filter', 'password|^refund-a$');
+    expect([...new Set(cells().results.map((result) => result.caseId))].sort()).toEqual(['login-a', 'refund-a']);
+    await run('--tag', 'account', '--first', '1', '--prompt', 'long', '--provider', 'mock');
+    expect(cells().summary.cells).toMatchObject([{ prompt: 'long', provider: 'mock', n: 1 }]);
+    expect(cells().results.map((result) => result.caseId)).toEqual(['login-a']);
+
+    const none = await run('--tag', 'nothing');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/No case of the suite matches --tag nothing/);
+    const unknownPrompt = await run('--prompt', 'medium');
+    expect(unknownPrompt.code).toBe(2);
+    expect(unknownPrompt.stderr).toMatch(/No prompt "medium" in this suite[\s\S]*short, long/);
+    const badPattern = await run('--filter', '(');
+    expect(badPattern.code).toBe(2);
+    expect(badPattern.stderr).toMatch(/--filter is not a regular expression/);
+  });
+
   it('bad model output (not JSON, empty, enormous) fails assertions with a reason, never crashes', async () => {
     const server = await startMockServer({
       mode: 'rules',

@@ -34,7 +34,11 @@ export function* expandPlan(suite: ResolvedSuite, repeat = suite.repeat): Genera
 
 export function planSize(suite: ResolvedSuite, repeat = suite.repeat): number {
   let calls = 0;
-  for (const testCase of suite.cases) calls += testCase.providers ? testCase.providers.length : suite.providers.length;
+  for (const testCase of suite.cases) {
+    // Counted against the suite's providers, which a run may have narrowed (`--provider`).
+    if (!testCase.providers) calls += suite.providers.length;
+    else for (const provider of suite.providers) if (testCase.providers.includes(provider.label)) calls++;
+  }
   return calls * repeat * suite.prompts.length;
 }
 

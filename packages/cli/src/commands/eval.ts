@@ -10,8 +10,9 @@ import { failedChecks, renderGates, renderRepeats } from '../output/statistics-v
 import { outputFormatOf } from '../output/write-output.ts';
 import { writeRunFiles } from '../output/write-run-files.ts';
 import { prepareUpload, type RunUploader } from '../upload-run.ts';
+import { hasSelection, selectCases, type CaseSelection } from './select-cases.ts';
 
-export interface EvalCommandOptions {
+export interface EvalCommandOptions extends CaseSelection {
   config?: string;
   output?: string[];
   repeat?: number;
@@ -37,7 +38,24 @@ export interface EvalCommandOptions {
 }
 
 /** Options that a resumed run takes from the run it continues. */
-const storedOptionNames = ['config', 'repeat', 'concurrency', 'cache', 'record', 'replay', 'format', 'baseline', 'label', 'comparePrompts'] as const;
+const storedOptionNames = [
+  'config',
+  'repeat',
+  'concurrency',
+  'cache',
+  'record',
+  'replay',
+  'format',
+  'baseline',
+  'label',
+  'comparePrompts',
+  'filter',
+  'tag',
+  'failing',
+  'first',
+  'prompt',
+  'provider',
+] as const;
 
 export async function evalCommand(options: EvalCommandOptions): Promise<number> {
   const cwd = process.cwd();
@@ -59,7 +77,14 @@ export async function evalCommand(options: EvalCommandOptions): Promise<number> 
         docs: 'cli.md',
       });
     }
-    const suite = await loadSuite(configPath, { format: options.format });
+    let suite = await loadSuite(configPath, { format: options.format });
+    if (hasSelection(options)) {
+      const selected = await selectCases(suite, store, options);
+      suite = selected.suite;
+      // The run stores the run --failing named, not a label that may move before a resume.
+      if (selected.failingRunId) options.failing = selected.failingRunId;
+      process.stderr.write(`${selected.summary}\n`);
+    }
     // A wrong server or key fails before the run spends any calls.
     const server = options.server ?? (process.env.ASSAY_SERVER?.trim() || suite.server?.url);
     const upload = options.upload || suite.server?.upload ? await prepareUpload({ server }) : undefined;
