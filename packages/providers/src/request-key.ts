@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 
+/** Sampling settings in a cache or cassette key, each only when set (so adding one to this list keeps older keys). */
+const recordedSettings = ['maxOutputTokens', 'temperature', 'topP', 'seed', 'topK', 'frequencyPenalty', 'presencePenalty', 'stopSequences'] as const;
+
 /** The request fields a cache or cassette entry is keyed on (and that a cassette stores). */
 export interface RecordedRequest {
   prompt: LanguageModelV3CallOptions['prompt'];
-  settings: {
-    maxOutputTokens?: number;
-    temperature?: number;
-    topP?: number;
-    seed?: number;
-    topK?: number;
-    frequencyPenalty?: number;
-    presencePenalty?: number;
-    stopSequences?: string[];
-  };
+  settings: Partial<Pick<LanguageModelV3CallOptions, (typeof recordedSettings)[number]>>;
   tools?: LanguageModelV3CallOptions['tools'];
   toolChoice?: LanguageModelV3CallOptions['toolChoice'];
   responseFormat?: LanguageModelV3CallOptions['responseFormat'];
@@ -21,16 +15,11 @@ export interface RecordedRequest {
 }
 
 export function recordedRequest(params: LanguageModelV3CallOptions): RecordedRequest {
-  const settings: RecordedRequest['settings'] = {};
-  if (params.maxOutputTokens !== undefined) settings.maxOutputTokens = params.maxOutputTokens;
-  if (params.temperature !== undefined) settings.temperature = params.temperature;
-  if (params.topP !== undefined) settings.topP = params.topP;
-  if (params.seed !== undefined) settings.seed = params.seed;
-  // Newer settings only when set, so keys of requests without them stay what they were.
-  if (params.topK !== undefined) settings.topK = params.topK;
-  if (params.frequencyPenalty !== undefined) settings.frequencyPenalty = params.frequencyPenalty;
-  if (params.presencePenalty !== undefined) settings.presencePenalty = params.presencePenalty;
-  if (params.stopSequences !== undefined && params.stopSequences.length > 0) settings.stopSequences = params.stopSequences;
+  const settings: Record<string, unknown> = {};
+  for (const name of recordedSettings) {
+    const value = params[name];
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) settings[name] = value;
+  }
   const request: RecordedRequest = { prompt: params.prompt, settings };
   if (params.tools !== undefined && params.tools.length > 0) request.tools = params.tools;
   if (params.toolChoice !== undefined) request.toolChoice = params.toolChoice;

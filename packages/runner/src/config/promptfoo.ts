@@ -80,7 +80,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       if (prompt.startsWith('file://')) {
         const pattern = prompt.slice('file://'.length);
         // A glob (`file://prompts/*.txt`) stands for every matching file, in name order.
-        const files = /[*?[{]/.test(pattern) ? globSync(pattern, { cwd: directory }).sort() : [pattern];
+        const files = isGlob(pattern) ? matchingFiles(pattern, directory) : [pattern];
         if (files.length === 0) {
           throw new ConfigError(`No prompt files match "${prompt}"`, {
             field: `prompts[${index}]`,
@@ -315,10 +315,8 @@ function testFiles(entry: string, directory: string): string[] {
     });
   }
   const pattern = entry.replace(/^file:\/\//, '');
-  if (!/[*?[{]/.test(pattern)) return [path.resolve(directory, pattern)];
-  const files = globSync(pattern, { cwd: directory })
-    .map((file) => path.resolve(directory, file))
-    .sort();
+  if (!isGlob(pattern)) return [path.resolve(directory, pattern)];
+  const files = matchingFiles(pattern, directory).map((file) => path.resolve(directory, file));
   if (files.length === 0) {
     throw new ConfigError(`No test files match "${entry}"`, {
       field: 'tests',
@@ -329,21 +327,33 @@ function testFiles(entry: string, directory: string): string[] {
   return files;
 }
 
+const isGlob = (pattern: string): boolean => /[*?[{]/.test(pattern);
+
+/** The files a glob matches, relative to `directory` (where promptfoo resolves them), in name order. */
+function matchingFiles(pattern: string, directory: string): string[] {
+  return globSync(pattern, { cwd: directory }).sort();
+}
+
+/** A `file://` reference's YAML (or JSON) value, and its path as messages show it. */
+function readYamlReference(reference: string, directory: string, what: string): { value: unknown; shown: string } {
+  const file = path.resolve(directory, reference.slice('file://'.length));
+  const shown = path.relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`${what} file not found: ${reference}`, { file: shown, hint: 'file:// paths are relative to the config file.', docs: 'promptfoo.md' });
+  }
+  return { value: parseYamlSource(text, shown).value, shown };
+}
+
 /** `scenarios:` as a list of scenario objects; `file://` entries are read from YAML or JSON (one scenario or a list). */
 function scenarioList(scenarios: unknown, directory: string): Record<string, unknown>[] {
   if (scenarios === undefined) return [];
   const list: Record<string, unknown>[] = [];
   for (const entry of Array.isArray(scenarios) ? scenarios : [scenarios]) {
     if (typeof entry === 'string' && entry.startsWith('file://')) {
-      const file = path.resolve(directory, entry.slice('file://'.length));
-      const shown = path.relative(process.cwd(), file) || file;
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        throw new ConfigError(`Scenario file not found: ${entry}`, { file: shown, hint: 'file:// paths are relative to the config file.', docs: 'promptfoo.md' });
-      }
-      const value = parseYamlSource(text, shown).value;
+      const { value } = readYamlReference(entry, directory, 'Scenario');
       for (const item of Array.isArray(value) ? value : [value]) if (item && typeof item === 'object') list.push(item as Record<string, unknown>);
     } else if (entry && typeof entry === 'object') list.push(entry as Record<string, unknown>);
     else {
@@ -367,10 +377,8 @@ function varCombinations(vars: Record<string, unknown>, directory: string, expan
   for (const [name, value] of Object.entries(vars)) {
     let values: unknown[] = [value];
     if (expand && Array.isArray(value) && typeof value[0] === 'string') values = value;
-    else if (expand && typeof value === 'string' && value.startsWith('file://') && /[*?[{]/.test(value)) {
-      values = globSync(value.slice('file://'.length), { cwd: directory })
-        .sort()
-        .map((file) => `file://${file}`);
+    else if (expand && typeof value === 'string' && value.startsWith('file://') && isGlob(value)) {
+      values = matchingFiles(value.slice('file://'.length), directory).map((file) => `file://${file}`);
       if (values.length === 0) {
         throw new ConfigError(`No files match the var "${name}": ${value}`, {
           field: `vars.${name}`,
@@ -388,15 +396,7 @@ function varCombinations(vars: Record<string, unknown>, directory: string, expan
 /** A test's `vars: file://vars.yaml` (or .json): the file's object. Anything else is returned as it is. */
 function loadVarsFile(vars: unknown, directory: string): unknown {
   if (typeof vars !== 'string' || !vars.startsWith('file://') || !/\.(ya?ml|json)$/i.test(vars)) return vars;
-  const file = path.resolve(directory, vars.slice('file://'.length));
-  const shown = path.relative(process.cwd(), file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigError(`Vars file not found: ${vars}`, { file: shown, hint: 'file:// paths are relative to the config file.', docs: 'promptfoo.md' });
-  }
-  const value = parseYamlSource(text, shown).value;
+  const { value, shown } = readYamlReference(vars, directory, 'Vars');
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError('A vars file must hold one mapping of variable names to values', {
       file: shown,
