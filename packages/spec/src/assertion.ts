@@ -30,6 +30,7 @@ export const assertionTypes = [
   'answer-relevance',
   'rubric-criteria',
   'judge',
+  'assert-set',
 ] as const;
 
 export type AssertionType = (typeof assertionTypes)[number];
@@ -48,8 +49,14 @@ export const AssertionSchema = z
     provider: z.string().optional(),
     /** JavaScript applied to the output before this assertion checks it; a list runs in order. */
     transform: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+    /** `assert-set`: the assertions of the set, scored together. */
+    get assert(): z.ZodOptional<z.ZodArray<typeof AssertionSchema>> {
+      return z.array(AssertionSchema).optional();
+    },
   })
-  .strict();
+  .strict()
+  // Named, so the JSON Schema refers to it as #/$defs/Assertion (it contains itself through assert-set).
+  .meta({ id: 'Assertion' });
 
 export type Assertion = z.infer<typeof AssertionSchema>;
 

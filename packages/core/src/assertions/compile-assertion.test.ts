@@ -69,6 +69,7 @@ describe('compileAssertion: config errors', () => {
       latency: { threshold: 1 }, cost: { threshold: 1 }, tokens: { threshold: 1 }, 'llm-rubric': { value: 'x' },
       pairwise: { value: 'x' }, factuality: { value: 'x' }, 'rubric-criteria': { value: { criteria: { x: 'x' } } },
       judge: { value: { file: 'j.yaml', name: 'j', type: 'llm-rubric', value: 'x' } },
+      'assert-set': { assert: [{ type: 'contains', value: 'x' }] },
     };
     for (const type of assertionTypes) {
       for (const name of [type, `not-${type}`]) {

@@ -15,6 +15,7 @@ import { compileIsRefusal, compileLeaksCanary, compileLeaksPii } from './safety-
 import { compileContains, compileContainsSet, compileEquals, compileLevenshtein, compileRegex, compileStartsWith } from './text-assertions.ts';
 import { compileIsValidToolCall } from './tool-call-assertion.ts';
 import { compileTransform } from './output-transform.ts';
+import { compileAssertSet } from './assert-set.ts';
 import { compileCost, compileLatency, compileTokens } from './usage-assertions.ts';
 
 /** An assertion checked and prepared once, ready to evaluate many responses. */
@@ -47,7 +48,7 @@ const modelGraded: Record<ModelGradedType, ModelGradedCompiler> = {
   judge: (spec, invalid) => compileJudge(spec, invalid, (type) => judgeTypes[type]),
 };
 
-const deterministic: Record<Exclude<AssertionType, ModelGradedType>, TypeCompiler> = {
+const deterministic: Record<Exclude<AssertionType, ModelGradedType | 'assert-set'>, TypeCompiler> = {
   equals: compileEquals,
   contains: compileContains,
   icontains: compileContains,
@@ -150,10 +151,15 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
     };
   }
 
-  const check: MaybeAsyncCheck = transformed(deterministic[baseType as Exclude<AssertionType, ModelGradedType>](spec, invalid));
+  // A set is deterministic unless one of its assertions is model-graded; either way it may be async.
+  const set =
+    baseType === 'assert-set'
+      ? compileAssertSet(assertion, invalid, (child, index) => compileAssertion(child, { ...where, field: `${where.field ? `${where.field}.` : ''}assert[${index}]` }))
+      : undefined;
+  const check: MaybeAsyncCheck = transformed(set ? set.check : deterministic[baseType as Exclude<AssertionType, ModelGradedType | 'assert-set'>](spec, invalid));
   return {
     assertion,
-    modelGraded: false,
+    modelGraded: set?.modelGraded ?? false,
     evaluate: (ctx) => {
       try {
         const outcome = check(ctx);

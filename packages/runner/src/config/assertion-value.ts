@@ -8,6 +8,11 @@ const templateCache = new Map<string, HandlebarsTemplateDelegate>();
  * Values without `{{` are returned untouched, so the common case costs nothing.
  */
 export function renderAssertionValue(assertion: Assertion, vars: Record<string, unknown>): Assertion {
+  // An assert-set's assertions are rendered one by one; the set itself has no value.
+  if (Array.isArray(assertion.assert)) {
+    const children = assertion.assert.map((child) => renderAssertionValue(child, vars));
+    return children.every((child, index) => child === assertion.assert![index]) ? assertion : { ...assertion, assert: children };
+  }
   const value = assertion.value;
   if (typeof value === 'string' && value.includes('{{') && assertion.type.replace(/^not-/, '') !== 'javascript') {
     return { ...assertion, value: render(value, vars) };

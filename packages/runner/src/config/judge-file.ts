@@ -147,45 +147,50 @@ export function createJudgeResolver(context: { directory: string; warnings: stri
     throw new ConfigError(message, { file, field: formatFieldPath(fieldPath), hint, docs: 'judges.md' });
   };
 
-  return {
-    judges,
-    /** The assertion with its judge file read, or the assertion itself when it is not `type: judge` with a file name. */
-    resolve(assertion: Assertion, fieldPath: PropertyKey[], file: string): Assertion {
-      if (assertion.type.replace(/^not-/, '') !== 'judge' || typeof assertion.value !== 'string') return assertion;
-      const cached = resolved.get(assertion);
-      if (cached) return cached;
-      for (const field of ['provider', 'threshold'] as const) {
-        if (assertion[field] !== undefined) {
-          fail(`A judge's ${field} is set in its judge file, not where it is used`, [...fieldPath, field], file, `Move \`${field}\` into ${assertion.value}, then re-run \`assay judge calibrate\` on it.`);
-        }
-      }
-      const absolute = path.resolve(directory, assertion.value);
-      let judge = loaded.get(absolute);
-      if (!judge) {
-        if (!existsSync(absolute)) {
-          fail(`Judge file not found: ${assertion.value}`, [...fieldPath, 'value'], file, 'Judge files are relative to the suite file. Check the spelling, or create the file (see the docs).');
-        }
-        judge = loadJudgeFile(assertion.value, { directory, warnings });
-        loaded.set(absolute, judge);
-      }
-      const negated = assertion.type.startsWith('not-');
-      const metric = assertion.metric ?? `${negated ? 'not-' : ''}${judge.definition.name}`;
-      const previous = metricFiles.get(metric);
-      if (previous !== undefined && previous !== absolute) {
-        fail(`Two judge files report under the metric "${metric}"`, [...fieldPath, 'value'], file, 'Give one of them a different `name:` in its judge file, or set `metric:` where it is used.');
-      }
-      const previousSense = metricSenses.get(metric);
-      if (previousSense !== undefined && previousSense !== negated) {
-        fail(`"${metric}" is used both as judge and as not-judge`, [...fieldPath, 'type'], file, 'Give the not-judge use its own `metric:` name: their passes are opposite and cannot be pooled.');
-      }
-      metricFiles.set(metric, absolute);
-      metricSenses.set(metric, negated);
-      judges[metric] = negated ? negatedInfo(judge.info) : judge.info;
-      const result: Assertion = { ...assertion, value: judge.definition };
+  /** The assertion with its judge file read, or the assertion itself when it is not `type: judge` with a file name. */
+  const resolve = (assertion: Assertion, fieldPath: PropertyKey[], file: string): Assertion => {
+    const cached = resolved.get(assertion);
+    if (cached) return cached;
+    // The assertions of an assert-set may be judges too.
+    if (Array.isArray(assertion.assert)) {
+      const children = assertion.assert.map((child, index) => resolve(child, [...fieldPath, 'assert', index], file));
+      const result = children.every((child, index) => child === assertion.assert![index]) ? assertion : { ...assertion, assert: children };
       resolved.set(assertion, result);
       return result;
-    },
+    }
+    if (assertion.type.replace(/^not-/, '') !== 'judge' || typeof assertion.value !== 'string') return assertion;
+    for (const field of ['provider', 'threshold'] as const) {
+      if (assertion[field] !== undefined) {
+        fail(`A judge's ${field} is set in its judge file, not where it is used`, [...fieldPath, field], file, `Move \`${field}\` into ${assertion.value}, then re-run \`assay judge calibrate\` on it.`);
+      }
+    }
+    const absolute = path.resolve(directory, assertion.value);
+    let judge = loaded.get(absolute);
+    if (!judge) {
+      if (!existsSync(absolute)) {
+        fail(`Judge file not found: ${assertion.value}`, [...fieldPath, 'value'], file, 'Judge files are relative to the suite file. Check the spelling, or create the file (see the docs).');
+      }
+      judge = loadJudgeFile(assertion.value, { directory, warnings });
+      loaded.set(absolute, judge);
+    }
+    const negated = assertion.type.startsWith('not-');
+    const metric = assertion.metric ?? `${negated ? 'not-' : ''}${judge.definition.name}`;
+    const previous = metricFiles.get(metric);
+    if (previous !== undefined && previous !== absolute) {
+      fail(`Two judge files report under the metric "${metric}"`, [...fieldPath, 'value'], file, 'Give one of them a different `name:` in its judge file, or set `metric:` where it is used.');
+    }
+    const previousSense = metricSenses.get(metric);
+    if (previousSense !== undefined && previousSense !== negated) {
+      fail(`"${metric}" is used both as judge and as not-judge`, [...fieldPath, 'type'], file, 'Give the not-judge use its own `metric:` name: their passes are opposite and cannot be pooled.');
+    }
+    metricFiles.set(metric, absolute);
+    metricSenses.set(metric, negated);
+    judges[metric] = negated ? negatedInfo(judge.info) : judge.info;
+    const result: Assertion = { ...assertion, value: judge.definition };
+    resolved.set(assertion, result);
+    return result;
   };
+  return { judges, resolve };
 }
 
 /**

@@ -389,6 +389,29 @@ describe('loadSuite (promptfoo format)', () => {
     expect(suite.warnings.join('\n')).not.toMatch(/scenarios/);
   });
 
+  it("converts promptfoo's assert-set, rendering {{vars}} in the assertions inside it", async () => {
+    write({
+      'promptfooconfig.yaml': [
+        'prompts: ["Say {{word}}"]',
+        'providers: [echo]',
+        'tests:',
+        '  - vars: { word: refund }',
+        '    assert:',
+        '      - type: assert-set',
+        '        threshold: 0.5',
+        '        assert:',
+        '          - { type: icontains, value: "{{word}}" }',
+        '          - { type: is-valid-openai-tools-call }',
+        '',
+      ].join('\n'),
+    });
+    const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
+    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion)).toEqual([
+      { type: 'assert-set', threshold: 0.5, assert: [{ type: 'icontains', value: 'refund' }, { type: 'is-valid-tool-call' }] },
+    ]);
+    expect(suite.warnings.join('\n')).not.toMatch(/assert\[\]\.assert/);
+  });
+
   it('says which tests source it cannot read, and names a vars value that is not a mapping', async () => {
     write({
       'glob.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests: file://nowhere/*.csv\n',

@@ -39,7 +39,7 @@ const assertionAliases: Record<string, string> = {
   'is-valid-openai-function-call': 'is-valid-tool-call',
   'is-valid-function-call': 'is-valid-tool-call',
 };
-const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider', 'transform']);
+const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider', 'transform', 'assert']);
 const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options', 'providers']);
 const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath', 'scenarios']);
 
@@ -132,7 +132,8 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
           const negated = value.startsWith('not-');
           const base = negated ? value.slice(4) : value;
           out.type = `${negated ? 'not-' : ''}${assertionAliases[base] ?? base}`;
-        } else if (supportedAssertionFields.has(key)) out[key] = value;
+        } else if (key === 'assert') out.assert = convertAssertions(value);
+        else if (supportedAssertionFields.has(key)) out[key] = value;
         else unsupported.add(`assert[].${key}`);
       }
       return out;
