@@ -171,7 +171,7 @@ describe('assay eval end to end', () => {
         '  - echo',
         `  - { id: openai:gpt-4o-mini, label: mock, config: { apiBaseUrl: "${echo.url}/v1", apiKey: test } }`,
         'tests:',
-        '  - { id: refund-a, vars: { word: refund }, tags: [billing], assert: [{ type: contains, value: refund }] }',
+        '  - { id: refund-a, vars: { word: refund }, tags: [billing], assert: [{ type: contains, value: refund }, { type: finish-reason, value: stop }] }',
         '  - { id: refund-b, vars: { word: refund }, tags: [billing], assert: [{ type: contains, value: money }] }',
         '  - { id: login-a, description: Password reset, vars: { word: login }, tags: [account], assert: [{ type: contains, value: login }] }',
         '  - { id: login-b, vars: { word: login }, tags: [account], assert: [{ type: contains, value: nope }] }',

@@ -22,6 +22,8 @@ export interface AssertionContext {
   vars: Readonly<Record<string, unknown>>;
   tags: readonly string[];
   latencyMs: number;
+  /** Why the model stopped (`stop`, `length`, `tool-calls`, `content-filter`, `error`, `other`), when the provider said. */
+  finishReason?: string;
   usage: TokenUsage;
   /** USD, null when unknown. */
   cost: number | null;

@@ -293,6 +293,7 @@ async function executeCall(
       vars,
       tags: testCase.tags,
       latencyMs: response.latencyMs,
+      finishReason: response.finishReason,
       usage,
       cost,
       prompt: promptContext(prompt, messages),

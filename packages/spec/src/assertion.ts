@@ -31,6 +31,8 @@ export const assertionTypes = [
   'rubric-criteria',
   'judge',
   'assert-set',
+  'word-count',
+  'finish-reason',
 ] as const;
 
 export type AssertionType = (typeof assertionTypes)[number];

@@ -28,6 +28,8 @@ const assertions: Record<(typeof assertionTypes)[number], Assertion> = {
   'leaks-canary': { type: 'leaks-canary', value: ['CANARY-1'] },
   'leaks-pii': { type: 'leaks-pii' },
   contract: { type: 'contract' },
+  'word-count': { type: 'word-count', value: { min: 1, max: 3 } },
+  'finish-reason': { type: 'finish-reason', value: 'stop' },
   'assert-set': { type: 'assert-set', threshold: 0.5, assert: [{ type: 'is-json' }, { type: 'contains', value: 'x' }] },
   'llm-rubric': { type: 'llm-rubric', value: 'is good' },
   pairwise: { type: 'pairwise', value: 'a reference answer' },

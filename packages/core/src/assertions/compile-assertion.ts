@@ -12,11 +12,11 @@ import { clampScore, unevaluable, type AssertionSpec, type AsyncCheck, type Inva
 import { compilePairwise } from './pairwise-assertion.ts';
 import { compileRubricCriteria } from './rubric-criteria-assertion.ts';
 import { compileIsRefusal, compileLeaksCanary, compileLeaksPii } from './safety-assertions.ts';
-import { compileContains, compileContainsSet, compileEquals, compileLevenshtein, compileRegex, compileStartsWith } from './text-assertions.ts';
+import { compileContains, compileContainsSet, compileEquals, compileLevenshtein, compileRegex, compileStartsWith, compileWordCount } from './text-assertions.ts';
 import { compileIsValidToolCall } from './tool-call-assertion.ts';
 import { compileTransform } from './output-transform.ts';
 import { compileAssertSet } from './assert-set.ts';
-import { compileCost, compileLatency, compileTokens } from './usage-assertions.ts';
+import { compileCost, compileFinishReason, compileLatency, compileTokens } from './usage-assertions.ts';
 
 /** An assertion checked and prepared once, ready to evaluate many responses. */
 export type CompiledAssertion = {
@@ -71,6 +71,8 @@ const deterministic: Record<Exclude<AssertionType, ModelGradedType | 'assert-set
   'leaks-canary': compileLeaksCanary,
   'leaks-pii': compileLeaksPii,
   contract: compileContract,
+  'word-count': compileWordCount,
+  'finish-reason': compileFinishReason,
 };
 
 /** Types whose threshold is a limit in their own unit (distance, ms, USD, tokens) rather than a 0..1 score. */

@@ -106,6 +106,32 @@ export function compileLevenshtein(spec: AssertionSpec, invalid: Invalid): SyncC
   };
 }
 
+/** `word-count`: exactly `value` words, or `value: { min, max }`. Words are runs of non-space characters. */
+export function compileWordCount(spec: AssertionSpec, invalid: Invalid): SyncCheck {
+  const hint = 'Use `value: 50` (exactly) or `value: { min: 10, max: 80 }`.';
+  let min: number | undefined;
+  let max: number | undefined;
+  const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+  if (isCount(spec.value)) min = max = spec.value;
+  else if (typeof spec.value === 'object' && spec.value !== null && !Array.isArray(spec.value)) {
+    for (const [key, limit] of Object.entries(spec.value)) {
+      if (key !== 'min' && key !== 'max') return invalid(`value.${key}`, `word-count value has an unknown key "${key}"`, hint);
+      if (!isCount(limit)) return invalid(`value.${key}`, `word-count value.${key} must be a whole number >= 0`, hint);
+      if (key === 'min') min = limit;
+      else max = limit;
+    }
+    if (min === undefined && max === undefined) return invalid('value', 'word-count needs min and/or max', hint);
+    if (min !== undefined && max !== undefined && min > max) return invalid('value', `word-count min ${min} is above max ${max}`, hint);
+  } else return invalid('value', 'word-count needs a number of words or { min, max }', hint);
+  const wanted = min === max ? `exactly ${min}` : [min === undefined ? '' : `at least ${min}`, max === undefined ? '' : `at most ${max}`].filter(Boolean).join(' and ');
+  return ({ output }) => {
+    const trimmed = output.trim();
+    const count = trimmed === '' ? 0 : trimmed.split(/\s+/).length;
+    const ok = (min === undefined || count >= min) && (max === undefined || count <= max);
+    return verdict(ok, `Output has ${count} words (${wanted})`, `Output has ${count} words, expected ${wanted}`);
+  };
+}
+
 /** Structural equality of JSON values (key order does not matter). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -8,6 +8,23 @@ function requireLimit(spec: AssertionSpec, invalid: Invalid, unit: string): numb
   return spec.threshold;
 }
 
+/** The AI SDK's unified finish reasons; promptfoo's spellings (`tool_calls`, `content_filter`) read the same. */
+const finishReasons = ['stop', 'length', 'tool-calls', 'content-filter', 'error', 'other'];
+const normalizeReason = (reason: string) => reason.trim().toLowerCase().replaceAll('_', '-');
+
+/** `finish-reason`: why the model stopped (`stop`, `length` when it ran out of tokens, `tool-calls`, `content-filter`…). */
+export function compileFinishReason(spec: AssertionSpec, invalid: Invalid): SyncCheck {
+  if (typeof spec.value !== 'string' || !finishReasons.includes(normalizeReason(spec.value))) {
+    return invalid('value', `finish-reason needs one of ${finishReasons.join(', ')} as value`, 'e.g. `value: stop`; `not-finish-reason` with `length` catches answers cut off by the token limit.');
+  }
+  const expected = normalizeReason(spec.value);
+  return ({ finishReason }) => {
+    if (finishReason === undefined) return unevaluable('The provider reported no finish reason');
+    const actual = normalizeReason(finishReason);
+    return actual === expected ? passed(`Finished with "${actual}"`) : failed(`Finished with "${actual}", expected "${expected}"`);
+  };
+}
+
 export function compileLatency(spec: AssertionSpec, invalid: Invalid): SyncCheck {
   const maxMs = requireLimit(spec, invalid, 'milliseconds');
   return ({ latencyMs }) =>
