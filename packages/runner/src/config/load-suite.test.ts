@@ -228,10 +228,10 @@ describe('loadSuite (promptfoo format)', () => {
 
   it('accepts promptfoo assertion names that Assay spells differently', async () => {
     write({
-      'promptfooconfig.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests:\n  - vars: { name: a }\n    assert:\n      - type: is-valid-openai-tools-call\n      - type: not-is-valid-function-call\n',
+      'promptfooconfig.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests:\n  - vars: { name: a }\n    assert:\n      - type: is-valid-openai-tools-call\n      - type: not-is-valid-function-call\n      - type: model-graded-closedqa\n        value: greets a\n',
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
-    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion.type)).toEqual(['is-valid-tool-call', 'not-is-valid-tool-call']);
+    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion.type)).toEqual(['is-valid-tool-call', 'not-is-valid-tool-call', 'llm-rubric']);
   });
 
   it('reads tests from globs and vars from YAML files, and maps options.provider to the grader', async () => {

@@ -38,6 +38,8 @@ const assertionAliases: Record<string, string> = {
   'is-valid-openai-tools-call': 'is-valid-tool-call',
   'is-valid-openai-function-call': 'is-valid-tool-call',
   'is-valid-function-call': 'is-valid-tool-call',
+  // "Does the output meet this criterion?", asked of a judge: what llm-rubric asks, in its own words.
+  'model-graded-closedqa': 'llm-rubric',
 };
 const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider', 'transform', 'assert']);
 const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options', 'providers']);
