@@ -33,12 +33,25 @@ export const assertionTypes = [
   'assert-set',
   'word-count',
   'finish-reason',
+  'context-faithfulness',
+  'context-relevance',
+  'context-recall',
 ] as const;
 
 export type AssertionType = (typeof assertionTypes)[number];
 
 /** Model-graded types: they call a judge model, so the runner schedules them. */
-export const modelGradedTypes: readonly AssertionType[] = ['llm-rubric', 'pairwise', 'factuality', 'answer-relevance', 'rubric-criteria', 'judge'];
+export const modelGradedTypes: readonly AssertionType[] = [
+  'llm-rubric',
+  'pairwise',
+  'factuality',
+  'answer-relevance',
+  'rubric-criteria',
+  'judge',
+  'context-faithfulness',
+  'context-relevance',
+  'context-recall',
+];
 
 export const AssertionSchema = z
   .object({

@@ -70,7 +70,7 @@ describe('compileAssertion: config errors', () => {
       pairwise: { value: 'x' }, factuality: { value: 'x' }, 'rubric-criteria': { value: { criteria: { x: 'x' } } },
       judge: { value: { file: 'j.yaml', name: 'j', type: 'llm-rubric', value: 'x' } },
       'assert-set': { assert: [{ type: 'contains', value: 'x' }] },
-      'word-count': { value: 3 }, 'finish-reason': { value: 'stop' },
+      'word-count': { value: 3 }, 'finish-reason': { value: 'stop' }, 'context-recall': { value: 'x' },
     };
     for (const type of assertionTypes) {
       for (const name of [type, `not-${type}`]) {

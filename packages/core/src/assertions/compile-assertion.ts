@@ -16,6 +16,7 @@ import { compileContains, compileContainsSet, compileEquals, compileLevenshtein,
 import { compileIsValidToolCall } from './tool-call-assertion.ts';
 import { compileTransform } from './output-transform.ts';
 import { compileAssertSet } from './assert-set.ts';
+import { compileContextFaithfulness, compileContextRecall, compileContextRelevance } from './context-assertions.ts';
 import { compileCost, compileFinishReason, compileLatency, compileTokens } from './usage-assertions.ts';
 
 /** An assertion checked and prepared once, ready to evaluate many responses. */
@@ -33,9 +34,10 @@ export interface AssertionLocation {
   field?: string;
 }
 
-type ModelGradedType = 'llm-rubric' | 'pairwise' | 'factuality' | 'answer-relevance' | 'rubric-criteria' | 'judge';
+type ModelGradedType = 'llm-rubric' | 'pairwise' | 'factuality' | 'answer-relevance' | 'rubric-criteria' | 'judge' | ContextType;
+type ContextType = 'context-faithfulness' | 'context-relevance' | 'context-recall';
 
-const judgeTypes: Record<Exclude<ModelGradedType, 'judge'>, ModelGradedCompiler> = {
+const judgeTypes: Record<Exclude<ModelGradedType, 'judge' | ContextType>, ModelGradedCompiler> = {
   'llm-rubric': compileLlmRubric,
   pairwise: compilePairwise,
   factuality: compileFactuality,
@@ -46,6 +48,9 @@ const judgeTypes: Record<Exclude<ModelGradedType, 'judge'>, ModelGradedCompiler>
 const modelGraded: Record<ModelGradedType, ModelGradedCompiler> = {
   ...judgeTypes,
   judge: (spec, invalid) => compileJudge(spec, invalid, (type) => judgeTypes[type]),
+  'context-faithfulness': compileContextFaithfulness,
+  'context-relevance': compileContextRelevance,
+  'context-recall': compileContextRecall,
 };
 
 const deterministic: Record<Exclude<AssertionType, ModelGradedType | 'assert-set'>, TypeCompiler> = {
