@@ -55,12 +55,16 @@ export function toCallOptions(request: ModelRequest, defaults: ModelSettings | u
     params.tools = tools;
   }
   const providerOptions: NonNullable<LanguageModelV3CallOptions['providerOptions']> = {};
-  if (request.outputSchema !== undefined) {
-    params.responseFormat = { type: 'json', schema: request.outputSchema as NonNullable<Extract<LanguageModelV3CallOptions['responseFormat'], { type: 'json' }>['schema']> };
+  // The prompt's output schema first, else the provider entry's response format.
+  const format = defaults?.responseFormat;
+  const schema = request.outputSchema ?? (typeof format === 'object' ? format.schema : undefined);
+  if (schema !== undefined) {
+    params.responseFormat = { type: 'json', schema: schema as NonNullable<Extract<LanguageModelV3CallOptions['responseFormat'], { type: 'json' }>['schema']> };
+    if (request.outputSchema === undefined && typeof format === 'object' && format.name !== undefined) params.responseFormat.name = format.name;
     // OpenAI's strict structured outputs reject schemas with optional properties or open
     // objects (HTTP 400); ask for strict mode only when the schema qualifies.
-    if (!isStrictCompatible(request.outputSchema)) providerOptions.openai = { strictJsonSchema: false };
-  }
+    if (!isStrictCompatible(schema)) providerOptions.openai = { strictJsonSchema: false };
+  } else if (format === 'json') params.responseFormat = { type: 'json' };
   if (request.repeat !== undefined && request.repeat > 0) providerOptions.assay = { repeat: request.repeat };
   if (Object.keys(providerOptions).length > 0) params.providerOptions = providerOptions;
   if (request.abortSignal !== undefined) params.abortSignal = request.abortSignal;

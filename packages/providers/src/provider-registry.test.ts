@@ -34,6 +34,22 @@ describe('providers over real HTTP', () => {
     expect(wire.requests.map((request) => request.body.response_format.json_schema.strict)).toEqual([true, false]);
   });
 
+  it("sends a provider entry's responseFormat when the request has no output schema of its own", async () => {
+    const wire = await server(() => openaiChatReply('{"a": 1}', { prompt: 10, completion: 5 }));
+    const resolve = registry({ env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${wire.url}/v1` } }).resolve;
+    await resolve({ id: 'openai:gpt-4o-mini', config: { responseFormat: 'json' } }).call(hello);
+    const schema = { type: 'object', properties: { a: { type: 'number' } }, required: ['a'], additionalProperties: false };
+    const structured = resolve({ id: 'openai:gpt-4o-mini', label: 'structured', config: { responseFormat: { schema, name: 'answer' } } });
+    await structured.call(hello);
+    await structured.call({ ...hello, outputSchema: { type: 'object', properties: { b: { type: 'string' } } } });
+    expect(wire.requests.map((request) => request.body.response_format)).toEqual([
+      { type: 'json_object' },
+      { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } },
+      // the prompt's schema wins (and, with an optional property, is not strict)
+      { type: 'json_schema', json_schema: { name: 'response', schema: { type: 'object', properties: { b: { type: 'string' } } }, strict: false } },
+    ]);
+  });
+
   it('calls OpenAI chat completions and maps text, usage and tool calls', async () => {
     const wire = await server(() =>
       openaiChatReply('Hi there', { prompt: 120, completion: 40, cached: 100, reasoning: 25 }, { toolCalls: [{ name: 'lookup', arguments: '{"q":"x"}' }] }),

@@ -17,6 +17,8 @@ export interface ModelSettings {
   frequencyPenalty?: number;
   presencePenalty?: number;
   stopSequences?: string[];
+  /** Provider entries only: JSON mode, or structured output with a schema, when the request has no output schema. */
+  responseFormat?: 'text' | 'json' | { schema: Record<string, unknown>; name?: string };
 }
 
 /** One model call as the runner sees it. */

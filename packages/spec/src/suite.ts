@@ -23,6 +23,10 @@ export const ProviderConfigSchema = z
         frequencyPenalty: z.number().optional(),
         presencePenalty: z.number().optional(),
         stopSequences: z.array(z.string()).optional(),
+        /** JSON mode for every call, or structured output with a schema; a prompt's own output schema wins. */
+        responseFormat: z
+          .union([z.enum(['text', 'json']), z.object({ schema: z.record(z.string(), z.unknown()), name: z.string().optional() }).strict()])
+          .optional(),
         apiBaseUrl: z.string().url().optional(),
         apiKey: z.string().optional(),
         apiKeyEnv: z.string().optional(),

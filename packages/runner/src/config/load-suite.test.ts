@@ -181,7 +181,7 @@ describe('loadSuite (promptfoo format)', () => {
         'providers:',
         '  - openai:chat:gpt-4o-mini',
         '  - id: anthropic:messages:claude-sonnet-4',
-        '    config: { temperature: 0, max_tokens: 100, apiKeyEnvar: MY_KEY, frequency_penalty: 0.5, stop: END, top_k: 40 }',
+        '    config: { temperature: 0, max_tokens: 100, apiKeyEnvar: MY_KEY, frequency_penalty: 0.5, stop: END, top_k: 40, response_format: { type: json_object } }',
         '  - ollama:chat:llama3',
         'tests: file://tests.jsonl',
         'defaultTest:',
@@ -200,7 +200,7 @@ describe('loadSuite (promptfoo format)', () => {
       { role: 'user', content: 'About tea' },
     ]);
     expect(suite.providers.map((provider) => provider.id)).toEqual(['openai:gpt-4o-mini', 'anthropic:claude-sonnet-4', 'ollama:llama3']);
-    expect(suite.providers[1]!.config).toEqual({ temperature: 0, maxTokens: 100, apiKeyEnv: 'MY_KEY', frequencyPenalty: 0.5, stopSequences: ['END'], topK: 40 });
+    expect(suite.providers[1]!.config).toEqual({ temperature: 0, maxTokens: 100, apiKeyEnv: 'MY_KEY', frequencyPenalty: 0.5, stopSequences: ['END'], topK: 40, responseFormat: 'json' });
     expect(suite.options.concurrency).toBe(3);
     expect(suite.repeat).toBe(2);
     expect(suite.cases[0]!.vars).toEqual({ extra: 1, topic: 'tea' });
@@ -303,6 +303,7 @@ describe('loadSuite (promptfoo format)', () => {
         '  - echo',
         'defaultTest:',
         '  providers: [echo]',
+        '  threshold: 0.5',
         'tests:',
         '  - vars: { name: a }',
         '  - vars: { name: b }',
@@ -315,7 +316,8 @@ describe('loadSuite (promptfoo format)', () => {
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
     expect(suite.cases.map((testCase) => testCase.providers)).toEqual([['echo'], ['openai:gpt-4o-mini', 'haiku'], ['openai:gpt-4o-mini']]);
     expect(planSize(suite)).toBe(4);
-    expect(suite.warnings.join('\n')).not.toMatch(/providers/);
+    expect(suite.cases.map((testCase) => testCase.threshold)).toEqual([0.5, 0.5, 0.5]);
+    expect(suite.warnings.join('\n')).not.toMatch(/providers|threshold/);
   });
 
   it("applies promptfoo's output transforms (test, defaultTest and assertion) before the assertions they cover", async () => {

@@ -27,6 +27,7 @@ const supportedProviderConfig: Record<string, string> = {
   frequency_penalty: 'frequencyPenalty',
   presence_penalty: 'presencePenalty',
   stop: 'stopSequences',
+  response_format: 'responseFormat',
   apiBaseUrl: 'apiBaseUrl',
   apiHost: 'apiBaseUrl',
   apiKey: 'apiKey',
@@ -44,6 +45,20 @@ const assertionAliases: Record<string, string> = {
 const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider', 'transform', 'assert']);
 const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options', 'providers']);
 const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath', 'scenarios']);
+
+/** OpenAI's `response_format` (json_object, json_schema, text) as an Assay provider `responseFormat`; undefined when unreadable. */
+function openaiResponseFormat(value: unknown): 'text' | 'json' | { schema: Record<string, unknown>; name?: string } | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const format = value as { type?: unknown; json_schema?: { name?: unknown; schema?: unknown } };
+  if (format.type === 'text') return 'text';
+  if (format.type === 'json_object') return 'json';
+  const schema = format.json_schema?.schema;
+  if (format.type === 'json_schema' && schema && typeof schema === 'object' && !Array.isArray(schema)) {
+    const name = format.json_schema?.name;
+    return typeof name === 'string' ? { schema: schema as Record<string, unknown>, name } : { schema: schema as Record<string, unknown> };
+  }
+  return undefined;
+}
 
 /** A test's `providers:` filter with promptfoo ids (and `openai:chat:*` prefixes) in Assay's spelling. */
 function convertProviderFilter(value: unknown): unknown {
@@ -117,7 +132,11 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       const mapped = supportedProviderConfig[key];
       // promptfoo takes `stop` as one string or a list.
       if (mapped === 'stopSequences') config[mapped] = typeof value === 'string' ? [value] : value;
-      else if (mapped) config[mapped] = value;
+      else if (key === 'response_format') {
+        const format = openaiResponseFormat(value);
+        if (format === undefined) unsupported.add('providers[].config.response_format');
+        else if (format !== 'text') config.responseFormat = format;
+      } else if (mapped) config[mapped] = value;
       else unsupported.add(`providers[].config.${key}`);
     }
     for (const key of Object.keys(record)) if (!['id', 'label', 'config'].includes(key)) unsupported.add(`providers[].${key}`);
@@ -168,7 +187,17 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
 
   const defaultTest = (raw.defaultTest ?? {}) as Record<string, unknown>;
   const defaultVars = (defaultTest.vars ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(defaultTest)) if (!['assert', 'vars', 'options', 'providers'].includes(key)) unsupported.add(`defaultTest.${key}`);
+  for (const key of Object.keys(defaultTest)) if (!['assert', 'vars', 'options', 'providers', 'threshold', 'metadata'].includes(key)) unsupported.add(`defaultTest.${key}`);
+  /** defaultTest's threshold and metadata, under every test's own (as promptfoo merges them). */
+  const defaultCaseFields = (record: Record<string, unknown>): Record<string, unknown> => {
+    const fields: Record<string, unknown> = {};
+    const threshold = record.threshold ?? defaultTest.threshold;
+    if (threshold !== undefined) fields.threshold = threshold;
+    if (defaultTest.metadata !== undefined || record.metadata !== undefined) {
+      fields.metadata = { ...((defaultTest.metadata ?? {}) as object), ...((record.metadata ?? {}) as object) };
+    }
+    return fields;
+  };
   const defaultProviders = defaultTest.providers === undefined ? undefined : convertProviderFilter(defaultTest.providers);
   const defaultOptions = readOptions(defaultTest.options, 'defaultTest.options');
 
@@ -263,7 +292,8 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     if (own !== undefined && (typeof own !== 'object' || own === null || Array.isArray(own))) return [{ ...record, vars: own }];
     const merged = { ...defaultVars, ...((own ?? {}) as Record<string, unknown>) };
     const providers = record.providers === undefined ? defaultProviders : convertProviderFilter(record.providers);
-    return varCombinations(merged, directory, expand).map((vars) => ({ ...record, vars, ...(providers === undefined ? {} : { providers }) }));
+    const defaults = defaultCaseFields(record);
+    return varCombinations(merged, directory, expand).map((vars) => ({ ...record, ...defaults, vars, ...(providers === undefined ? {} : { providers }) }));
   });
 
   const evaluateOptions = (raw.evaluateOptions ?? {}) as Record<string, unknown>;
