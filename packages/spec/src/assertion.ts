@@ -1,5 +1,18 @@
 import { z } from 'zod';
 
+/** Model-graded types: they call a judge model, so the runner schedules them. */
+const modelGradedTypeNames = [
+  'llm-rubric',
+  'pairwise',
+  'factuality',
+  'answer-relevance',
+  'rubric-criteria',
+  'judge',
+  'context-faithfulness',
+  'context-relevance',
+  'context-recall',
+] as const;
+
 /** Assertion types Assay knows, under their promptfoo names where promptfoo has one. Each also has a `not-` form. */
 export const assertionTypes = [
   'equals',
@@ -11,6 +24,7 @@ export const assertionTypes = [
   'icontains-all',
   'regex',
   'starts-with',
+  'word-count',
   'is-json',
   'contains-json',
   'json-schema',
@@ -19,39 +33,19 @@ export const assertionTypes = [
   'latency',
   'cost',
   'tokens',
+  'finish-reason',
   'is-valid-tool-call',
   'is-refusal',
   'leaks-canary',
   'leaks-pii',
   'contract',
-  'llm-rubric',
-  'pairwise',
-  'factuality',
-  'answer-relevance',
-  'rubric-criteria',
-  'judge',
+  ...modelGradedTypeNames,
   'assert-set',
-  'word-count',
-  'finish-reason',
-  'context-faithfulness',
-  'context-relevance',
-  'context-recall',
 ] as const;
 
 export type AssertionType = (typeof assertionTypes)[number];
 
-/** Model-graded types: they call a judge model, so the runner schedules them. */
-export const modelGradedTypes: readonly AssertionType[] = [
-  'llm-rubric',
-  'pairwise',
-  'factuality',
-  'answer-relevance',
-  'rubric-criteria',
-  'judge',
-  'context-faithfulness',
-  'context-relevance',
-  'context-recall',
-];
+export const modelGradedTypes: readonly AssertionType[] = modelGradedTypeNames;
 
 export const AssertionSchema = z
   .object({

@@ -1,5 +1,4 @@
-import type { JudgeRecord } from '@assay/spec';
-import { askJudge, dataBlock, dataNotice, findJudgeObject, fromFivePointScale, reasoningOf, reasoningSummary, unreadable } from './judge-prompt.ts';
+import { dataBlock, dataNotice, rateOnFivePointScale } from './judge-prompt.ts';
 import type { AssertionSpec, AsyncCheck, Invalid } from './outcome.ts';
 
 /**
@@ -15,24 +14,7 @@ export function compileAnswerRelevance(spec: AssertionSpec, invalid: Invalid): A
   const threshold = spec.threshold ?? 0.7;
   const { provider } = spec;
 
-  return async (ctx) => {
-    const prompt = answerRelevancePrompt(question ?? ctx.prompt.text, ctx.output);
-    const reply = await askJudge(ctx, 'answer-relevance', { provider, prompt });
-    if (!reply.ok) return reply.outcome;
-    const judge: JudgeRecord = { provider: reply.provider, prompt, raw: reply.raw };
-    const record = findJudgeObject(reply.raw, (candidate) => fromFivePointScale(candidate.score) !== undefined);
-    if (!record) return unreadable(reply.raw, judge, 'the expected JSON with a score from 1 to 5');
-    const score = fromFivePointScale(record.score)!;
-    const reasoning = reasoningOf(record);
-    if (reasoning !== undefined) judge.reasoning = reasoning;
-    const pass = score >= threshold;
-    return {
-      pass,
-      score,
-      reason: `Answer relevance ${record.score}/5 = ${score} (threshold ${threshold}): ${reasoningSummary(reasoning)}`,
-      judge,
-    };
-  };
+  return (ctx) => rateOnFivePointScale(ctx, 'answer-relevance', { provider, prompt: answerRelevancePrompt(question ?? ctx.prompt.text, ctx.output) }, threshold, 'Answer relevance');
 }
 
 export function answerRelevancePrompt(question: string, output: string): string {

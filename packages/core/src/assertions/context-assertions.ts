@@ -1,6 +1,5 @@
-import type { JudgeRecord } from '@assay/spec';
 import type { AssertionContext } from '../assertion-context.ts';
-import { askJudge, dataBlock, dataNotice, findJudgeObject, fromFivePointScale, reasoningOf, reasoningSummary, unreadable } from './judge-prompt.ts';
+import { dataBlock, dataNotice, rateOnFivePointScale } from './judge-prompt.ts';
 import { unevaluable, type AssertionSpec, type AsyncCheck, type Invalid, type Outcome } from './outcome.ts';
 
 // Retrieval (RAG) checks, as promptfoo names them: the retrieved context comes from the case's
@@ -81,16 +80,7 @@ function compileContextCheck(type: ContextType, spec: AssertionSpec, invalid: In
         : type === 'context-relevance'
           ? [['question', question], ['context', context]]
           : [['context', context], ['reference', spec.value as string]];
-    const prompt = contextPrompt(type, blocks);
-    const reply = await askJudge(ctx, type, { provider, prompt });
-    if (!reply.ok) return reply.outcome;
-    const judge: JudgeRecord = { provider: reply.provider, prompt, raw: reply.raw };
-    const record = findJudgeObject(reply.raw, (candidate) => fromFivePointScale(candidate.score) !== undefined);
-    if (!record) return unreadable(reply.raw, judge, 'the expected JSON with a score from 1 to 5');
-    const score = fromFivePointScale(record.score)!;
-    const reasoning = reasoningOf(record);
-    if (reasoning !== undefined) judge.reasoning = reasoning;
-    return { pass: score >= threshold, score, reason: `${label} ${record.score}/5 = ${score} (threshold ${threshold}): ${reasoningSummary(reasoning)}`, judge };
+    return rateOnFivePointScale(ctx, type, { provider, prompt: contextPrompt(type, blocks) }, threshold, label);
   };
 }
 

@@ -99,6 +99,29 @@ export function fromFivePointScale(value: unknown): number | undefined {
   return (score - 1) / 4;
 }
 
+/**
+ * Asks the judge for a 1–5 rating (`{"reasoning", "score"}`) and turns it into an outcome: the
+ * score mapped to 0..1, passing at `threshold`, the reply and reasoning kept in the judge record.
+ * `label` starts the reason (`Answer relevance 4/5 = 0.75 (threshold 0.7): …`).
+ */
+export async function rateOnFivePointScale(
+  ctx: AssertionContext,
+  type: string,
+  request: { provider: string | undefined; prompt: string },
+  threshold: number,
+  label: string,
+): Promise<Outcome> {
+  const reply = await askJudge(ctx, type, request);
+  if (!reply.ok) return reply.outcome;
+  const judge: JudgeRecord = { provider: reply.provider, prompt: request.prompt, raw: reply.raw };
+  const record = findJudgeObject(reply.raw, (candidate) => fromFivePointScale(candidate.score) !== undefined);
+  if (!record) return unreadable(reply.raw, judge, 'the expected JSON with a score from 1 to 5');
+  const score = fromFivePointScale(record.score)!;
+  const reasoning = reasoningOf(record);
+  if (reasoning !== undefined) judge.reasoning = reasoning;
+  return { pass: score >= threshold, score, reason: `${label} ${record.score}/5 = ${score} (threshold ${threshold}): ${reasoningSummary(reasoning)}`, judge };
+}
+
 /** One judge record for an assertion that asked several times: every prompt and reply, each under a heading. */
 export function combinedRecord(provider: string, calls: JudgeCallRecord[], reasoning: string | undefined): JudgeRecord {
   const record: JudgeRecord = {
