@@ -106,6 +106,30 @@ describe('assay eval end to end', () => {
     expect(first.assertions.map((assertion: { type: string }) => assertion.type)).toEqual(['not-contains', 'javascript', 'icontains']);
   });
 
+  it("reads promptfoo's env: for its providers (a base URL and key), over the process's own", async () => {
+    await using project = makeProject({
+      'promptfooconfig.yaml': [
+        'prompts: ["Say hi to {{name}}"]',
+        'providers: [openai:chat:gpt-4o-mini]',
+        'env:',
+        `  OPENAI_BASE_URL: "${echo.url}/v1"`,
+        '  OPENAI_API_KEY: from-config',
+        'tests:',
+        '  - vars: { name: Ada }',
+        '    assert: [{ type: contains, value: Ada }]',
+        '',
+      ].join('\n'),
+    });
+    const before = echo.stats().requests;
+    const result = await runCli(['eval', '-c', 'promptfooconfig.yaml', '--no-progress', '--no-cache'], {
+      cwd: project.directory,
+      env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'from-process' },
+    });
+    expect(result.stderr).not.toMatch(/not supported by Assay/);
+    expect(result.code).toBe(0);
+    expect(echo.stats().requests - before).toBe(1);
+  });
+
   it("writes the suite's output files (promptfoo's outputPath) after the run, and -o replaces them", async () => {
     await using project = makeProject({
       'configs/promptfooconfig.yaml': [

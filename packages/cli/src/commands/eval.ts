@@ -134,6 +134,7 @@ export async function executeSuite(
   let retries = 0;
   const providers = createProviderRegistry({
     cwd: suite.directory,
+    ...(suite.env ? { env: { ...process.env, ...suite.env } } : {}),
     cache: options.cache === false || !suite.options.cache || cassetteMode ? false : { directory: path.join(dataDirectory, 'cache') },
     cassette: cassetteMode ? { path: cassettePath, mode: cassetteMode } : undefined,
     timeoutMs: suite.options.timeoutMs,

@@ -43,7 +43,7 @@ const assertionAliases: Record<string, string> = {
 };
 const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider', 'transform', 'assert']);
 const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options', 'providers']);
-const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath', 'scenarios']);
+const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath', 'scenarios', 'env']);
 
 /** OpenAI's `response_format` (json_object, json_schema, text) as an Assay provider `responseFormat`; undefined when unreadable. */
 function openaiResponseFormat(value: unknown): 'text' | 'json' | { schema: Record<string, unknown>; name?: string } | undefined {
@@ -77,6 +77,8 @@ function convertProviderId(id: string): string {
 export interface ConvertedPromptfoo {
   suite: Record<string, unknown>;
   promptSpecs: PromptSpec[];
+  /** promptfoo's `env:`: variables for the providers (keys, base URLs), over the process's own. */
+  env?: Record<string, string>;
   /** Maps an Assay field path back to where it sits in the promptfoo file. */
   mapPath: (path: readonly PropertyKey[]) => readonly PropertyKey[];
 }
@@ -304,6 +306,15 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
 
   if (defaultOptions.grader) options.grader = defaultOptions.grader;
   const defaultAssert = anyTestTransform ? undefined : defaultAssertList;
+  // promptfoo's `env:` sets variables (keys, base URLs) for its providers, over the process's own.
+  let env: Record<string, string> | undefined;
+  if (raw.env && typeof raw.env === 'object' && !Array.isArray(raw.env)) {
+    for (const [name, value] of Object.entries(raw.env)) {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') (env ??= {})[name] = String(value);
+      else unsupported.add(`env.${name}`);
+    }
+  } else if (raw.env !== undefined) unsupported.add('env');
+
   if (unsupported.size) {
     warnings.push(`promptfoo fields not supported by Assay (ignored): ${[...unsupported].sort().join(', ')}`);
   }
@@ -325,6 +336,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   return {
     suite,
     promptSpecs,
+    ...(env ? { env } : {}),
     mapPath: (fieldPath) => {
       if (fieldPath[0] === 'defaultAssert') return ['defaultTest', 'assert', ...fieldPath.slice(1)];
       if (fieldPath[0] === 'options') return ['evaluateOptions', ...fieldPath.slice(1)];

@@ -45,6 +45,8 @@ export interface ResolvedSuite {
    */
   judges: Record<string, JudgeInfo>;
   options: Suite['options'];
+  /** Variables for the providers from the config (promptfoo's `env:`), over the process's own. */
+  env?: Record<string, string>;
   prices?: Suite['prices'];
   warnings: string[];
 }
