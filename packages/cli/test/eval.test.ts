@@ -233,6 +233,20 @@ describe('assay eval end to end', () => {
     expect(badPattern.stderr).toMatch(/--filter is not a regular expression/);
   });
 
+  it('refuses a selection that leaves no call, rather than running an empty run', async () => {
+    await using project = makeProject({
+      'suite.yaml': 'prompts: [{ id: p, template: "Say {{word}}" }]\nproviders: [{ id: echo, label: first }, { id: echo, label: second }]\ntests:\n  - { id: a, vars: { word: a }, providers: [second] }\n',
+    });
+    const result = await runCli(['eval', '-c', 'suite.yaml', '--no-progress', '--provider', 'first'], { cwd: project.directory });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/The selection leaves no call to make \(--provider first\)/);
+    // Without the selection, the provider no case runs on has no cell (and fails no threshold).
+    const full = await runCli(['eval', '-c', 'suite.yaml', '--no-progress', '-o', 'r.json'], { cwd: project.directory });
+    expect(full.code).toBe(0);
+    const cells = JSON.parse(readFileSync(path.join(project.directory, 'r.json'), 'utf8')).summary.cells;
+    expect(cells.map((cell: { provider: string; n: number }) => [cell.provider, cell.n])).toEqual([['second', 1]]);
+  });
+
   it('bad model output (not JSON, empty, enormous) fails assertions with a reason, never crashes', async () => {
     const server = await startMockServer({
       mode: 'rules',

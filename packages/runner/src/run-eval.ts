@@ -66,8 +66,10 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const warnings = new Set<string>(suite.warnings);
   const startedAt = performance.now();
 
+  // A provider no case runs on (every case names others in `providers:`) has no cell.
+  const providersInPlan = suite.providers.filter((provider) => suite.cases.some((testCase) => !testCase.providers || testCase.providers.includes(provider.label)));
   const accumulator = new SummaryAccumulator(
-    suite.prompts.flatMap((prompt) => suite.providers.map((provider) => ({ prompt: prompt.id, provider: provider.label }))),
+    suite.prompts.flatMap((prompt) => providersInPlan.map((provider) => ({ prompt: prompt.id, provider: provider.label }))),
     { repeat, judges: suite.judges },
   );
 

@@ -1,4 +1,4 @@
-import type { ResolvedSuite } from '@assay/runner';
+import { planSize, type ResolvedSuite } from '@assay/runner';
 import { ConfigError } from '@assay/spec';
 import type { Store } from '@assay/store';
 
@@ -83,8 +83,15 @@ export async function selectCases(suite: ResolvedSuite, store: Store, selection:
       docs: 'cli.md',
     });
   }
+  const selected: ResolvedSuite = { ...suite, prompts, providers, cases };
+  if (planSize(selected, 1) === 0) {
+    throw new ConfigError(`The selection leaves no call to make (${said.join(' ')})`, {
+      hint: "The selected cases run only on providers outside --provider (their `providers:`). Select one of theirs, or other cases.",
+      docs: 'cli.md',
+    });
+  }
   return {
-    suite: { ...suite, prompts, providers, cases },
+    suite: selected,
     summary: `Selected ${cases.length} of ${suite.cases.length} case(s), ${prompts.length} of ${suite.prompts.length} prompt(s), ${providers.length} of ${suite.providers.length} provider(s) (${said.join(' ')})`,
     ...(failingRunId === undefined ? {} : { failingRunId }),
   };

@@ -156,6 +156,10 @@ describe('loadSuite (Assay format)', () => {
     const fileTypo = await loadSuite(path.join(directory, 'file-typo.yaml')).catch((caught) => caught);
     expect(fileTypo).toMatchObject({ line: 2, field: 'providers[0]' });
     expect(fileTypo.message).toMatch(/"opnai:\*"/);
+
+    write({ 'empty.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ntests:\n  - vars: { q: a }\n    providers: []\n' });
+    const empty = await loadSuite(path.join(directory, 'empty.yaml')).catch((caught) => caught);
+    expect(empty.message).toMatch(/Every case has `providers: \[\]`, so the suite makes no call/);
   });
 
   it('rejects duplicate case ids with the line of the second', async () => {

@@ -195,6 +195,10 @@ export async function resolveSuite(
     });
   });
 
+  if (cases.every((testCase) => testCase.providers?.length === 0)) {
+    throw locator.error('Every case has `providers: []`, so the suite makes no call', [], 'Name at least one provider on a case, or remove its empty `providers:`.');
+  }
+
   for (const prompt of prompts) {
     for (const testCase of cases) {
       for (const variable of prompt.variables) {
