@@ -15,6 +15,11 @@ export function callKey(promptId: string, providerLabel: string, caseId: string,
   return createHash('sha256').update(`${promptId}\u0000${providerLabel}\u0000${caseId}\u0000${repeat}`).digest('base64url').slice(0, 22);
 }
 
+/** Whether a case runs on a provider: every case does, unless it names its providers (`providers:`). */
+export function runsOn(testCase: ResolvedCase, provider: ResolvedProvider): boolean {
+  return !testCase.providers || testCase.providers.includes(provider.label);
+}
+
 /**
  * The matrix prompts × providers × cases × repeats, generated lazily. Case-major order so
  * every cell fills at the same pace and the running pass rate means something early.
@@ -24,7 +29,7 @@ export function* expandPlan(suite: ResolvedSuite, repeat = suite.repeat): Genera
     for (let index = 0; index < repeat; index++) {
       for (const prompt of suite.prompts) {
         for (const provider of suite.providers) {
-          if (testCase.providers && !testCase.providers.includes(provider.label)) continue;
+          if (!runsOn(testCase, provider)) continue;
           yield { key: callKey(prompt.id, provider.label, testCase.id, index), prompt, provider, testCase, repeat: index };
         }
       }
@@ -34,11 +39,8 @@ export function* expandPlan(suite: ResolvedSuite, repeat = suite.repeat): Genera
 
 export function planSize(suite: ResolvedSuite, repeat = suite.repeat): number {
   let calls = 0;
-  for (const testCase of suite.cases) {
-    // Counted against the suite's providers, which a run may have narrowed (`--provider`).
-    if (!testCase.providers) calls += suite.providers.length;
-    else for (const provider of suite.providers) if (testCase.providers.includes(provider.label)) calls++;
-  }
+  // Counted against the suite's providers, which a run may have narrowed (`--provider`).
+  for (const testCase of suite.cases) for (const provider of suite.providers) if (runsOn(testCase, provider)) calls++;
   return calls * repeat * suite.prompts.length;
 }
 

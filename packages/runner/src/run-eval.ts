@@ -4,7 +4,7 @@ import type { ModelHandle, ModelResponse } from '@assay/providers';
 import { AssayError, ConfigError, ProviderError, type AssertionResult, type CaseResult, type RunComparison, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
 import type { Store } from '@assay/store';
 import type { ResolvedProvider, ResolvedSuite } from './config/resolved-suite.ts';
-import { expandPlan, planHash, planSize, type PlannedCall } from './plan.ts';
+import { expandPlan, planHash, planSize, runsOn, type PlannedCall } from './plan.ts';
 import { runBounded } from './scheduler.ts';
 import { SummaryAccumulator } from './summary.ts';
 import { compareRuns } from './compare/compare-runs.ts';
@@ -67,7 +67,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const startedAt = performance.now();
 
   // A provider no case runs on (every case names others in `providers:`) has no cell.
-  const providersInPlan = suite.providers.filter((provider) => suite.cases.some((testCase) => !testCase.providers || testCase.providers.includes(provider.label)));
+  const providersInPlan = suite.providers.filter((provider) => suite.cases.some((testCase) => runsOn(testCase, provider)));
   const accumulator = new SummaryAccumulator(
     suite.prompts.flatMap((prompt) => providersInPlan.map((provider) => ({ prompt: prompt.id, provider: provider.label }))),
     { repeat, judges: suite.judges },

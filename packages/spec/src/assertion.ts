@@ -45,6 +45,8 @@ export const assertionTypes = [
 
 export type AssertionType = (typeof assertionTypes)[number];
 
+export type ModelGradedType = (typeof modelGradedTypeNames)[number];
+
 export const modelGradedTypes: readonly AssertionType[] = modelGradedTypeNames;
 
 export const AssertionSchema = z

@@ -8,6 +8,7 @@ export {
   type Assertion,
   type AssertionResult,
   type AssertionType,
+  type ModelGradedType,
   type JudgeRecord,
 } from './assertion.ts';
 export {

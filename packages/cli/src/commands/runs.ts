@@ -3,6 +3,7 @@ import { ConfigError, type RunRecord } from '@assay/spec';
 import { openStore, type Store } from '@assay/store';
 import { outputFormatOf } from '../output/write-output.ts';
 import { writeRunFiles } from '../output/write-run-files.ts';
+import { findRun } from '../find-run.ts';
 import { createServerClient } from '../server-client.ts';
 import { uploadRun } from '../upload-run.ts';
 
@@ -29,7 +30,7 @@ export async function runsUploadCommand(reference: string, options: { server?: s
   const client = createServerClient({ server: options.server, onRetry: (message) => process.stderr.write(`${message}\n`) });
   const store = await openStore({ cwd: process.cwd() });
   try {
-    const run = await findRun(store, reference, 'prompts-registry.md');
+    const run = await storedRun(store, reference, 'prompts-registry.md');
     const { url, stored, resumed } = await uploadRun(store, run, client);
     process.stdout.write(`Uploaded run ${run.id} to ${url}\n`);
     process.stderr.write(`${stored} result(s) on the server${resumed ? ' (the run was there already; its upload is complete now)' : ''}.\n`);
@@ -39,9 +40,9 @@ export async function runsUploadCommand(reference: string, options: { server?: s
   }
 }
 
-/** A run by id, else the newest run with that label. */
-async function findRun(store: Store, reference: string, docs: string): Promise<RunRecord> {
-  const run = (await store.getRun(reference)) ?? (await store.listRuns({ label: reference, limit: 1 }))[0];
+/** The run `reference` names (id or label), or a ConfigError pointing at `docs`. */
+async function storedRun(store: Store, reference: string, docs: string): Promise<RunRecord> {
+  const run = await findRun(store, reference);
   if (!run) throw new ConfigError(`No run with id or label "${reference}"`, { hint: 'List runs with `assay runs`.', docs });
   return run;
 }
@@ -51,7 +52,7 @@ export async function runsExportCommand(reference: string, options: { output: st
   for (const file of options.output) outputFormatOf(file);
   const store = await openStore({ cwd: process.cwd() });
   try {
-    const record = await findRun(store, reference, 'output-formats.md');
+    const record = await storedRun(store, reference, 'output-formats.md');
     if (!record.summary) {
       throw new ConfigError(`Run ${record.id} did not finish (status ${record.status}), so it has no summary to write`, {
         hint: `Finish it first with \`assay eval --resume ${record.id}\`; its results are kept.`,

@@ -1,6 +1,7 @@
 import { planSize, type ResolvedSuite } from '@assay/runner';
 import { ConfigError } from '@assay/spec';
 import type { Store } from '@assay/store';
+import { findRun } from '../find-run.ts';
 
 /** `assay eval` options that run part of a suite. */
 export interface CaseSelection {
@@ -65,7 +66,7 @@ export async function selectCases(suite: ResolvedSuite, store: Store, selection:
   }
   let failingRunId: string | undefined;
   if (selection.failing !== undefined) {
-    const run = (await store.getRun(selection.failing)) ?? (await store.listRuns({ label: selection.failing, limit: 1 }))[0];
+    const run = await findRun(store, selection.failing);
     if (!run) throw new ConfigError(`--failing: no run with id or label "${selection.failing}"`, { hint: 'List runs with `assay runs`.', docs: 'cli.md' });
     failingRunId = run.id;
     const failed = new Set<string>();

@@ -1,4 +1,4 @@
-import { ConfigError, assertionTypes, modelGradedTypes, type Assertion, type AssertionResult, type AssertionType } from '@assay/spec';
+import { ConfigError, assertionTypes, modelGradedTypes, type Assertion, type AssertionResult, type AssertionType, type ModelGradedType } from '@assay/spec';
 import { distance } from 'fastest-levenshtein';
 import type { AssertionContext } from '../assertion-context.ts';
 import { compileContract } from './contract-assertion.ts';
@@ -34,7 +34,6 @@ export interface AssertionLocation {
   field?: string;
 }
 
-type ModelGradedType = 'llm-rubric' | 'pairwise' | 'factuality' | 'answer-relevance' | 'rubric-criteria' | 'judge' | ContextType;
 type ContextType = 'context-faithfulness' | 'context-relevance' | 'context-recall';
 
 const judgeTypes: Record<Exclude<ModelGradedType, 'judge' | ContextType>, ModelGradedCompiler> = {

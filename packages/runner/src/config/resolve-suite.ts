@@ -163,21 +163,13 @@ export async function resolveSuite(
     seenIds.add(uniqueId);
     let caseProviders: string[] | undefined;
     if (testCase.providers) {
-      caseProviders = providerLabelsFor(testCase.providers, providers, (pattern, index) =>
-        'sourceFile' in testCase
-          ? new ConfigError(`Case ${source} names provider "${pattern}", which matches none of the suite's providers`, {
-              file: testCase.sourceFile,
-              line: testCase.sourceLine,
-              field: `providers[${index}]`,
-              hint: `The suite's providers: ${providers.map((provider) => provider.label).join(', ')}. Use a label or id, or a prefix ending in * (openai:*).`,
-              docs: 'datasets.md',
-            })
-          : locator.error(
-              `Case ${source} names provider "${pattern}", which matches none of the suite's providers`,
-              [...fieldPath, 'providers', index],
-              `The suite's providers: ${providers.map((provider) => provider.label).join(', ')}. Use a label or id, or a prefix ending in * (openai:*).`,
-            ),
-      );
+      caseProviders = providerLabelsFor(testCase.providers, providers, (pattern, index) => {
+        const message = `Case ${source} names provider "${pattern}", which matches none of the suite's providers`;
+        const hint = `The suite's providers: ${providers.map((provider) => provider.label).join(', ')}. Use a label or id, or a prefix ending in * (openai:*).`;
+        return 'sourceFile' in testCase
+          ? new ConfigError(message, { file: testCase.sourceFile, line: testCase.sourceLine, field: `providers[${index}]`, hint, docs: 'datasets.md' })
+          : locator.error(message, [...fieldPath, 'providers', index], hint);
+      });
       if (caseProviders.length === 0) warnings.push(`Case ${source} runs on no provider (providers: []) and is skipped`);
     }
     return new SuiteCase({
