@@ -215,7 +215,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .option('-p, --port <n>', 'port (0 = any free port)', port, 7400)
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface, behind a TLS proxy)', '127.0.0.1')
     .option('--secure-cookies', 'mark session cookies Secure although the server speaks http (behind an https proxy)')
-    .option('--trust-proxy', 'trust X-Forwarded-* headers (only behind a proxy you run)')
+    .option('--trust-proxy [hops]', 'trust X-Forwarded-* headers from this many proxies in front (default 1; only proxies you run)', integer('--trust-proxy'))
     .option('--connect-timeout <seconds>', 'PostgreSQL: how long to retry a database that is down at start', integer('--connect-timeout'), 30)
     .action(async (options) => {
       const { serveCommand } = await import('./commands/serve.ts');

@@ -49,6 +49,29 @@ describe('assay serve', () => {
     expect(await second.exited).toEqual([0, null]);
   });
 
+  it('--trust-proxy <hops> takes the address that many entries from the right of X-Forwarded-For', async () => {
+    await using project = makeProject({});
+    const cwd = project.directory;
+    const running = await serve(cwd, ['--port', '0', '--trust-proxy', '2'], /Press Ctrl-C to stop\./);
+    const url = /^Assay server on (\S+) /m.exec(running.output().stdout)![1]!;
+    const login = await fetch(`${url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': 'forged, 203.0.113.9, 10.1.0.2' },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'not the password' }),
+    });
+    expect(login.status).toBe(401);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toEqual([0, null]);
+    const registry = await openRegistryStore({ sqlite: { file: path.join(cwd, '.assay', 'assay.db') } });
+    const failed = await registry.listAuditEvents(null, { action: 'user.login-failed' });
+    await registry.close();
+    expect(failed.items.map((event) => event.ip)).toEqual(['203.0.113.9']);
+
+    const zero = await runCli(['serve', '--trust-proxy', '0'], { cwd, env: { ASSAY_DATABASE_URL: undefined, ASSAY_DATA_DIR: undefined } });
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--trust-proxy must be a positive whole number');
+  });
+
   it('refuses a port in use with exit 2 and a hint', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

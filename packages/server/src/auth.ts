@@ -52,7 +52,7 @@ export function authenticate(dependencies: ServerDependencies): MiddlewareHandle
 function checkOrigin(context: Context, dependencies: ServerDependencies): void {
   const origin = context.req.header('origin');
   if (origin === undefined || origin === 'null') return;
-  const host = (dependencies.trustProxy && context.req.header('x-forwarded-host')) || context.req.header('host');
+  const host = (trustedProxyHops(dependencies.trustProxy) > 0 && context.req.header('x-forwarded-host')) || context.req.header('host');
   let originHost: string;
   try {
     originHost = new URL(origin).host;
@@ -79,9 +79,18 @@ function auditContext(context: Context, principal: Principal | null, dependencie
   return { actor, ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) };
 }
 
+/**
+ * The caller's address. Behind `hops` trusted proxies it is the entry of `X-Forwarded-For` that the
+ * proxy nearest the client wrote, the `hops`-th from the right: each proxy appends the address it
+ * was called from, so everything left of that is whatever the client chose to send (issue 16:
+ * rotating the first entry reset the login throttle and forged the audit log). A header with fewer
+ * entries than hops did not pass all the proxies; the socket's address is used then.
+ */
 export function clientAddress(context: Context, dependencies: ServerDependencies): string | undefined {
-  if (dependencies.trustProxy) {
-    const forwarded = context.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  const hops = trustedProxyHops(dependencies.trustProxy);
+  if (hops > 0) {
+    const entries = context.req.header('x-forwarded-for')?.split(',') ?? [];
+    const forwarded = entries.length >= hops ? entries[entries.length - hops]!.trim() : '';
     if (forwarded) return forwarded;
   }
   try {
@@ -89,6 +98,12 @@ export function clientAddress(context: Context, dependencies: ServerDependencies
   } catch {
     return undefined; // In-process requests (tests) have no socket.
   }
+}
+
+/** How many proxies in front of the server append to `X-Forwarded-For`: `true` is one, `false` none. */
+export function trustedProxyHops(trustProxy: ServerDependencies['trustProxy']): number {
+  if (trustProxy === true) return 1;
+  return typeof trustProxy === 'number' && Number.isInteger(trustProxy) && trustProxy > 0 ? trustProxy : 0;
 }
 
 /** The caller, or 401. */
@@ -157,7 +172,7 @@ export function projectAccess(dependencies: ServerDependencies) {
 
 /** Sets the session cookie: HttpOnly, SameSite=Strict, Secure over https (or when configured). */
 export function setSessionCookie(context: Context, token: string, expiresAt: string, dependencies: ServerDependencies): void {
-  const forwardedHttps = dependencies.trustProxy && context.req.header('x-forwarded-proto') === 'https';
+  const forwardedHttps = trustedProxyHops(dependencies.trustProxy) > 0 && context.req.header('x-forwarded-proto') === 'https';
   const secure = dependencies.secureCookies ?? (new URL(context.req.url).protocol === 'https:' || forwardedHttps);
   setCookie(context, sessionCookie, token, { httpOnly: true, sameSite: 'Strict', secure, path: '/', expires: new Date(expiresAt) });
 }

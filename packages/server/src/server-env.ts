@@ -13,8 +13,11 @@ export interface ServerDependencies {
   store: Store;
   /** Sets `Secure` on the session cookie. Default: when the request came over https. */
   secureCookies?: boolean;
-  /** Trust `X-Forwarded-For` / `X-Forwarded-Proto` (only behind a proxy you run). Default false. */
-  trustProxy?: boolean;
+  /**
+   * Trust `X-Forwarded-For` / `-Proto` / `-Host` (only behind proxies you run): the number of
+   * proxies in front of the server, each appending to `X-Forwarded-For`; `true` is one. Default none.
+   */
+  trustProxy?: boolean | number;
   /** Folder of the built dashboard (index.html and assets); unset serves the API only. */
   webRoot?: string;
   /** Limits failed logins (default: 10 per email or address per 15 minutes). */

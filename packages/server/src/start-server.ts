@@ -20,12 +20,27 @@ export interface StartServerOptions {
   webRoot?: string;
   /** Sets `Secure` on session cookies even over plain http (behind a TLS proxy). */
   secureCookies?: boolean;
-  /** Trust `X-Forwarded-*` headers (only behind your own proxy). */
-  trustProxy?: boolean;
+  /** Trust `X-Forwarded-*` headers (only behind your own proxies): how many proxies there are; `true` is one. */
+  trustProxy?: boolean | number;
+  /** How long a client may take to send a request, and how long an idle connection stays open. */
+  timeouts?: HttpTimeouts;
   /** PostgreSQL only: how long to keep retrying a database that is down at start. Default 30 s. */
   connectTimeoutMs?: number;
   /** Told about each failed attempt to reach the database at start. */
   onRetry?: (message: string) => void;
+}
+
+/**
+ * Limits that keep slow clients from holding connections (slowloris): Node's own default gives a
+ * client 60 s to send its headers and 5 minutes for a request.
+ */
+export interface HttpTimeouts {
+  /** Milliseconds to receive a request's headers, from its first byte (or from connecting). Default 10 s. */
+  headersMs?: number;
+  /** Milliseconds to receive a whole request, body included. Default 60 s. */
+  requestMs?: number;
+  /** Milliseconds an idle keep-alive connection stays open after a response. Default 5 s. */
+  keepAliveMs?: number;
 }
 
 export interface RunningServer {
@@ -83,7 +98,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const host = options.host ?? '127.0.0.1';
   let server: ServerType;
   try {
-    server = await listen(app.fetch, options.port ?? 7400, host);
+    server = await listen(app.fetch, options.port ?? 7400, host, options.timeouts);
   } catch (error) {
     await Promise.all([registry.close(), store.close()]);
     throw error;
@@ -125,9 +140,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<ServerType> {
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string, timeouts: HttpTimeouts = {}): Promise<ServerType> {
+  const headersTimeout = timeouts.headersMs ?? 10_000;
+  const serverOptions = {
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, timeouts.requestMs ?? 60_000),
+    keepAliveTimeout: timeouts.keepAliveMs ?? 5_000,
+    // Node looks for connections past these limits only this often (30 s by default).
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+  };
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname });
+    const server = serve({ fetch, port, hostname, serverOptions });
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {

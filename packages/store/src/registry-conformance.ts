@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  type ApiKey,
   type AuditContext,
   type Project,
   type PushPromptVersionInput,
@@ -658,6 +659,34 @@ export function describeRegistryConformance(
         expect((await store.getChangeRequest(a.id, request.id))?.status).toBe('pending');
         // An instance admin may review without a membership.
         expect((await store.reviewChangeRequest(a.id, request.id, { decision: 'approve' }, as(admin))).status).toBe('approved');
+      });
+
+      // Issue 16: admin A made key K1, K1 made K2, K2 asked and A approved — one person moved the label.
+      it('follows a chain of keys to the person who made the first one, who cannot approve', async () => {
+        const { a, admin, bob, as } = await highRiskProduction();
+        const byKey = (apiKey: ApiKey): AuditContext => ({ actor: { type: 'api-key', id: apiKey.id } });
+        const { apiKey: k1 } = await store.createApiKey(a.id, { name: 'k1', role: 'admin' }, as(admin));
+        const { apiKey: k2 } = await store.createApiKey(a.id, { name: 'k2', role: 'editor' }, byKey(k1));
+        const { apiKey: k3 } = await store.createApiKey(a.id, { name: 'k3', role: 'editor' }, byKey(k2));
+        const targets = [{ version: 2, weight: 100 }];
+        const request = await store.createChangeRequest(a.id, { promptName: 'refunds', label: 'production', targets }, byKey(k2));
+        expect(request).toMatchObject({ requestedBy: { type: 'api-key', id: k2.id }, requesterUserId: admin.id, requiredApprovals: 1 });
+        expect(((await rejection(store.reviewChangeRequest(a.id, request.id, { decision: 'approve' }, as(admin)))) as ForbiddenError).reason).toBe('self-approval');
+        await expect(store.applyChangeRequest(a.id, request.id, byKey(k2))).rejects.toBeInstanceOf(ConflictError);
+        expect((await store.getLabel(a.id, 'refunds', 'production'))?.targets).toEqual([{ version: 1, weight: 100 }]);
+        // Deeper chains end at the same person; another approver is what moves the label.
+        expect((await store.createChangeRequest(a.id, { promptName: 'refunds', label: 'staging', targets }, byKey(k3))).requesterUserId).toBe(admin.id);
+        expect((await store.reviewChangeRequest(a.id, request.id, { decision: 'approve' }, as(bob))).status).toBe('approved');
+        expect((await store.applyChangeRequest(a.id, request.id, byKey(k2))).label.targets).toEqual(targets);
+
+        // A chain that starts at no person (`assay admin create-key`): one approval more than the
+        // policy, so whoever holds the key can approve at most one of them.
+        const { apiKey: bootstrap } = await store.createApiKey(a.id, { name: 'bootstrap', role: 'admin' }, { actor: { type: 'system', id: 'assay admin create-key' } });
+        const { apiKey: made } = await store.createApiKey(a.id, { name: 'made by bootstrap', role: 'editor' }, byKey(bootstrap));
+        const orphan = await store.createChangeRequest(a.id, { promptName: 'refunds', label: 'production', targets: [{ version: 1, weight: 100 }] }, byKey(made));
+        expect(orphan).toMatchObject({ requesterUserId: null, requiredApprovals: 2 });
+        expect((await store.reviewChangeRequest(a.id, orphan.id, { decision: 'approve' }, as(admin))).status).toBe('pending');
+        expect((await store.reviewChangeRequest(a.id, orphan.id, { decision: 'approve' }, as(bob))).status).toBe('approved');
       });
 
       it('a rejection closes the request', async () => {

@@ -142,6 +142,8 @@ const riskTiers: readonly RiskTier[] = ['low', 'medium', 'high', 'critical'];
 /** authenticateApiKey writes last_used_at at most this often per key. */
 const lastUsedResolutionMs = 60_000;
 const defaultSetupTokenTtlSeconds = 24 * 3600;
+/** Keys made by keys: a chain of creators longer than this has no accountable person. */
+const maxKeyChain = 32;
 /** PostgreSQL advisory lock key for first-run setup (registry-migrations.ts uses 7_400_001). */
 const setupLock = 7_400_002;
 /** Checked against when a login names an unknown email, so that answer takes as long as a wrong password. */
@@ -899,6 +901,7 @@ class SqlRegistryStore implements RegistryStore {
         throw new ConflictError(`"${parsed.label}" of ${parsed.promptName} already points there.`, { currentRevision: current.revision });
       }
       const requirement = await this.#requirement(trx, project, prompt.id, parsed.label, currentTargets, parsed.targets);
+      const requester = await this.#personBehind(trx, projectId, audit.actor);
       const now = this.#timestamp();
       const row = {
         id: randomUUID(),
@@ -910,11 +913,13 @@ class SqlRegistryStore implements RegistryStore {
         status: 'pending',
         requested_by_type: audit.actor.type,
         requested_by_id: audit.actor.id ?? null,
-        requester_user_id: await this.#personBehind(trx, projectId, audit.actor),
+        requester_user_id: requester,
         message: parsed.message ?? null,
         risk_tier: requirement.riskTier,
-        // Asking for review asks for at least one reviewer, even where the policy needs none.
-        required_approvals: Math.max(1, requirement.requiredApprovals),
+        // Asking for review asks for at least one reviewer, even where the policy needs none. Nobody
+        // answers for a key no person made (`assay admin create-key`): its holder may be one of the
+        // approvers, so its requests need one approval more, and one person can never give them all.
+        required_approvals: Math.max(1, requirement.requiredApprovals) + (requester === null ? 1 : 0),
         applied_revision: null,
         created_at: now,
         updated_at: now,
@@ -966,7 +971,9 @@ class SqlRegistryStore implements RegistryStore {
       if (request.status !== 'pending') {
         throw new ConflictError(`Change request ${changeRequestId} is ${request.status}, not pending.`);
       }
-      if (request.requester_user_id === reviewerId || (request.requested_by_type === 'user' && request.requested_by_id === reviewerId)) {
+      // Requests stored before key chains were followed may lack the person; the chain never changes.
+      const requester = request.requester_user_id ?? (await this.#personBehind(trx, projectId, toActor(request.requested_by_type, request.requested_by_id)));
+      if (requester === reviewerId || (request.requested_by_type === 'user' && request.requested_by_id === reviewerId)) {
         throw new ForbiddenError('You cannot review your own change request; another approver must.', { reason: 'self-approval' });
       }
       const reviewer = await trx.selectFrom('users').select(['id', 'is_admin']).where('id', '=', reviewerId).executeTakeFirst();
@@ -1222,22 +1229,32 @@ class SqlRegistryStore implements RegistryStore {
     return { protected: isProtected, riskTier, requiredApprovals: isProtected ? settings.approvals[riskTier ?? 'low'] : 0 };
   }
 
-  /** The user behind an actor: the user, or the user who created the API key. */
+  /**
+   * The person accountable for an actor: the user, or for an API key the user at the root of its
+   * chain of creators (a key made by a key made by … a user). Null when the chain ends in no person
+   * (`assay admin create-key` creates keys as the system), points at a key or user that is not
+   * there, loops, or is longer than `maxKeyChain`.
+   */
   async #personBehind(db: Db, projectId: string, actor: Actor): Promise<string | null> {
-    if (actor.type === 'user') {
-      const user = await db.selectFrom('users').select('id').where('id', '=', actor.id).executeTakeFirst();
-      return user ? user.id : null;
-    }
-    if (actor.type === 'api-key') {
+    let type: string = actor.type;
+    let id: string | null = actor.id ?? null;
+    const seen = new Set<string>();
+    while (type === 'api-key' && id !== null) {
+      if (seen.has(id) || seen.size >= maxKeyChain) return null;
+      seen.add(id);
       const key = await db
         .selectFrom('api_keys')
         .select(['created_by_type', 'created_by_id'])
-        .where('id', '=', actor.id)
+        .where('id', '=', id)
         .where('project_id', '=', projectId)
         .executeTakeFirst();
-      if (key?.created_by_type === 'user' && key.created_by_id !== null) return this.#personBehind(db, projectId, { type: 'user', id: key.created_by_id });
+      if (!key) return null;
+      type = key.created_by_type;
+      id = key.created_by_id;
     }
-    return null;
+    if (type !== 'user' || id === null) return null;
+    const user = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+    return user ? user.id : null;
   }
 
   async #moveLabel(

@@ -100,6 +100,33 @@ describe('registry on SQLite', () => {
     database.close();
   });
 
+  it('follows key chains also for requests stored without their person, and stops at a loop', async () => {
+    const file = freshFile();
+    const registry = await openRegistryStore({ sqlite: { file }, ...fast });
+    const { project } = await registry.ensureProject({ organization: 'default', project: 'demo' }, system);
+    const admin = await registry.createUser({ email: 'a@example.com', name: 'A', password: 'correct horse battery', isAdmin: true }, system);
+    await registry.pushPromptVersion(project.id, promptInput('refunds', 'v1', { riskTier: 'high' }), system);
+    const { apiKey: k1 } = await registry.createApiKey(project.id, { name: 'k1', role: 'admin' }, { actor: { type: 'user', id: admin.id } });
+    const { apiKey: k2 } = await registry.createApiKey(project.id, { name: 'k2', role: 'editor' }, { actor: { type: 'api-key', id: k1.id } });
+    const request = { promptName: 'refunds', label: 'production', targets: [{ version: 1, weight: 100 }] };
+    const stored = await registry.createChangeRequest(project.id, request, { actor: { type: 'api-key', id: k2.id } });
+    const [{ apiKey: looped }, { apiKey: other }] = await Promise.all(['looped', 'other'].map((name) => registry.createApiKey(project.id, { name, role: 'editor' }, system)));
+    const database = new DatabaseSync(file);
+    // As written before issue 16: the person of a key made by a key was not looked for.
+    database.prepare('UPDATE change_requests SET requester_user_id = NULL WHERE id = ?').run(stored.id);
+    // Keys whose creators point at each other: no person, and no endless walk.
+    const setCreator = database.prepare("UPDATE api_keys SET created_by_type = 'api-key', created_by_id = ? WHERE id = ?");
+    setCreator.run(other!.id, looped!.id);
+    setCreator.run(looped!.id, other!.id);
+    database.close();
+
+    const self = await registry.reviewChangeRequest(project.id, stored.id, { decision: 'approve' }, { actor: { type: 'user', id: admin.id } }).catch((error: unknown) => error);
+    expect(self).toMatchObject({ reason: 'self-approval' });
+    await registry.cancelChangeRequest(project.id, stored.id, system);
+    expect(await registry.createChangeRequest(project.id, request, { actor: { type: 'api-key', id: looped!.id } })).toMatchObject({ requesterUserId: null, requiredApprovals: 2 });
+    await registry.close();
+  });
+
   it('numbers concurrent pushes from several processes sharing the file without gaps', async () => {
     const file = freshFile();
     const registry = await openRegistryStore({ sqlite: { file }, ...fast });

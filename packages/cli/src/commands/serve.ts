@@ -6,7 +6,8 @@ export interface ServeCommandOptions {
   port: number;
   host: string;
   secureCookies?: boolean;
-  trustProxy?: boolean;
+  /** `--trust-proxy` alone: one proxy; `--trust-proxy <hops>`: that many. */
+  trustProxy?: boolean | number;
   /** PostgreSQL: seconds to keep retrying a database that is down at start (default 30). */
   connectTimeout?: number;
 }
@@ -24,7 +25,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     port: options.port,
     host: options.host,
     ...(options.secureCookies ? { secureCookies: true } : {}),
-    ...(options.trustProxy ? { trustProxy: true } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     ...(options.connectTimeout === undefined ? {} : { connectTimeoutMs: options.connectTimeout * 1000 }),
     onRetry: (message) => process.stderr.write(`${message}\n`),
   });

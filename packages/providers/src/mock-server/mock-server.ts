@@ -29,6 +29,12 @@ export interface MockServerOptions {
   apiKey?: string;
   /** Called with one line per request. */
   log?: (line: string) => void;
+  /**
+   * Milliseconds a client may take to send a request's headers (default 10 s) and the whole
+   * request (default 60 s), and an idle keep-alive connection stays open (default 65 s). The first
+   * two close connections of clients that never finish a request (slowloris).
+   */
+  timeouts?: { headersMs?: number; requestMs?: number; keepAliveMs?: number };
 }
 
 export interface MockStats {
@@ -193,7 +199,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     });
   }
 
-  const server = createServer((request, response) => {
+  const headersTimeout = options.timeouts?.headersMs ?? 10_000;
+  const serverOptions = {
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, options.timeouts?.requestMs ?? 60_000),
+    // Clients (and the benchmark at concurrency 16) reuse connections; keep them longer than Node's 5 s default.
+    keepAliveTimeout: options.timeouts?.keepAliveMs ?? 65_000,
+    // How often Node looks for requests past those limits (30 s by default).
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+  };
+  const server = createServer(serverOptions, (request, response) => {
     stats.requests++;
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
@@ -216,9 +231,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const protocol = path.startsWith('/v1/messages') || request.headers['anthropic-version'] !== undefined ? anthropicProtocol : openAIProtocol;
     sendError(request, response, protocol, 404, `Unknown route ${request.method} ${path}. The mock serves POST /v1/chat/completions, POST /v1/messages and GET /v1/models.`);
   });
-  // Clients (and the benchmark at concurrency 16) reuse connections; keep them longer than Node's 5 s default.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

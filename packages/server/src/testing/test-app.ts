@@ -29,6 +29,7 @@ const system = { actor: { type: 'system' as const } };
 export interface TestAppOptions {
   loginThrottle?: LoginThrottle;
   docsRoot?: string;
+  trustProxy?: boolean | number;
   /** Runs on this PostgreSQL database instead of a fresh SQLite file. */
   postgresUrl?: string;
 }
