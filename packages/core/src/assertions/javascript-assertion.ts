@@ -1,8 +1,9 @@
 import type { AssertionContext } from '../assertion-context.ts';
 import { compileSandboxed, javascriptTimeoutMs } from './javascript-sandbox.ts';
+import type { SandboxReply } from './javascript-sandbox-protocol.ts';
 import { clampScore, failed, passed, quote, unevaluable, type AssertionSpec, type Invalid, type MaybeAsyncCheck, type Outcome } from './outcome.ts';
 
-/** What the sandbox runner reports (see `runnerSource` in javascript-sandbox-worker.js). */
+/** What the sandbox runner reports (see `runnerSource` in javascript-sandbox-process.js). */
 type SandboxResult =
   | { kind: 'boolean'; pass: boolean }
   | { kind: 'number'; value: number | null }
@@ -11,9 +12,10 @@ type SandboxResult =
   | { kind: 'error'; message: string };
 
 /**
- * User code runs in a vm context of its own inside a shared worker thread, with no `require`,
- * `process`, `fetch` or string code generation, and a time limit. Input goes in and the result
- * comes out as JSON strings, so no host object is ever reachable from user code.
+ * User code runs in QuickJS (WebAssembly) in a context of its own, inside a separate process
+ * with no environment and Node's permission model, under a time and a memory limit (see
+ * javascript-sandbox.ts). Input goes in and the result comes out as JSON strings: no object of
+ * any Node realm is ever reachable from user code.
  */
 export function compileJavascript(spec: AssertionSpec, invalid: Invalid): MaybeAsyncCheck {
   const code = spec.value;
@@ -21,8 +23,8 @@ export function compileJavascript(spec: AssertionSpec, invalid: Invalid): MaybeA
     return invalid('value', 'javascript needs code as value', 'Use an expression such as `value: output.length < 200`, or a function body with `return`.');
   }
   const sandboxed = compileSandboxed(code);
-  if ('syntaxError' in sandboxed) {
-    return invalid('value', `javascript does not parse: ${sandboxed.syntaxError}`, 'Write one expression (`output.includes("x")`) or a function body that ends with `return`.');
+  if ('problem' in sandboxed) {
+    return invalid('value', `javascript ${sandboxed.problem}`, 'Write one expression (`output.includes("x")`) or a function body that ends with `return`.');
   }
   const threshold = spec.threshold ?? 0.5;
   // The code itself says what was checked: `javascript returned false` alone does not.
@@ -37,7 +39,7 @@ export function compileJavascript(spec: AssertionSpec, invalid: Invalid): MaybeA
     }
     return sandboxed.run(input).then((reply) => {
       if (!reply.ok) {
-        return unevaluable(reply.error === 'timeout' ? `javascript timed out after ${javascriptTimeoutMs} ms` : `javascript could not run to completion (${reply.error})`);
+        return unevaluable(sandboxFailure('javascript', reply));
       }
       try {
         return toOutcome(JSON.parse(reply.raw) as SandboxResult, threshold, shown);
@@ -46,6 +48,13 @@ export function compileJavascript(spec: AssertionSpec, invalid: Invalid): MaybeA
       }
     });
   };
+}
+
+/** Why the sandbox gave no result, in words (`javascript timed out after 1000 ms`). */
+export function sandboxFailure(what: string, reply: SandboxReply & { ok: false }): string {
+  if (reply.error === 'timeout') return `${what} timed out after ${javascriptTimeoutMs} ms`;
+  if (reply.error === 'syntax') return `${what} does not parse in the sandbox: ${quote(reply.message, 200)}`;
+  return `${what} could not run to completion (${reply.error}${reply.message ? `: ${quote(reply.message, 200)}` : ''})`;
 }
 
 export function sandboxInput(ctx: AssertionContext) {
@@ -80,5 +89,7 @@ function toOutcome(result: SandboxResult, threshold: number, code: string): Outc
       return failed(`javascript returned ${result.type}; expected a boolean, a number or { pass, score, reason }${result.type === 'undefined' ? ' (missing `return`?)' : ''}`);
     case 'error':
       return unevaluable(`javascript threw ${quote(result.message, 200)}`);
+    default:
+      return unevaluable('javascript sandbox returned an unreadable result');
   }
 }

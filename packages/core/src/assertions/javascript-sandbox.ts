@@ -1,214 +1,240 @@
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { SandboxReply, SandboxRequest } from './javascript-sandbox-protocol.ts';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { checkJavascript } from './javascript-code-check.ts';
+import type { SandboxLine, SandboxReply, SandboxRequest } from './javascript-sandbox-protocol.ts';
 
 /** Wall-clock limit of one evaluation inside the sandbox (including promise jobs it queues). */
 export const javascriptTimeoutMs = 1000;
-/** Extra time the host waits before it gives up on the worker and replaces it. */
+/** Memory the sandbox's code may use in all (the WebAssembly heap of the sandbox process). */
+export const javascriptMemoryMb = 256;
+/** Extra time the host waits for any answer before it gives up on the process and replaces it. */
 const hostMarginMs = 1000;
-/** The first request also waits for the worker to boot. */
+/** The first answer also waits for the process to start. */
 const bootTimeoutMs = 15_000;
 
-interface SandboxThread {
-  worker: Worker;
-  port: MessagePort;
-  /** [0]: the worker posted a reply; [1]: the host posted a request. */
-  signal: Int32Array;
+const processScript = fileURLToPath(new URL('./javascript-sandbox-process.js', import.meta.url));
+
+/**
+ * How the sandbox process starts: it may read its own script and the QuickJS packages, nothing
+ * else; no writes, child processes, workers, addons or WASI (Node's permission model; from Node
+ * 25 the model also denies the network), no code from strings in its own realm, and no
+ * environment. Exported for the test that checks these limits with a script of its own.
+ */
+export function sandboxCommand(script = processScript): { command: string; args: string[]; options: { env: Record<string, string>; cwd: string } } {
+  const core = packageRoot('quickjs-emscripten-core', import.meta.url);
+  const readable = [script, core, packageRoot('@jitl/quickjs-wasmfile-release-sync', import.meta.url), packageRoot('@jitl/quickjs-ffi-types', join(core, 'package.json'))];
+  const args = [
+    '--permission',
+    ...readable.map((path) => `--allow-fs-read=${path}`),
+    '--disallow-code-generation-from-strings',
+    '--max-old-space-size=64',
+    script,
+    String(javascriptTimeoutMs),
+    String(javascriptMemoryMb),
+  ];
+  return { command: process.execPath, args, options: { env: {}, cwd: dirname(script) } };
+}
+
+/** The folder of package `name` as resolved from `from` (its entry file is in it, under `node_modules/<name>/`). */
+function packageRoot(name: string, from: string): string {
+  const entry = createRequire(from).resolve(name);
+  const marker = `${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`;
+  const at = entry.lastIndexOf(marker);
+  return at === -1 ? dirname(entry) : entry.slice(0, at + marker.length - 1);
+}
+
+interface SandboxProcess {
+  child: ChildProcessByStdio<Writable, Readable, Readable>;
   booted: boolean;
+  /** It said it takes no more requests; its unanswered runs go to the next process. */
+  retiring: boolean;
+  /** The host killed it because no answer came in time. */
+  killedForTimeout: boolean;
+  /** The end of its stderr, to say why it failed to start. */
+  stderr: string;
 }
 
 interface PendingRun {
   sequence: number;
   id: number;
   input: string;
-  handle: SandboxedFunction & { ensureCompiled(): SandboxReply; invalidate(): void };
-  /** Set once the run was re-sent after its context had been evicted. */
-  recompiled?: boolean;
+  handle: Handle;
+  /** The process it was sent to. */
+  sandbox?: SandboxProcess;
   resolve(reply: SandboxReply): void;
 }
 
-let thread: SandboxThread | undefined;
+interface Handle extends SandboxedFunction {
+  body: string;
+  mode: 'check' | 'transform';
+  /** The process that has this code; a request to any other carries it. */
+  sentTo?: SandboxProcess;
+}
+
+let current: SandboxProcess | undefined;
 let nextSequence = 0;
 let nextId = 0;
-/** Runs sent to the worker and not answered yet, in the order the worker will run them. */
+/** Runs sent and not answered yet, in the order the process runs them. */
 const inFlight = new Map<number, PendingRun>();
 /** Runs waiting for the next batch. */
 let queued: PendingRun[] = [];
 let flushScheduled = false;
 let watchdog: NodeJS.Timeout | undefined;
 
-function startThread(): SandboxThread {
-  const { port1, port2 } = new MessageChannel();
-  const signal = new Int32Array(new SharedArrayBuffer(8));
-  const worker = new Worker(new URL('./javascript-sandbox-worker.js', import.meta.url), {
-    workerData: { port: port2, signal },
-    transferList: [port2],
-    // A memory bomb in user code ends the worker, not the host.
-    resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 8 },
-    stdout: true,
-    stderr: true,
+function startProcess(): SandboxProcess {
+  const { command, args, options } = sandboxCommand();
+  const child = spawn(command, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+  const started: SandboxProcess = { child, booted: false, retiring: false, killedForTimeout: false, stderr: '' };
+  createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => receive(started, line));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    started.stderr = (started.stderr + chunk).slice(-2000);
   });
-  // The sandbox must never keep a finished run alive; the port is ref'd only while runs are pending.
-  port1.on('message', (message: { sequence: number; reply: SandboxReply }) => settle(message.sequence, message.reply));
-  // After `on('message')`, which refs the port.
-  worker.unref();
-  port1.unref();
-  const started: SandboxThread = { worker, port: port1, signal, booted: false };
-  const forget = () => {
-    if (thread === started) thread = undefined;
-  };
-  worker.on('error', forget);
-  worker.on('exit', forget);
+  // A write to a process that just ended fails; its runs are handled by 'exit'.
+  child.stdin.on('error', () => {});
+  child.on('error', (error) => {
+    started.stderr += `\n${error.message}`;
+  });
+  child.on('exit', () => ended(started));
+  // The sandbox must never keep a finished run alive: it is ref'd only while runs are pending.
+  child.unref();
+  unrefStreams(started);
   return started;
 }
 
-function stopThread(stopped: SandboxThread): void {
-  if (thread === stopped) thread = undefined;
-  stopped.port.close();
-  void stopped.worker.terminate();
+function unrefStreams(sandbox: SandboxProcess): void {
+  for (const stream of [sandbox.child.stdin, sandbox.child.stdout, sandbox.child.stderr] as unknown as { unref?(): void }[]) stream.unref?.();
 }
 
-function post(current: SandboxThread, message: unknown): void {
-  current.port.postMessage(message);
-  Atomics.store(current.signal, 1, 1);
-  Atomics.notify(current.signal, 1);
+function refStreams(sandbox: SandboxProcess): void {
+  (sandbox.child.stdout as unknown as { ref?(): void }).ref?.();
 }
 
-/** An answer to an asynchronous run arrived (through the port's event or a synchronous drain). */
+function receive(sandbox: SandboxProcess, line: string): void {
+  let message: SandboxLine;
+  try {
+    message = JSON.parse(line) as SandboxLine;
+  } catch {
+    return;
+  }
+  sandbox.booted = true;
+  if ('retiring' in message) {
+    sandbox.retiring = true;
+    if (current === sandbox) current = undefined;
+  } else if ('sequence' in message) settle(message.sequence, message.reply);
+  armWatchdog();
+}
+
 function settle(sequence: number, reply: SandboxReply): void {
   const run = inFlight.get(sequence);
   if (!run) return;
   inFlight.delete(sequence);
-  if (thread) thread.booted = true;
-  if (!reply.ok && reply.error === 'missing' && !run.recompiled) {
-    // The worker evicted this assertion's context (it keeps the most recent ones): compile it again.
-    run.recompiled = true;
-    run.handle.invalidate();
-    queued.push(run);
-    scheduleFlush();
-  } else run.resolve(reply);
-  armWatchdog();
-}
-
-/** Sends one request and blocks until the worker answers or the deadline passes (compile, dispose). */
-function call(request: SandboxRequest): SandboxReply {
-  thread ??= startThread();
-  const current = thread;
-  const sequence = ++nextSequence;
-  const deadline = Date.now() + (current.booted ? javascriptTimeoutMs + hostMarginMs : bootTimeoutMs);
-  Atomics.store(current.signal, 0, 0);
-  post(current, { sequence, request });
-  for (;;) {
-    let message;
-    while ((message = receiveMessageOnPort(current.port))) {
-      const envelope = message.message as { sequence: number; reply: SandboxReply };
-      if (envelope.sequence === sequence) {
-        current.booted = true;
-        return envelope.reply;
-      }
-      // An answer to an asynchronous run that arrived while we wait here.
-      settle(envelope.sequence, envelope.reply);
-    }
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      replaceThread(current);
-      return { ok: false, error: 'timeout', message: '' };
-    }
-    Atomics.wait(current.signal, 0, 0, remaining);
-    Atomics.store(current.signal, 0, 0);
-  }
+  run.resolve(reply);
 }
 
 /**
- * The worker stopped answering: the oldest run in flight is the one stuck (the worker runs them
- * in order). It times out; every other run in flight is sent again to a fresh worker.
+ * The process ended. When it announced that, every run it did not answer goes to a fresh one.
+ * When it did not, the oldest run in flight (it runs them in order) is the one that killed it.
  */
-function replaceThread(current: SandboxThread): void {
-  stopThread(current);
-  const runs = [...inFlight.values()].sort((a, b) => a.sequence - b.sequence);
-  inFlight.clear();
-  const [stuck, ...others] = runs;
-  stuck?.resolve({ ok: false, error: 'timeout', message: '' });
-  queued = [...others, ...queued];
+function ended(sandbox: SandboxProcess): void {
+  if (current === sandbox) current = undefined;
+  const runs = [...inFlight.values()].filter((run) => run.sandbox === sandbox).sort((a, b) => a.sequence - b.sequence);
+  for (const run of runs) inFlight.delete(run.sequence);
+  if (!sandbox.retiring) {
+    const culprit = runs.shift();
+    const why = sandbox.booted ? 'the sandbox process ended' : `the sandbox process did not start${sandbox.stderr.trim() ? `: ${sandbox.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+    culprit?.resolve({ ok: false, error: sandbox.killedForTimeout ? 'timeout' : 'crash', message: why });
+    // Nothing else would be answered by a process that cannot start.
+    if (!sandbox.booted) for (const run of runs.splice(0)) run.resolve({ ok: false, error: 'crash', message: why });
+  }
+  queued = [...runs, ...queued];
+  armWatchdog();
   scheduleFlush();
+}
+
+/** No answer came in time: the run the process is on is stuck past its own deadline. */
+function replaceProcess(sandbox: SandboxProcess): void {
+  sandbox.killedForTimeout = true;
+  if (current === sandbox) current = undefined;
+  sandbox.child.kill('SIGKILL');
 }
 
 function armWatchdog(): void {
   if (watchdog) clearTimeout(watchdog);
   watchdog = undefined;
-  const current = thread;
-  if (inFlight.size === 0 || !current) {
-    current?.port.unref();
+  const sandbox = current;
+  if (inFlight.size === 0 || !sandbox) {
+    if (sandbox) unrefStreams(sandbox);
     return;
   }
-  current.port.ref();
-  watchdog = setTimeout(() => replaceThread(current), current.booted ? javascriptTimeoutMs + hostMarginMs : bootTimeoutMs);
+  refStreams(sandbox);
+  watchdog = setTimeout(() => replaceProcess(sandbox), sandbox.booted ? javascriptTimeoutMs + hostMarginMs : bootTimeoutMs);
   watchdog.unref();
 }
 
 function scheduleFlush(): void {
   if (flushScheduled || queued.length === 0) return;
   flushScheduled = true;
-  // One message per turn of the event loop carries every run queued in it: posting and waking
-  // the worker once per batch rather than once per run is what keeps this cheap.
+  // Every run queued in one turn of the event loop goes out in one write.
   setImmediate(flush);
 }
 
 function flush(): void {
   flushScheduled = false;
+  if (queued.length === 0) return;
   const batch = queued;
   queued = [];
-  const items: { sequence: number; id: number; input: string }[] = [];
+  let sandbox: SandboxProcess;
+  try {
+    sandbox = current ??= startProcess();
+  } catch (error) {
+    for (const run of batch) run.resolve({ ok: false, error: 'crash', message: `the sandbox process did not start: ${(error as Error).message}` });
+    return;
+  }
+  let lines = '';
   for (const run of batch) {
-    const ready = run.handle.ensureCompiled();
-    if (!ready.ok) {
-      run.resolve(ready);
-      continue;
-    }
     run.sequence = ++nextSequence;
+    run.sandbox = sandbox;
     inFlight.set(run.sequence, run);
-    items.push({ sequence: run.sequence, id: run.id, input: run.input });
+    const request: SandboxRequest = { op: 'run', sequence: run.sequence, id: run.id, input: run.input };
+    if (run.handle.sentTo !== sandbox) {
+      request.body = run.handle.body;
+      request.mode = run.handle.mode;
+      run.handle.sentTo = sandbox;
+    }
+    lines += JSON.stringify(request) + '\n';
   }
-  if (items.length && thread) {
-    post(thread, { sequence: 0, request: { op: 'runs', items } satisfies SandboxRequest });
-    armWatchdog();
-  }
+  sandbox.child.stdin.write(lines);
+  armWatchdog();
 }
 
 const disposer = new FinalizationRegistry<number>((id) => {
-  // Fire and forget: the worker's reply to sequence 0 is ignored.
-  if (thread) post(thread, { sequence: 0, request: { op: 'dispose', id } satisfies SandboxRequest });
+  if (current?.booted) current.child.stdin.write(JSON.stringify({ op: 'dispose', sequence: 0, id } satisfies SandboxRequest) + '\n');
 });
 
-/** A javascript assertion's code, compiled into its own context in the sandbox thread. */
+/** A javascript assertion's code, checked on the host and run in the sandbox process. */
 export interface SandboxedFunction {
-  /** JSON input in, JSON result (see the worker's runner) or a failure out. */
+  /** JSON input in, JSON result (see the process's runner) or a failure out. */
   run(input: string): Promise<SandboxReply>;
 }
 
 /**
- * Compiles `code` (an expression or a function body over `output`, `vars`, `context`) into a
- * fresh context. In `transform` mode its result becomes text (see the worker). Returns a syntax
- * error message instead when it does not parse.
+ * Checks `code` (an expression or a function body over `output`, `vars`, `context`) and returns
+ * a function that runs it in the sandbox, in a context of its own. In `transform` mode its result
+ * becomes text (see the process's runner). Returns the problem instead (`does not parse: …`,
+ * `cannot use \`import()\`: …`) when the code cannot run there.
  */
-export function compileSandboxed(code: string, mode: 'check' | 'transform' = 'check'): SandboxedFunction | { syntaxError: string } {
+export function compileSandboxed(code: string, mode: 'check' | 'transform' = 'check'): SandboxedFunction | { problem: string } {
+  const checked = checkJavascript(code);
+  if ('problem' in checked) return checked;
   const id = ++nextId;
-  let compiledIn: SandboxThread | undefined;
-  const ensureCompiled = (): SandboxReply => {
-    if (compiledIn && compiledIn === thread) return { ok: true, raw: '' };
-    const reply = call({ op: 'compile', id, code, mode });
-    if (reply.ok) compiledIn = thread;
-    return reply;
-  };
-  const first = ensureCompiled();
-  if (!first.ok) {
-    if (first.error === 'syntax') return { syntaxError: first.message };
-    throw new Error(`javascript sandbox did not start (${first.error})`);
-  }
-  const handle = {
-    ensureCompiled,
-    invalidate: () => {
-      compiledIn = undefined;
-    },
+  const handle: Handle = {
+    body: checked.body,
+    mode,
     run(input: string): Promise<SandboxReply> {
       return new Promise<SandboxReply>((resolve) => {
         queued.push({ sequence: 0, id, input, handle, resolve });

@@ -1,6 +1,6 @@
 import type { AssertionContext } from '../assertion-context.ts';
-import { sandboxInput } from './javascript-assertion.ts';
-import { compileSandboxed, javascriptTimeoutMs, type SandboxedFunction } from './javascript-sandbox.ts';
+import { sandboxFailure, sandboxInput } from './javascript-assertion.ts';
+import { compileSandboxed, type SandboxedFunction } from './javascript-sandbox.ts';
 import { quote, type Invalid } from './outcome.ts';
 
 /** The output an assertion checks after its `transform`, or why there is none. */
@@ -31,10 +31,10 @@ export function compileTransform(transform: string | readonly string[], invalid:
     if (typeof code !== 'string' || code.trim() === '') return invalid(field, 'transform needs code', 'Use an expression such as `transform: JSON.parse(output).answer`.');
     // Shared by every assertion with the same code: a templated assertion is compiled again for
     // each case, and its transform must not cost a sandbox context each time.
-    const sandboxed: SandboxedFunction | { syntaxError: string } = compiledCode.get(code) ?? compileSandboxed(code, 'transform');
-    if (!('syntaxError' in sandboxed)) compiledCode.set(code, sandboxed);
+    const sandboxed: SandboxedFunction | { problem: string } = compiledCode.get(code) ?? compileSandboxed(code, 'transform');
+    if (!('problem' in sandboxed)) compiledCode.set(code, sandboxed);
     else {
-      return invalid(field, `transform does not parse: ${sandboxed.syntaxError}`, 'Write one expression (`output.trim()`) or a function body that ends with `return`.');
+      return invalid(field, `transform ${sandboxed.problem}`, 'Write one expression (`output.trim()`) or a function body that ends with `return`.');
     }
     return { code, shown: quote(code.replace(/\s+/g, ' ').trim(), 80), sandboxed };
   });
@@ -56,7 +56,7 @@ export function compileTransform(transform: string | readonly string[], invalid:
           }
           const reply = await step.sandboxed.run(input);
           if (!reply.ok) {
-            return { problem: reply.error === 'timeout' ? `transform ${step.shown} timed out after ${javascriptTimeoutMs} ms` : `transform ${step.shown} could not run to completion (${reply.error})` };
+            return { problem: sandboxFailure(`transform ${step.shown}`, reply) };
           }
           let parsed: TransformReply;
           try {
@@ -66,6 +66,7 @@ export function compileTransform(transform: string | readonly string[], invalid:
           }
           if (parsed.kind === 'error') return { problem: `transform ${step.shown} threw ${quote(parsed.message, 200)}` };
           if (parsed.kind === 'other') return { problem: `transform ${step.shown} returned ${parsed.type}; expected a string or a JSON value${parsed.type === 'undefined' ? ' (missing `return`?)' : ''}` };
+          if (parsed.kind !== 'text' || typeof parsed.text !== 'string') return { problem: 'transform sandbox returned an unreadable result' };
           current = { ...current, output: parsed.text };
         }
         return { text: current.output };
