@@ -76,3 +76,48 @@ describe('compilePromptTemplate', () => {
     expect(error.message).toMatch(/template/i);
   });
 });
+
+// Issue 16: Dotprompt compiles on the first render, so these passed `assay validate` and stopped `assay eval` with exit 70.
+describe('compilePromptTemplate compiles the whole template at load', () => {
+  const file = 'prompts/greet.prompt';
+  const compileError = (text: string, partials?: Record<string, string>) =>
+    compilePromptTemplate(text, { id: 'greet', file, partials }).then(
+      () => expect.fail('compiled'),
+      (caught) => caught as ConfigError,
+    );
+
+  it('names an unknown helper, its file and line, the helpers there are and the docs', async () => {
+    const error = await compileError('---\nmodel: openai/gpt-4o-mini\n---\n\n{{role "user"}}\nHello\n{{shout name}}\n');
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(error.message).toBe('Unknown template helper "shout"');
+    expect(error).toMatchObject({ file, line: 7, column: 1, docs: 'prompts.md#template' });
+    expect(error.hint).toMatch(/json, .*role, .*if, unless, each, with, lookup, log/);
+  });
+
+  it('names an unknown block helper at its line and column', async () => {
+    const error = await compileError('---\nmodel: x\n---\n{{role "user"}}\nHi {{#nope name}}there{{/nope}}');
+    expect(error).toMatchObject({ message: 'Unknown template helper "nope"', file, line: 5, column: 4 });
+  });
+
+  it('finds an unknown helper inside a partial, at the line that includes it', async () => {
+    const error = await compileError('{{role "user"}}\nHi\n{{> footer}}', { footer: 'Thanks.\n{{shout name}}' });
+    expect(error).toMatchObject({ message: 'Unknown template helper "shout" (line 2 of partial "footer")', file, line: 3 });
+  });
+
+  it('names a partial that does not exist', async () => {
+    const error = await compileError('{{role "user"}}\nHi {{> footr}}', { footer: 'Thanks.' });
+    expect(error).toMatchObject({ message: 'Partial "footr" not found', file, line: 2 });
+  });
+
+  it('accepts every Dotprompt and Handlebars helper, inline partials and Mustache sections', async () => {
+    const template = await compilePromptTemplate(
+      '{{#*inline "sign"}}Bye{{/inline}}{{role "system"}}{{json config}} {{#ifEquals a b}}same{{/ifEquals}}\n{{role "user"}}' +
+        '{{#if a}}{{lookup config "x"}}{{else}}{{#unless b}}no{{/unless}}{{/if}}{{#each items}}{{@index}}{{/each}}{{#with config}}{{x}}{{/with}}{{#flag}}s{{/flag}} {{> sign}}',
+      { id: 'all' },
+    );
+    expect(await template.render({ a: 1, b: 1, config: { x: 'y' }, items: [1], flag: true })).toEqual([
+      { role: 'system', content: '{"x":"y"} same' },
+      { role: 'user', content: 'y0ys Bye' },
+    ]);
+  });
+});

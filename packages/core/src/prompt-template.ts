@@ -2,6 +2,7 @@ import { Dotprompt, type Message } from 'dotprompt';
 import { ConfigError, PromptMetadataSchema, type ChatMessage, type PromptMetadata } from '@assay/spec';
 import { formatFieldPath, parseYamlSource } from './yaml-source.ts';
 import { templateVariables } from './template-variables.ts';
+import { checkTemplateCompiles } from './template-compile-check.ts';
 import type { ToolDefinition } from './assertion-context.ts';
 
 export interface PromptTemplate {
@@ -32,10 +33,12 @@ const frontmatterPattern = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 /**
  * Compiles a Dotprompt source once; `render` is then cheap (~20 µs).
  * Metadata errors name the file and line. Templates are logic-less Handlebars: no user code runs.
+ * The template is compiled fully here, so an unknown helper (or, when `partials` are given, a
+ * partial not among them) is a ConfigError at its line rather than a failure at the first render.
  */
 export async function compilePromptTemplate(
   source: string,
-  options: { id: string; file?: string; partials?: Record<string, string> },
+  options: { id: string; file?: string; /** The partials `{{> name}}` may include, by name. */ partials?: Record<string, string> },
 ): Promise<PromptTemplate> {
   const file = options.file ?? options.id;
   const frontmatter = frontmatterPattern.exec(source);
@@ -89,12 +92,14 @@ export async function compilePromptTemplate(
     });
   }
 
+  // Handlebars counts lines from the start of the template, which Dotprompt trims.
+  const templateStart = source.lastIndexOf(parsed.template);
+  const bodyStart = templateStart <= 0 ? 0 : source.slice(0, templateStart).split('\n').length - 1;
   let variables: string[];
   try {
     variables = templateVariables(parsed.template);
   } catch (error) {
     const match = /line (\d+)/.exec((error as Error).message);
-    const bodyStart = frontmatter ? frontmatter[0].split('\n').length - 1 : 0;
     throw new ConfigError(`Invalid template syntax: ${(error as Error).message.split('\n')[0]}`, {
       file,
       line: match ? Number(match[1]) + bodyStart : undefined,
@@ -102,6 +107,7 @@ export async function compilePromptTemplate(
       docs: 'prompts.md',
     });
   }
+  checkTemplateCompiles(parsed.template, dotprompt, options.partials, { file, bodyStart });
 
   const contractSchema = parsedMetadata.data.contract?.outputSchema;
   const outputSchema = contractSchema ?? (rendered.output?.schema as Record<string, unknown> | undefined);

@@ -50,6 +50,17 @@ describeEachDialect((openApp) => {
       expect((await t.call('GET', '/api/prompts', { as: editor })).body.items).toEqual([]);
     });
 
+    it('refuses an unknown template helper with 422 at its line, not at the first render (issue 16)', async () => {
+      for (const body of ['Hello {{shout name}}', 'Hello {{#nope name}}there{{/nope}}']) {
+        const response = await push(editor, 'greet', `---\nmodel: openai/gpt-4o-mini\n---\n{{role "user"}}\n${body}`);
+        expect(response.status).toBe(422);
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+        expect(response.body).toMatchObject({ title: 'Invalid prompt file', status: 422, line: 5, detail: expect.stringMatching(/^Unknown template helper "(shout|nope)"$/) });
+        expect(response.body.hint).toMatch(/json, .*role, .*if, unless, each/);
+      }
+      expect((await t.call('GET', '/api/prompts', { as: editor })).body.items).toEqual([]);
+    });
+
     it('validates bodies and names the fields', async () => {
       const response = await t.call('POST', '/api/prompts', { as: editor, body: { name: 'bad name!', source: 1 } });
       expect(response.status).toBe(422);

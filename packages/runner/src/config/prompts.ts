@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compilePromptTemplate, type PromptTemplate } from '@assay/core';
+import { ConfigError } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
 
 export type PromptSpec =
@@ -57,8 +58,13 @@ export async function loadPrompt(spec: PromptSpec, locator: ConfigLocator, field
   }
   const id = spec.label ?? spec.id ?? spec.template.replace(/\s+/g, ' ').slice(0, 40);
   try {
-    return await compilePromptTemplate(escapeFrontmatter(spec.template), { id, file: locator.file });
+    return await compilePromptTemplate(escapeFrontmatter(spec.template), { id });
   } catch (error) {
+    // Lines of an inline template count from its own first line, not the suite file's.
+    if (ConfigError.isInstance(error) && error instanceof ConfigError && error.line !== undefined) {
+      const templatePath = locator.line([...fieldPath, 'template']) === undefined ? fieldPath : [...fieldPath, 'template'];
+      throw locator.error(`${error.message} (line ${error.line} of the template)`, templatePath, error.hint, error.docs);
+    }
     locator.relocate(error, fieldPath);
   }
 }
