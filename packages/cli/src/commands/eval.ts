@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { stopSandbox } from '@assay/core';
 import { createProviderRegistry } from '@assay/providers';
 import { compareRuns, findConfigFile, loadSuite, promptRunSource, resolveRunSource, runEval, planSize, storeRunSource, type ResolvedSuite, type RunSource } from '@assay/runner';
 import { ConfigError, type CaseResult, type RunRecord } from '@assay/spec';
@@ -196,6 +197,8 @@ export async function executeSuite(
   } finally {
     progress.stop();
     process.removeListener('SIGINT', onSigint);
+    // Every assertion has run: the JavaScript sandbox's process ends (and is reaped) now.
+    await stopSandbox();
   }
 
   const { summary, runId, status, comparison } = outcome;

@@ -212,6 +212,22 @@ function flush(): void {
   armWatchdog();
 }
 
+/**
+ * Ends the sandbox process once it has answered every run sent to it, and waits for it to exit
+ * (so it is reaped, and its CPU time counts as its parent's). A later run starts a new one.
+ */
+export async function stopSandbox(): Promise<void> {
+  const sandbox = current;
+  if (!sandbox) return;
+  current = undefined;
+  if (sandbox.child.exitCode !== null || sandbox.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => sandbox.child.once('exit', () => resolve()));
+  sandbox.child.stdin.end();
+  const killer = setTimeout(() => sandbox.child.kill('SIGKILL'), bootTimeoutMs);
+  await exited;
+  clearTimeout(killer);
+}
+
 const disposer = new FinalizationRegistry<number>((id) => {
   if (current?.booted) current.child.stdin.write(JSON.stringify({ op: 'dispose', sequence: 0, id } satisfies SandboxRequest) + '\n');
 });
