@@ -2,6 +2,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { headerSecrets, urlSecrets } from '@assay/core';
 import { ConfigError, ProviderError, type ProviderConfig } from '@assay/spec';
 import { EchoLanguageModel } from './echo-model.ts';
 import type { ParsedProviderId } from './parse-provider-id.ts';
@@ -12,6 +13,8 @@ export interface BaseModel {
   baseUrl?: string;
   /** The env var a key is (or should be) read from; named in 401 hints. */
   apiKeyEnv?: string;
+  /** The key, credential headers and base-URL credentials this model sends: redacted from every error. */
+  secrets: string[];
 }
 
 const defaultEnvKeys = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
@@ -29,20 +32,21 @@ export function createLanguageModel(
 ): BaseModel {
   const { provider, modelId } = parsed;
   const headers = config?.headers;
-  if (provider === 'echo') return { model: new EchoLanguageModel(modelId) };
+  if (provider === 'echo') return { model: new EchoLanguageModel(modelId), secrets: [] };
 
   if (provider === 'openai' || provider === 'anthropic') {
     const apiKeyEnv = config?.apiKeyEnv ?? defaultEnvKeys[provider];
     const apiKey = config?.apiKey ?? env[apiKeyEnv];
     const baseUrl = config?.apiBaseUrl ?? env[provider === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL'] ?? undefined;
     const shownUrl = baseUrl ?? (provider === 'openai' ? 'https://api.openai.com/v1' : 'https://api.anthropic.com/v1');
-    if (!apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl: shownUrl, apiKeyEnv };
+    const secrets = secretsOf(apiKey, headers, baseUrl);
+    if (!apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl: shownUrl, apiKeyEnv, secrets };
     const model =
       provider === 'openai'
         ? // Chat Completions, not Responses: it is what OpenAI-compatible base URLs speak.
           createOpenAI({ apiKey, baseURL: baseUrl, headers, fetch }).chat(modelId)
         : createAnthropic({ apiKey, baseURL: baseUrl, headers, fetch }).messages(modelId);
-    return { model, baseUrl: shownUrl, apiKeyEnv };
+    return { model, baseUrl: shownUrl, apiKeyEnv, secrets };
   }
 
   let baseUrl: string | undefined;
@@ -60,9 +64,14 @@ export function createLanguageModel(
   // Never fall back to OPENAI_API_KEY here: it would send an OpenAI key to a third-party server.
   const apiKeyEnv = config?.apiKeyEnv;
   const apiKey = config?.apiKey ?? (apiKeyEnv ? env[apiKeyEnv] : undefined);
-  if (apiKeyEnv && !apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl, apiKeyEnv };
+  const secrets = secretsOf(apiKey, headers, baseUrl);
+  if (apiKeyEnv && !apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl, apiKeyEnv, secrets };
   const model = createOpenAICompatible({ name: provider, baseURL: baseUrl, apiKey, headers, fetch, includeUsage: true }).chatModel(modelId);
-  return { model, baseUrl, apiKeyEnv };
+  return { model, baseUrl, apiKeyEnv, secrets };
+}
+
+function secretsOf(apiKey: string | undefined, headers: Record<string, string> | undefined, baseUrl: string | undefined): string[] {
+  return [...(apiKey ? [apiKey] : []), ...headerSecrets(headers), ...urlSecrets(baseUrl)];
 }
 
 /** Ollama's OpenAI-compatible API lives under /v1; accept the bare host people usually set. */

@@ -174,6 +174,31 @@ describe('providers over real HTTP', () => {
     expect(retries).toEqual([]);
   });
 
+  // Issue 16: a gateway that echoes request headers put the key into every sink.
+  it('redacts every configured key from errors and retry reasons, and drops the raw cause', async () => {
+    const apiKey = 'opaque-Key-without-shape';
+    const header = 'azure-style-header-key';
+    const wire = await server((request) => openaiError(503, `overloaded; you sent ${request.headers.authorization} and api-key ${request.headers['api-key']}`));
+    const reasons: string[] = [];
+    const handle = registry({ retries: 1, retryDelay: { baseMs: 1 }, onRetry: (info) => reasons.push(info.reason) }).resolve({
+      id: 'openai-compatible:m',
+      config: { apiBaseUrl: `${wire.url}/v1`, apiKey, headers: { 'api-key': header } },
+    });
+    const error = (await handle.call(hello).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ statusCode: 503, isRetryable: true });
+    expect(error.message).toBe('openai-compatible HTTP 503: overloaded; you sent Bearer [redacted] and api-key [redacted] (gave up after 2 attempts)');
+    expect(error.cause).toBeUndefined();
+    expect(reasons).toEqual(['openai-compatible HTTP 503: overloaded; you sent Bearer [redacted] and api-key [redacted]']);
+  });
+
+  it('redacts credentials in a base URL from the unreachable hint', async () => {
+    const port = await freePort();
+    const handle = registry().resolve({ id: 'openai-compatible:m', config: { apiBaseUrl: `http://me:gateway-password@127.0.0.1:${port}/v1` } });
+    const error = (await handle.call(hello).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error.hint).toBe(`provider unreachable at http://[redacted]@127.0.0.1:${port}/v1: is the server running? set apiBaseUrl`);
+  });
+
   it('resolves without a key and fails only when a call needs one', async () => {
     const handle = registry().resolve('openai:gpt-4o-mini');
     const error = (await handle.call(hello).catch((caught: unknown) => caught)) as ProviderError;

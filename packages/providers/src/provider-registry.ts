@@ -1,7 +1,8 @@
 import { keepAliveFetch } from './keep-alive-fetch.ts';
 import path from 'node:path';
 import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
-import { AssayError, type ProviderConfig } from '@assay/spec';
+import { redactSecrets } from '@assay/core';
+import { AssayError, ProviderError, type ProviderConfig } from '@assay/spec';
 import { applyMiddleware } from './apply-middleware.ts';
 import { createLanguageModel } from './create-language-model.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
@@ -12,7 +13,7 @@ import { timeoutMiddleware } from './middleware/timeout.ts';
 import { toCallOptions, toModelResponse } from './model-call.ts';
 import { parseProviderId } from './parse-provider-id.ts';
 import { createKeyFunction } from './request-key.ts';
-import type { ModelHandle, ModelRequest, ModelResponse, ProviderRegistryOptions } from './types.ts';
+import type { ModelHandle, ModelRequest, ModelResponse, ProviderRegistryOptions, RetryInfo } from './types.ts';
 
 export interface ProviderRegistry {
   /** A handle for a provider entry; the same entry resolves to the same handle (and limiter). */
@@ -36,11 +37,16 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
   const cassette = options.cassette ? new Cassette(path.resolve(options.cwd, options.cassette.path), options.cassette.mode) : undefined;
   const cacheDirectory = options.cache ? path.resolve(options.cwd, options.cache.directory) : undefined;
   const handles = new Map<string, ModelHandle>();
+  // Every key and credential of every provider resolved so far: a gateway may echo any of them.
+  const secrets = new Set<string>();
+  const redact = (text: string) => redactSecrets(text, secrets);
+  const onRetry = options.onRetry && ((info: RetryInfo) => options.onRetry!({ ...info, reason: redact(info.reason) }));
 
   function create(config: ProviderConfig): ModelHandle {
     const parsed = parseProviderId(config.id);
     const { provider, modelId } = parsed;
     const base = createLanguageModel(parsed, config.config, env, options.fetch ?? keepAliveFetch);
+    for (const secret of base.secrets) secrets.add(secret);
     const keyOf = createKeyFunction(provider, modelId);
     const middleware: LanguageModelV3Middleware[] = [];
     if (cassette) middleware.push(cassette.middleware({ provider, modelId, keyOf }));
@@ -57,7 +63,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
           maxDelayMs: options.retryDelay?.maxMs,
           apiKeyEnv: base.apiKeyEnv,
           baseUrl: base.baseUrl,
-          onRetry: options.onRetry,
+          onRetry,
         }),
         timeoutMiddleware({ provider, timeoutMs: config.timeoutMs ?? options.timeoutMs }),
       );
@@ -80,8 +86,10 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
         try {
           result = await model.doGenerate(params);
         } catch (error) {
-          if (request.abortSignal?.aborted || AssayError.isInstance(error)) throw error;
-          throw toProviderError(error, errorContext);
+          if (request.abortSignal?.aborted) throw error;
+          if (AssayError.isInstance(error) && error.name !== 'ProviderError') throw error; // a cassette's ConfigError
+          // Here a call's failure becomes the text the terminal, result files, the store and the server show.
+          throw redactProviderError(toProviderError(error, errorContext), redact);
         }
         return toModelResponse(result, performance.now() - started, warnings);
       },
@@ -102,4 +110,19 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
       await cassette?.flush();
     },
   };
+}
+
+/**
+ * The error with its message and hint redacted, and without its cause: the AI SDK error under it
+ * holds the raw response body and request, which no sink should get to.
+ */
+function redactProviderError(error: ProviderError, redact: (text: string) => string): ProviderError {
+  return new ProviderError(redact(error.message), {
+    provider: error.provider,
+    statusCode: error.statusCode,
+    isRetryable: error.isRetryable,
+    retryAfterSeconds: error.retryAfterSeconds,
+    hint: error.hint === undefined ? undefined : redact(error.hint),
+    docs: error.docs,
+  });
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { redactSecrets } from '@assay/core';
 import { evalCommand } from './eval.ts';
 
 const demoDirectory = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -13,7 +14,7 @@ export async function demoCommand(options: { live?: boolean; output?: string[]; 
   const live = options.live || Boolean(process.env.OPENAI_API_KEY) || Boolean(process.env.OPENAI_BASE_URL);
   const shown = path.relative(process.cwd(), demoDirectory) || demoDirectory;
   const banner = live
-    ? `Assay demo — LIVE: calling ${process.env.OPENAI_BASE_URL ?? 'the OpenAI API'} with the suite in ${shown}`
+    ? `Assay demo — LIVE: calling ${process.env.OPENAI_BASE_URL ? redactSecrets(process.env.OPENAI_BASE_URL) : 'the OpenAI API'} with the suite in ${shown}`
     : [
         'Assay demo — OFFLINE: these are bundled sample responses replayed from',
         `${path.join(shown, 'cassettes', 'support.jsonl')}, not a live model.`,
