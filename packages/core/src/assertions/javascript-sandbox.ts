@@ -28,7 +28,8 @@ export function sandboxCommand(script = processScript): { command: string; args:
   const core = packageRoot('quickjs-emscripten-core', import.meta.url);
   const readable = [script, core, packageRoot('@jitl/quickjs-wasmfile-release-sync', import.meta.url), packageRoot('@jitl/quickjs-ffi-types', join(core, 'package.json'))];
   const args = [
-    '--permission',
+    // Node 22 before 22.13 knows the permission model only by its experimental name.
+    process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission',
     ...readable.map((path) => `--allow-fs-read=${path}`),
     '--disallow-code-generation-from-strings',
     '--max-old-space-size=64',
