@@ -4,19 +4,12 @@ import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { ConfigError, outputFormats, type CaseResult, type OutputFormat, type RunRecord, type RunComparison, type RunSummary, type SummaryCell } from '@assay/spec';
+import { ConfigError, outputFormats, type CaseResult, type OutputFormat, type RunSummary, type SummaryCell } from '@assay/spec';
 import { cellLabel, truncate } from './format.ts';
 import { writeHtmlReport } from './html-report/write-html-report.ts';
+import type { OutputRun } from './output-run.ts';
 
-/** What `writeOutputFile` needs from a finished (or interrupted) run. */
-export interface OutputRun {
-  record: RunRecord;
-  summary: RunSummary;
-  /** Called once; results are streamed, never collected, so 20,000+ cases stay cheap. */
-  results: () => AsyncIterable<CaseResult>;
-  /** Present when the run was compared against a baseline (`--baseline`); reports show it. */
-  comparison?: RunComparison;
-}
+export type { OutputRun } from './output-run.ts';
 
 const formats: Readonly<Record<string, OutputFormat>> = outputFormats;
 

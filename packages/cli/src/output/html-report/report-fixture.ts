@@ -1,5 +1,5 @@
 import type { AssertionResult, CaseResult, CellComparison, MetricSummary, RunComparison, RunRecord, RunSummary, SummaryCell } from '@assay/spec';
-import type { OutputRun } from '../write-output.ts';
+import type { OutputRun } from '../output-run.ts';
 
 /**
  * Test data for the HTML report: a support-bot eval with two priced cells, an unpriced echo cell

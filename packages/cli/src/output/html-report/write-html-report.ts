@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { OutputRun } from '../write-output.ts';
+import type { OutputRun } from '../output-run.ts';
 import { CaseFlips, normalizeSummary, ReportCells, reportCase, reportComparisonRows, reportTextLimits, scriptJson, type ReportCase, type ReportData } from './report-data.ts';
 import { escapeHtml, renderCasesShell, renderComparison, renderCostChart, renderHeader, renderMatrix, renderMetrics, renderVerdict, renderWarnings } from './report-sections.ts';
 
