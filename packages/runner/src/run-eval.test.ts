@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProviderRegistry } from '@assay/providers';
 import { startMockServer } from '@assay/providers/mock-server';
-import type { CaseResult, RunEvent } from '@assay/spec';
+import { CaseResultSchema, RunUploadSchema, type CaseResult, type RunEvent } from '@assay/spec';
 import { openSqliteStore, type Store } from '@assay/store';
 import { loadSuite } from './config/load-suite.ts';
 import { runEval } from './run-eval.ts';
@@ -58,9 +58,15 @@ describe('runEval', () => {
     expect(outcome.summary.metrics[0]).toMatchObject({ metric: 'echo', n: 24, passed: 18, passRate: 0.75 });
     expect(await store.countResults(outcome.runId)).toBe(96);
     const keys = new Set<string>();
-    for await (const result of store.iterateResults(outcome.runId)) keys.add(result.key);
+    for await (const result of store.iterateResults(outcome.runId)) {
+      keys.add(result.key);
+      // What the server accepts from `assay eval --upload` (strict, issue 16) is what runEval stores.
+      expect(CaseResultSchema.safeParse(result).error?.issues).toBeUndefined();
+    }
     expect(keys.size).toBe(96);
-    expect((await store.getRun(outcome.runId))!.summary!.passed).toBe(72);
+    const record = (await store.getRun(outcome.runId))!;
+    expect(record.summary!.passed).toBe(72);
+    expect(RunUploadSchema.safeParse(record).error?.issues).toBeUndefined();
   });
 
   it('resumes without repeating stored calls, and retries the ones that errored', async () => {

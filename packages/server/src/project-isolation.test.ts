@@ -67,8 +67,8 @@ describeEachDialect((openApp) => {
     const members = await registry.listMembers(projectA);
     const project = await registry.getProject(projectA);
     const audit = await registry.listAuditEvents(projectA, { limit: 500 });
-    const run = await store.getRun('run-a');
-    const results = await store.listResults('run-a', { limit: 100 });
+    const run = await store.project(projectA).getRun('run-a');
+    const results = await store.project(projectA).listResults('run-a', { limit: 100 });
     return { versions, labels, requests, keys, members, project, audit: audit.items.length, run, results };
   }
 
@@ -146,12 +146,58 @@ describeEachDialect((openApp) => {
         const text = JSON.stringify(response.body);
         expect(text, key).not.toContain(secret);
         expect(text, key).not.toContain(projectA);
-        // Ids of A's change request, run and member find nothing in B. (Prompt names are per
-        // project: B's own `secret-prompt`, pushed by the loop, is B's to read.)
-        if (/\{(id|userId)\}/.test(path)) expect({ key, status: response.status }).toEqual({ key, status: 404 });
+        // Ids of A's change request and member find nothing in B. (Prompt names and run ids are
+        // per project: B's own `secret-prompt` and `run-a`, made by the loop, are B's to read.)
+        if (/\{(id|userId)\}/.test(path) && !path.startsWith('/runs')) expect({ key, status: response.status }).toEqual({ key, status: 404 });
       }
       const after = await snapshotOfA();
       expect(after).toEqual(before);
+    });
+
+    it("answers B about A's run id exactly as about an id that exists nowhere, and keeps B's run of that id apart", async () => {
+      const aRuns = t.store.project(projectA);
+      await t.call('POST', '/api/runs', { as: aAdmin, body: { run: runRecord('a-shared', { total: 1, label: secret }) } });
+      await t.call('POST', '/api/runs/a-shared/results', { as: aAdmin, body: { results: [caseResult('a-shared', 0, true, { output: secret })] } });
+      const before = await snapshotOfA();
+      const aRun = await aRuns.getRun('a-shared');
+
+      // Every run route, with A's id and with an id no project has: the same status and body.
+      const answer = async (id: string, method: string, url: string, body?: unknown) => {
+        const response = await t.call(method, url.replaceAll('{id}', id), { as: bKey, ...(body === undefined ? {} : { body: JSON.parse(JSON.stringify(body).replaceAll('{id}', id)) }) });
+        return { status: response.status, body: JSON.stringify(response.body).replaceAll(id, '{id}') };
+      };
+      const probes: [string, string, unknown?][] = [
+        ['GET', '/api/runs/{id}'],
+        ['GET', '/api/runs/{id}/results'],
+        ['GET', '/api/compare?a={id}&b={id}'],
+        ['POST', '/api/runs/{id}/results', { results: [caseResult('{id}', 0, false)] }],
+        ['POST', '/api/runs/{id}/finish', { status: 'failed', finishedAt: '2026-11-21T00:00:00.000Z' }],
+        ['GET', `/api/runs?label=${secret}`],
+        ['POST', '/api/runs', { run: runRecord('{id}', { total: 1 }) }],
+      ];
+      for (const [method, url, body] of probes) {
+        const shared = await answer('a-shared', method, url, body);
+        const unknown = await answer('nowhere-1', method, url, body);
+        expect({ method, url, ...shared }).toEqual({ method, url, ...unknown });
+        expect(shared.body).not.toContain(secret);
+        expect(shared.body).not.toContain(projectA);
+      }
+
+      // B's `a-shared` (created by the last probe) is B's own run: its results, summary and label never mix with A's.
+      const created = await t.call('GET', '/api/runs/a-shared', { as: bKey });
+      expect(created.body.run).toMatchObject({ id: 'a-shared', status: 'running', projectId: expect.not.stringMatching(projectA) });
+      expect(created.body.run.label).toBeUndefined();
+      await t.call('POST', '/api/runs/a-shared/results', { as: bKey, body: { results: [caseResult('a-shared', 0, false, { output: 'b output' })] } });
+      await t.call('POST', '/api/runs/a-shared/finish', { as: bKey, body: { status: 'failed', finishedAt: '2026-11-21T00:00:00.000Z' } });
+      expect((await t.call('GET', '/api/runs/a-shared/results', { as: bKey })).body.items.map((result: any) => result.output)).toEqual(['b output']);
+      expect((await t.call('GET', '/api/runs/a-shared/results', { as: aAdmin })).body.items.map((result: any) => result.output)).toEqual([secret]);
+      expect((await t.call('GET', '/api/runs?limit=500', { as: bKey })).body.items.filter((item: any) => item.id === 'a-shared')).toMatchObject([{ status: 'failed', label: null }]);
+      expect((await t.call('GET', `/api/runs?label=${secret}`, { as: aAdmin })).body.items.map((item: any) => item.id)).toEqual(['a-shared']);
+      const comparison = await t.call('GET', '/api/compare?a=a-shared&b=a-shared', { as: bKey });
+      expect(comparison.status).toBe(200);
+      expect(JSON.stringify(comparison.body)).not.toContain(secret);
+      expect(await aRuns.getRun('a-shared')).toEqual(aRun);
+      expect(await snapshotOfA()).toEqual(before);
     });
 
     it('lets a viewer of A read but write nothing, on every route', async () => {

@@ -4,10 +4,13 @@ import { caseResult, describeEachDialect, runRecord, type Caller, type TestApp }
 describeEachDialect((openApp) => {
   let t: TestApp;
   let editor: Caller;
+  let projectId: string;
 
   beforeEach(async () => {
     t = await openApp();
-    editor = await (await t.project('support-bot')).key('editor');
+    const project = await t.project('support-bot');
+    projectId = project.id;
+    editor = await project.key('editor');
   });
   afterEach(async () => t.close());
 
@@ -59,8 +62,14 @@ describeEachDialect((openApp) => {
       expect(uploaded.status).toBe(200);
       expect(uploaded.body.stored).toBe(1);
       expect((await t.call('GET', '/api/runs/local-run', { as: editor })).status).toBe(200);
+      expect(await t.store.getRun('local-run')).toBeUndefined();
+      // Another project uploading the same id gets a run of its own: ids are unique per project.
       const other = await (await t.project('other')).key('editor');
-      expect((await t.call('POST', '/api/runs', { as: other, body: { run: runRecord('local-run') } })).status).toBe(409);
+      const second = await t.call('POST', '/api/runs', { as: other, body: { run: runRecord('local-run') } });
+      expect(second.status).toBe(201);
+      expect(second.body.stored).toBe(0);
+      expect((await t.call('GET', '/api/runs/local-run/results', { as: other })).body.total).toBe(0);
+      expect((await t.call('GET', '/api/runs/local-run/results', { as: editor })).body.total).toBe(1);
     });
 
     it('refuses results of another run and malformed results, storing nothing', async () => {
@@ -71,6 +80,74 @@ describeEachDialect((openApp) => {
       expect(malformed.status).toBe(422);
       expect(malformed.body.fields[0].path).toBe('results.0.pass');
       expect((await t.call('GET', '/api/runs/run-1/results', { as: editor })).body.total).toBe(0);
+    });
+
+    it('refuses every upload that is not exactly what `assay eval --upload` sends, naming the field and storing nothing (issue 16)', async () => {
+      const refused = async (url: string, body: unknown, path: string) => {
+        const response = await t.call('POST', url, { as: editor, body });
+        expect({ url, path, status: response.status, type: response.headers.get('content-type') }).toEqual({ url, path, status: 422, type: 'application/problem+json' });
+        expect(response.body.fields.map((field: { path: string }) => field.path), JSON.stringify(response.body)).toContain(path);
+        return response.body;
+      };
+      await refused('/api/runs', { run: runRecord('bad-run', { projectId: 'someone-else' }) }, 'run');
+      await refused('/api/runs', { run: runRecord('bad-run', { summary: { total: 1, cells: [] } }) }, 'run.summary.thresholds');
+      await refused('/api/runs', { run: runRecord('bad-run', { status: 'done' }) }, 'run.status');
+      expect(await t.store.project(projectId).getRun('bad-run')).toBeUndefined();
+
+      await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1') } });
+      const result = caseResult('run-1', 0, true);
+      const { usage: _usage, ...withoutUsage } = result;
+      const malformed: [unknown, string][] = [
+        [{ ...result, output: ['an', 'array'] }, 'results.0.output'],
+        [{ ...result, output: 42 }, 'results.0.output'],
+        [{ ...result, assertions: { type: 'contains' } }, 'results.0.assertions'],
+        [{ ...result, assertions: [{ type: 'contains', pass: true }] }, 'results.0.assertions.0.score'],
+        [{ ...result, messages: [{ role: 'wizard', content: 'hi' }] }, 'results.0.messages.0.role'],
+        [{ ...result, finishedAt: 'yesterday' }, 'results.0.finishedAt'],
+        [withoutUsage, 'results.0.usage'],
+        [{ ...result, extra: 'field' }, 'results.0'],
+      ];
+      for (const [bad, path] of malformed) {
+        const problem = await refused('/api/runs/run-1/results', { results: [caseResult('run-1', 1, true), bad] }, path.replace('results.0', 'results.1'));
+        if (path === 'results.0') expect(problem.detail).toContain('extra');
+      }
+      expect(await t.store.project(projectId).countResults('run-1')).toBe(0);
+
+      const summary = { total: 1, passed: 1, failed: 0, errors: 0, cost: 0, tokens: 0, durationMs: 1, cells: [], metrics: [], thresholds: [], gates: [], warnings: [] };
+      const { thresholds: _thresholds, gates: _gates, ...withoutChecks } = summary;
+      const finish = (body: Record<string, unknown>) => ({ status: 'completed', finishedAt: '2026-11-20T10:05:00.000Z', ...body });
+      await refused('/api/runs/run-1/finish', finish({ summary: withoutChecks }), 'summary.thresholds');
+      await refused('/api/runs/run-1/finish', finish({ summary: { ...summary, gates: 'all ok' } }), 'summary.gates');
+      await refused('/api/runs/run-1/finish', finish({ summary: { ...summary, cells: [{ prompt: 'p' }] } }), 'summary.cells.0.provider');
+      expect(await t.store.project(projectId).getRun('run-1')).toMatchObject({ status: 'running' });
+      expect((await t.store.project(projectId).getRun('run-1'))?.summary).toBeUndefined();
+
+      expect((await t.call('POST', '/api/runs/run-1/finish', { as: editor, body: finish({ summary }) })).status).toBe(200);
+    });
+
+    it('answers a malformed run already in the store (stored before uploads were checked) without a 500 (issue 16)', async () => {
+      await upload('good', [true, false, true, false]);
+      const runs = t.store.project(projectId);
+      // Written through the store, as an older server would have stored them.
+      await runs.createRun({ ...runRecord('broken', { status: 'completed', total: 4 }), summary: { total: 4, cells: 'none' } } as any);
+      await runs.appendResults('broken', [
+        caseResult('broken', 0, true, { output: ['an', 'array'] }),
+        caseResult('broken', 1, true, { output: 7, assertions: { not: 'a list' } }),
+        caseResult('broken', 2, true, { assertions: [null, 3] }),
+        caseResult('broken', 3, true, { assertions: 'x', usage: null, messages: 'hi', vars: null }),
+      ] as any);
+      const list = await t.call('GET', '/api/runs', { as: editor });
+      expect(list.status).toBe(200);
+      expect(list.body.items.find((item: any) => item.id === 'broken')).toMatchObject({ passed: null, failed: null, passRate: null, cost: null });
+      expect((await t.call('GET', '/api/runs/broken', { as: editor })).status).toBe(200);
+      expect((await t.call('GET', '/api/runs/broken/results', { as: editor })).body.total).toBe(4);
+      for (const [a, b] of [['broken', 'good'], ['good', 'broken']]) {
+        const comparison = await t.call('GET', `/api/compare?a=${a}&b=${b}`, { as: editor });
+        expect(comparison.status).toBe(200);
+        expect(comparison.body.warnings).toContain('Run broken: 2 stored result(s) have no readable list of assertions; their metrics are not compared');
+      }
+      const row = (await t.call('GET', '/api/compare?a=broken&b=good', { as: editor })).body.cells.find((item: any) => item.metric === 'pass');
+      expect(row).toMatchObject({ paired: 4, flippedToPass: ['case-1', 'case-3'] });
     });
 
     it('pages and filters the results of a 20,000-case run', async () => {

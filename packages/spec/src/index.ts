@@ -48,6 +48,7 @@ export type {
   TokenUsage,
   ToolCallRecord,
 } from './result.ts';
+export { AssertionResultSchema, CaseResultSchema, RunIdSchema, RunRecordSchema, RunStatusSchema, RunSummarySchema, RunUploadSchema } from './result-schema.ts';
 export { suiteJsonSchema } from './suite-json-schema.ts';
 export type {
   CellComparison,

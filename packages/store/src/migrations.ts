@@ -59,6 +59,67 @@ export const migrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX runs_project_created_at ON runs (project_id, created_at DESC);
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Run ids are unique per project, not per store (issue 16: an upload under another
+      -- project's run id was refused, which told the uploader that the id existed elsewhere).
+      -- A run's key becomes (project_id, id), with '' for the runs without a project. SQLite
+      -- cannot change a primary key in place, so both tables are rebuilt; rowid and seq are
+      -- copied, so runs keep their order and results their positions.
+      CREATE TABLE runs_by_project (
+        project_id TEXT NOT NULL DEFAULT '',
+        id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        config_path TEXT NOT NULL,
+        plan_hash TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        options_json TEXT NOT NULL,
+        summary_json TEXT,
+        finished_at TEXT,
+        label TEXT,
+        PRIMARY KEY (project_id, id)
+      ) STRICT;
+      INSERT INTO runs_by_project (rowid, project_id, id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at, label)
+        SELECT rowid, coalesce(project_id, ''), id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at, label
+        FROM runs ORDER BY rowid;
+
+      CREATE TABLE results_by_project (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        project_id TEXT NOT NULL DEFAULT '',
+        run_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        prompt_id TEXT NOT NULL,
+        provider_id TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        repeat INTEGER NOT NULL,
+        pass INTEGER NOT NULL,
+        score REAL NOT NULL,
+        cost REAL,
+        latency_ms REAL NOT NULL,
+        error TEXT,
+        data_json TEXT NOT NULL,
+        UNIQUE (project_id, run_id, key),
+        -- ON UPDATE CASCADE: claiming a run (giving it a project) moves its results with it.
+        FOREIGN KEY (project_id, run_id) REFERENCES runs_by_project (project_id, id) ON DELETE CASCADE ON UPDATE CASCADE
+      ) STRICT;
+      INSERT INTO results_by_project (seq, project_id, run_id, key, prompt_id, provider_id, case_id, repeat, pass, score, cost, latency_ms, error, data_json)
+        SELECT results.seq, coalesce(runs.project_id, ''), results.run_id, results.key, results.prompt_id, results.provider_id, results.case_id,
+               results.repeat, results.pass, results.score, results.cost, results.latency_ms, results.error, results.data_json
+        FROM results JOIN runs ON runs.id = results.run_id ORDER BY results.seq;
+
+      DROP TABLE results;
+      DROP TABLE runs;
+      -- Renaming also rewrites the foreign key of results_by_project to point at runs.
+      ALTER TABLE runs_by_project RENAME TO runs;
+      ALTER TABLE results_by_project RENAME TO results;
+      CREATE INDEX runs_project_created_at ON runs (project_id, created_at DESC);
+      CREATE INDEX runs_project_status_created_at ON runs (project_id, status, created_at DESC);
+      CREATE INDEX runs_project_label_created_at ON runs (project_id, label, created_at DESC);
+      CREATE INDEX results_run_seq ON results (project_id, run_id, seq);
+    `,
+  },
 ];
 
 /**

@@ -3,7 +3,8 @@ import { AssayError } from '@assay/spec';
 
 /**
  * Forward-only schema migrations of the PostgreSQL store. Version N means the same logical schema
- * as version N of the SQLite store (`migrations.ts`): 1 = runs and results, 2 = run labels, 3 = run projects.
+ * as version N of the SQLite store (`migrations.ts`): 1 = runs and results, 2 = run labels, 3 = run projects,
+ * 4 = run ids unique per project.
  * Append a new entry to change the schema; never edit or reorder one that has shipped.
  *
  * Types differ where PostgreSQL has a better one: timestamps are `timestamptz`, `pass` is
@@ -66,6 +67,34 @@ export const postgresMigrations: readonly { version: number; sql: string }[] = [
       -- Runs uploaded to \`assay serve\` belong to a registry project; local runs have none.
       ALTER TABLE runs ADD COLUMN project_id text;
       CREATE INDEX runs_project_created_at ON runs (project_id, created_at DESC, seq DESC);
+    `,
+  },
+  {
+    version: 4,
+    sql: `
+      -- Run ids are unique per project, not per store (issue 16: an upload under another
+      -- project's run id was refused, which told the uploader that the id existed elsewhere).
+      -- A run's key becomes (project_id, id), with '' for the runs without a project.
+      ALTER TABLE results DROP CONSTRAINT results_run_id_fkey;
+      ALTER TABLE results DROP CONSTRAINT results_run_id_key_key;
+      DROP INDEX results_run_seq;
+      ALTER TABLE runs DROP CONSTRAINT runs_pkey;
+      UPDATE runs SET project_id = '' WHERE project_id IS NULL;
+      ALTER TABLE runs ALTER COLUMN project_id SET DEFAULT '', ALTER COLUMN project_id SET NOT NULL;
+      ALTER TABLE runs ADD PRIMARY KEY (project_id, id);
+
+      ALTER TABLE results ADD COLUMN project_id text NOT NULL DEFAULT '';
+      UPDATE results SET project_id = runs.project_id FROM runs WHERE runs.id = results.run_id AND runs.project_id <> '';
+      ALTER TABLE results ADD UNIQUE (project_id, run_id, key);
+      -- ON UPDATE CASCADE: claiming a run (giving it a project) moves its results with it.
+      ALTER TABLE results ADD FOREIGN KEY (project_id, run_id) REFERENCES runs (project_id, id) ON DELETE CASCADE ON UPDATE CASCADE;
+      CREATE INDEX results_run_seq ON results (project_id, run_id, seq);
+
+      DROP INDEX runs_created_at;
+      DROP INDEX runs_status_created_at;
+      DROP INDEX runs_label_created_at;
+      CREATE INDEX runs_project_status_created_at ON runs (project_id, status, created_at DESC, seq DESC);
+      CREATE INDEX runs_project_label_created_at ON runs (project_id, label, created_at DESC, seq DESC);
     `,
   },
 ];

@@ -86,6 +86,14 @@ describe('openPostgresStore', () => {
       await seeds[2]!(client);
       await client.query("UPDATE runs SET project_id = 'project-1' WHERE id = 'old-run'");
     },
+    4: async (client) => {
+      await seeds[3]!(client);
+      // Version 4 allows the same id in another scope: a local run beside the project's.
+      await client.query(
+        `INSERT INTO runs (project_id, id, created_at, status, config_path, plan_hash, total, options_json)
+         VALUES ('', 'old-run', '2024-12-31T00:00:00.000Z', 'failed', '/elsewhere/assay.yaml', 'sha256:1', 1, '{}')`,
+      );
+    },
   };
 
   async function insertResults(client: pg.Client, runId: string, indexes: number[]): Promise<void> {
@@ -115,16 +123,25 @@ describe('openPostgresStore', () => {
     expect(applied.rows.map((row) => row.version)).toEqual(postgresMigrations.map((migration) => migration.version));
 
     const expected = makeRun('old-run', { status: 'completed', finishedAt: '2025-01-01T00:05:00.000Z', ...(version >= 2 ? { label: 'main' } : {}), ...(version >= 3 ? { projectId: 'project-1' } : {}) });
-    expect(await store.getRun('old-run')).toEqual(expected);
-    expect(await collect(store.iterateResults('old-run'))).toEqual([makeResult('old-run', 0), makeResult('old-run', 1)]);
+    // From version 3 the run is project-1's; its id is unique within that project only.
+    const scope = version >= 3 ? store.project('project-1') : store;
+    expect(await scope.getRun('old-run')).toEqual(expected);
+    expect(await collect(scope.iterateResults('old-run'))).toEqual([makeResult('old-run', 0), makeResult('old-run', 1)]);
 
     // What later versions added works on the old data.
-    await store.setRunLabel('old-run', 'baseline');
-    expect((await store.listRuns({ label: 'baseline' })).map((run) => run.id)).toEqual(['old-run']);
-    expect(await store.countRuns({ projectId: 'project-1' })).toBe(version >= 3 ? 1 : 0);
-    await store.appendResults('old-run', [makeResult('old-run', 1, { output: 'retried' }), makeResult('old-run', 2)]);
-    expect((await collect(store.iterateResults('old-run'))).map((result) => result.caseIndex)).toEqual([0, 1, 2]);
-    expect(await store.completedKeys('old-run')).toEqual(new Set(['key-0', 'key-1', 'key-2']));
+    await scope.setRunLabel('old-run', 'baseline');
+    expect((await scope.listRuns({ label: 'baseline' })).map((run) => run.id)).toEqual(['old-run']);
+    expect(await store.project('project-1').countRuns()).toBe(version >= 3 ? 1 : 0);
+    await scope.appendResults('old-run', [makeResult('old-run', 1, { output: 'retried' }), makeResult('old-run', 2)]);
+    expect((await collect(scope.iterateResults('old-run'))).map((result) => result.caseIndex)).toEqual([0, 1, 2]);
+    expect(await scope.completedKeys('old-run')).toEqual(new Set(['key-0', 'key-1', 'key-2']));
+    // A run with the same id in another scope is a run of its own.
+    if (version === 3) await store.createRun(makeRun('old-run'));
+    if (version >= 3) {
+      expect(await store.getRun('old-run')).toMatchObject({ id: 'old-run' });
+      expect(await store.countResults('old-run')).toBe(0);
+      expect(await store.claimRun('old-run', 'project-1')).toBe(false);
+    }
     await store.close();
   });
 

@@ -4,7 +4,8 @@ import { Kysely, PostgresDialect, sql, type ColumnType, type Generated, type Sel
 import pg from 'pg';
 import { migratePostgres } from './postgres-migrations.ts';
 import { checkResultPage } from './result-page.ts';
-import type { ListResultsOptions, ListRunsOptions, Store } from './store.ts';
+import { checkProjectId, checkResultsBelongTo, checkRunScope, localScope } from './run-scope.ts';
+import type { ListResultsOptions, ListRunsOptions, RunStore, Store } from './store.ts';
 import { StoreUnavailableError } from './store-unavailable-error.ts';
 
 export interface PostgresStore extends Store {
@@ -44,11 +45,13 @@ interface RunsTable {
   summary_json: ColumnType<unknown, string | null, string>;
   finished_at: ColumnType<Date | null, string | null, string>;
   label: string | null;
-  project_id: string | null;
+  /** `localScope` ('') for the runs without a project. */
+  project_id: string;
 }
 
 interface ResultsTable {
   seq: Generated<string>;
+  project_id: string;
   run_id: string;
   key: string;
   prompt_id: string;
@@ -65,7 +68,7 @@ interface ResultsTable {
 
 /** Rows read per query by `iterateResults`: bounds memory, and no connection is held between pages. */
 const pageSize = 500;
-/** Rows per INSERT statement (PostgreSQL takes at most 65,535 parameters; a row has 12). */
+/** Rows per INSERT statement (PostgreSQL takes at most 65,535 parameters; a row has 13). */
 const rowsPerStatement = 1000;
 const defaultConnectTimeoutMs = 10_000;
 
@@ -215,22 +218,32 @@ function reason(error: unknown): string {
   return error.message || String((error as { code?: unknown }).code ?? error.name);
 }
 
-class PostgresStoreImpl implements PostgresStore {
-  readonly specificationVersion = 'v1';
+interface Connection {
+  readonly database: Kysely<Database>;
   readonly target: string;
-  readonly #database: Kysely<Database>;
-  #closed = false;
+}
 
-  constructor(database: Kysely<Database>, target: string) {
-    this.#database = database;
-    this.target = target;
+/** The runs of one scope: `project` is a project id, or `localScope`. */
+class PostgresRuns implements RunStore {
+  readonly #connection: Connection;
+  readonly #project: string;
+
+  constructor(connection: Connection, project: string) {
+    this.#connection = connection;
+    this.#project = project;
+  }
+
+  get #database(): Kysely<Database> {
+    return this.#connection.database;
   }
 
   async createRun(run: RunRecord): Promise<void> {
+    const project = checkRunScope(run, this.#project);
     await this.#guard('createRun', () =>
       this.#database
         .insertInto('runs')
         .values({
+          project_id: project,
           id: run.id,
           created_at: run.createdAt,
           status: run.status,
@@ -241,14 +254,13 @@ class PostgresStoreImpl implements PostgresStore {
           summary_json: run.summary === undefined ? null : JSON.stringify(run.summary),
           finished_at: run.finishedAt ?? null,
           label: run.label ?? null,
-          project_id: run.projectId ?? null,
         })
         .execute(),
     );
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const row = await this.#guard('getRun', () => this.#database.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst());
+    const row = await this.#guard('getRun', () => this.#runs(this.#database.selectFrom('runs').selectAll()).where('id', '=', runId).executeTakeFirst());
     return row === undefined ? undefined : toRunRecord(row);
   }
 
@@ -273,46 +285,44 @@ class PostgresStoreImpl implements PostgresStore {
     return Number(row.count);
   }
 
+  /** Only this scope's runs. */
+  #runs<Query extends SelectQueryBuilder<Database, 'runs', object>>(query: Query): Query {
+    return query.where('project_id', '=', this.#project) as Query;
+  }
+
   #filterRuns<Query extends SelectQueryBuilder<Database, 'runs', object>>(query: Query, options: Omit<ListRunsOptions, 'limit' | 'offset'>): Query {
-    let filtered = query;
+    let filtered = this.#runs(query);
     if (options.status !== undefined) filtered = filtered.where('status', '=', options.status) as Query;
     if (options.label !== undefined) filtered = filtered.where('label', '=', options.label) as Query;
-    if (options.projectId !== undefined) filtered = filtered.where('project_id', '=', options.projectId) as Query;
     return filtered;
+  }
+
+  /** Only this scope's results of run `runId`. */
+  #results<Query extends SelectQueryBuilder<Database, 'results', object>>(query: Query, runId: string): Query {
+    return query.where('project_id', '=', this.#project).where('run_id', '=', runId) as Query;
   }
 
   async setRunLabel(runId: string, label: string | null): Promise<void> {
     const result = await this.#guard('setRunLabel', () =>
-      this.#database.updateTable('runs').set({ label }).where('id', '=', runId).executeTakeFirst(),
+      this.#database.updateTable('runs').set({ label }).where('project_id', '=', this.#project).where('id', '=', runId).executeTakeFirst(),
     );
     if (result.numUpdatedRows === 0n) throw new RangeError(`setRunLabel: no run with id ${runId}.`);
   }
 
-  async claimRun(runId: string, projectId: string): Promise<boolean> {
-    const result = await this.#guard('claimRun', () =>
-      this.#database.updateTable('runs').set({ project_id: projectId }).where('id', '=', runId).where('project_id', 'is', null).executeTakeFirst(),
-    );
-    return result.numUpdatedRows === 1n;
-  }
-
   async appendResults(runId: string, results: readonly CaseResult[]): Promise<void> {
-    for (const result of results) {
-      if (result.runId !== runId) {
-        throw new TypeError(`appendResults(${runId}): result ${result.key} belongs to run ${result.runId}.`);
-      }
-    }
+    checkResultsBelongTo(runId, results);
     if (results.length === 0) return;
     // One INSERT … ON CONFLICT may not touch a row twice, so a key repeated in the batch is folded
     // here: the last result wins, at the first one's position (what two upserts in a row would do).
     const rows = new Map<string, ReturnType<typeof toResultRow>>();
-    for (const result of results) rows.set(result.key, toResultRow(runId, result));
+    for (const result of results) rows.set(result.key, toResultRow(this.#project, runId, result));
     const values = [...rows.values()];
 
     await this.#guard('appendResults', () =>
       this.#database.transaction().execute(async (transaction) => {
         // Locks the run's row: appends to one run take turns, so `seq` grows in commit order and a
         // reader paging by "seq > last seen" cannot miss a row committed late with a lower seq.
-        const run = await transaction.selectFrom('runs').select('id').where('id', '=', runId).forNoKeyUpdate().executeTakeFirst();
+        const run = await this.#runs(transaction.selectFrom('runs').select('id')).where('id', '=', runId).forNoKeyUpdate().executeTakeFirst();
         if (run === undefined) throw new RangeError(`appendResults: no run with id ${runId}.`);
         for (let start = 0; start < values.length; start += rowsPerStatement) {
           await transaction
@@ -320,7 +330,7 @@ class PostgresStoreImpl implements PostgresStore {
             .values(values.slice(start, start + rowsPerStatement))
             // An upsert rather than delete + insert: a retried result keeps its original position.
             .onConflict((conflict) =>
-              conflict.columns(['run_id', 'key']).doUpdateSet((expression) => ({
+              conflict.columns(['project_id', 'run_id', 'key']).doUpdateSet((expression) => ({
                 prompt_id: expression.ref('excluded.prompt_id'),
                 provider_id: expression.ref('excluded.provider_id'),
                 case_id: expression.ref('excluded.case_id'),
@@ -341,7 +351,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   async completedKeys(runId: string): Promise<Set<string>> {
     const rows = await this.#guard('completedKeys', () =>
-      this.#database.selectFrom('results').select('key').where('run_id', '=', runId).where('error', 'is', null).execute(),
+      this.#results(this.#database.selectFrom('results').select('key'), runId).where('error', 'is', null).execute(),
     );
     return new Set(rows.map((row) => row.key));
   }
@@ -354,10 +364,7 @@ class PostgresStoreImpl implements PostgresStore {
     let after = '0';
     for (;;) {
       const page = await this.#guard('iterateResults', () =>
-        this.#database
-          .selectFrom('results')
-          .select(['seq', 'data_json'])
-          .where('run_id', '=', runId)
+        this.#results(this.#database.selectFrom('results').select(['seq', 'data_json']), runId)
           .where('seq', '>', after)
           .orderBy('seq')
           .limit(pageSize)
@@ -373,11 +380,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   async countResults(runId: string): Promise<number> {
     const row = await this.#guard('countResults', () =>
-      this.#database
-        .selectFrom('results')
-        .select((expression) => expression.fn.countAll<string>().as('count'))
-        .where('run_id', '=', runId)
-        .executeTakeFirstOrThrow(),
+      this.#results(this.#database.selectFrom('results').select((expression) => expression.fn.countAll<string>().as('count')), runId).executeTakeFirstOrThrow(),
     );
     return Number(row.count);
   }
@@ -385,7 +388,7 @@ class PostgresStoreImpl implements PostgresStore {
   async listResults(runId: string, options: ListResultsOptions): Promise<{ items: CaseResult[]; total: number }> {
     const { offset, limit } = checkResultPage(options);
     const filter = <Query extends SelectQueryBuilder<Database, 'results', object>>(query: Query): Query => {
-      let filtered = query.where('run_id', '=', runId) as Query;
+      let filtered = this.#results(query, runId);
       if (options.outcome === 'error') filtered = filtered.where('error', 'is not', null) as Query;
       else if (options.outcome !== undefined) filtered = filtered.where('error', 'is', null).where('pass', '=', options.outcome === 'pass') as Query;
       if (options.search) filtered = filtered.where(sql<number>`strpos(data_json::text, ${options.search})`, '>', 0) as Query;
@@ -410,38 +413,78 @@ class PostgresStoreImpl implements PostgresStore {
           // Without a summary the stored one stays.
           ...(update.summary === undefined ? {} : { summary_json: JSON.stringify(update.summary) }),
         })
+        .where('project_id', '=', this.#project)
         .where('id', '=', runId)
         .executeTakeFirst(),
     );
     if (result.numUpdatedRows === 0n) {
-      throw new AssayError(`finishRun: no run ${runId} in PostgreSQL at ${this.target}.`, { hint: 'Create the run first.' });
+      throw new AssayError(`finishRun: no run ${runId} in PostgreSQL at ${this.#connection.target}.`, { hint: 'Create the run first.' });
     }
+  }
+
+  #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    return guard(this.#connection.target, operation, work);
+  }
+}
+
+class PostgresStoreImpl extends PostgresRuns implements PostgresStore {
+  readonly specificationVersion = 'v2';
+  readonly target: string;
+  readonly #connection: Connection;
+  #closed = false;
+
+  constructor(database: Kysely<Database>, target: string) {
+    const connection: Connection = { database, target };
+    super(connection, localScope);
+    this.#connection = connection;
+    this.target = target;
+  }
+
+  project(projectId: string): RunStore {
+    return new PostgresRuns(this.#connection, checkProjectId(projectId));
+  }
+
+  async claimRun(runId: string, projectId: string): Promise<boolean> {
+    const project = checkProjectId(projectId);
+    const { database } = this.#connection;
+    // The results follow (ON UPDATE CASCADE). A project that already has the id keeps its own run.
+    const result = await guard(this.target, 'claimRun', () =>
+      database
+        .updateTable('runs')
+        .set({ project_id: project })
+        .where('project_id', '=', localScope)
+        .where('id', '=', runId)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('runs as taken').select('taken.id').where('taken.project_id', '=', project).where('taken.id', '=', runId))))
+        .executeTakeFirst(),
+    );
+    return result.numUpdatedRows === 1n;
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#database.destroy();
-  }
-
-  /** Runs one operation, turning a lost or refused connection into a `StoreUnavailableError`. */
-  async #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (!isTransient(error)) throw error;
-      throw new StoreUnavailableError(`PostgreSQL at ${this.target} is unavailable (${operation}): ${reason(error)}.`, {
-        target: this.target,
-        cause: error,
-        hint: 'Nothing of this operation was kept if it was a write; retry when the database is back. Is PostgreSQL running?',
-        docs: 'storage.md',
-      });
-    }
+    await this.#connection.database.destroy();
   }
 }
 
-function toResultRow(runId: string, result: CaseResult) {
+/** Runs one operation, turning a lost or refused connection into a `StoreUnavailableError`. */
+async function guard<T>(target: string, operation: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    throw new StoreUnavailableError(`PostgreSQL at ${target} is unavailable (${operation}): ${reason(error)}.`, {
+      target,
+      cause: error,
+      hint: 'Nothing of this operation was kept if it was a write; retry when the database is back. Is PostgreSQL running?',
+      docs: 'storage.md',
+    });
+  }
+}
+
+function toResultRow(project: string, runId: string, result: CaseResult) {
   return {
+    project_id: project,
     run_id: runId,
     key: withoutNul(result.key),
     prompt_id: withoutNul(result.promptId),
@@ -476,7 +519,7 @@ function toRunRecord(row: {
   summary_json: unknown;
   finished_at: Date | null;
   label: string | null;
-  project_id: string | null;
+  project_id: string;
 }): RunRecord {
   const run: RunRecord = {
     id: row.id,
@@ -490,7 +533,7 @@ function toRunRecord(row: {
   if (row.summary_json !== null) run.summary = row.summary_json as RunSummary;
   if (row.finished_at !== null) run.finishedAt = row.finished_at.toISOString();
   if (row.label !== null) run.label = row.label;
-  if (row.project_id !== null) run.projectId = row.project_id;
+  if (row.project_id !== localScope) run.projectId = row.project_id;
   return run;
 }
 

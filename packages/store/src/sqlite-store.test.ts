@@ -22,6 +22,12 @@ async function removeDirectories(): Promise<void> {
   for (const directory of temporaryDirectories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
 }
 
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
 describeStoreConformance('sqlite', () => openSqliteStore({ directory: freshDirectory() }), removeDirectories);
 
 describe('openSqliteStore', () => {
@@ -102,6 +108,14 @@ describe('openSqliteStore', () => {
       seeds[2]!(database);
       database.exec("UPDATE runs SET project_id = 'project-1' WHERE id = 'old-run'");
     },
+    4: (database) => {
+      seeds[3]!(database);
+      // Version 4 allows the same id in another scope: a local run beside the project's.
+      database.exec(
+        `INSERT INTO runs (project_id, id, created_at, status, config_path, plan_hash, total, options_json)
+         VALUES ('', 'old-run', '2024-12-31T00:00:00.000Z', 'failed', '/elsewhere/assay.yaml', 'sha256:1', 1, '{}')`,
+      );
+    },
   };
 
   it('has a seed for every schema version', () => {
@@ -126,12 +140,23 @@ describe('openSqliteStore', () => {
       ...(version >= 2 ? { label: 'main' } : {}),
       ...(version >= 3 ? { projectId: 'project-1' } : {}),
     });
-    expect(await store.getRun('old-run')).toEqual(expected);
-    expect((await store.listResults('old-run', { limit: 10 })).items).toEqual([makeResult('old-run', 0), makeResult('old-run', 1)]);
+    // From version 3 the run is project-1's; its id is unique within that project only.
+    const scope = version >= 3 ? store.project('project-1') : store;
+    expect(await scope.getRun('old-run')).toEqual(expected);
+    expect((await scope.listResults('old-run', { limit: 10 })).items).toEqual([makeResult('old-run', 0), makeResult('old-run', 1)]);
     // What later versions added works on the old data.
-    await store.setRunLabel('old-run', 'baseline');
-    expect((await store.listRuns({ label: 'baseline' })).map((run) => run.id)).toEqual(['old-run']);
-    expect(await store.countRuns({ projectId: 'project-1' })).toBe(version >= 3 ? 1 : 0);
+    await scope.setRunLabel('old-run', 'baseline');
+    expect((await scope.listRuns({ label: 'baseline' })).map((run) => run.id)).toEqual(['old-run']);
+    expect(await store.project('project-1').countRuns()).toBe(version >= 3 ? 1 : 0);
+    await scope.appendResults('old-run', [makeResult('old-run', 1, { output: 'retried' }), makeResult('old-run', 2)]);
+    expect((await collect(scope.iterateResults('old-run'))).map((result) => result.caseIndex)).toEqual([0, 1, 2]);
+    // A run with the same id in another scope is a run of its own.
+    if (version === 3) await store.createRun(makeRun('old-run'));
+    if (version >= 3) {
+      expect(await store.getRun('old-run')).toMatchObject({ id: 'old-run' });
+      expect(await store.countResults('old-run')).toBe(0);
+      expect(await store.claimRun('old-run', 'project-1')).toBe(false);
+    }
     await store.close();
   });
 

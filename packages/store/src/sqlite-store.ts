@@ -4,7 +4,8 @@ import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import { AssayError, type CaseResult, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
 import { migrate } from './migrations.ts';
 import { checkResultPage } from './result-page.ts';
-import type { ListResultsOptions, ListRunsOptions, Store } from './store.ts';
+import { checkProjectId, checkResultsBelongTo, checkRunScope, localScope } from './run-scope.ts';
+import type { ListResultsOptions, ListRunsOptions, RunStore, Store } from './store.ts';
 
 export interface SqliteStore extends Store {
   /** The database file (or `:memory:`). */
@@ -62,21 +63,25 @@ function configure(database: DatabaseSync): void {
   database.exec('PRAGMA foreign_keys = ON');
 }
 
-class SqliteStoreImpl implements SqliteStore {
-  readonly specificationVersion = 'v1';
+interface Connection {
+  readonly database: DatabaseSync;
+  readonly statements: ReturnType<typeof prepareStatements>;
   readonly path: string;
-  readonly #database: DatabaseSync;
-  readonly #statements: ReturnType<typeof prepareStatements>;
-  #closed = false;
+}
 
-  constructor(database: DatabaseSync, file: string) {
-    this.#database = database;
-    this.path = file;
-    this.#statements = prepareStatements(database);
+/** The runs of one scope: `project` is a project id, or `localScope`. */
+class SqliteRuns implements RunStore {
+  readonly #connection: Connection;
+  readonly #project: string;
+
+  constructor(connection: Connection, project: string) {
+    this.#connection = connection;
+    this.#project = project;
   }
 
   async createRun(run: RunRecord): Promise<void> {
-    this.#statements.insertRun.run({
+    this.#connection.statements.insertRun.run({
+      project: checkRunScope(run, this.#project),
       id: run.id,
       createdAt: run.createdAt,
       status: run.status,
@@ -87,12 +92,11 @@ class SqliteStoreImpl implements SqliteStore {
       summary: run.summary === undefined ? null : JSON.stringify(run.summary),
       finishedAt: run.finishedAt ?? null,
       label: run.label ?? null,
-      projectId: run.projectId ?? null,
     });
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const row = this.#statements.getRun.get(runId);
+    const row = this.#connection.statements.getRun.get(this.#project, runId);
     return row === undefined ? undefined : toRunRecord(row);
   }
 
@@ -101,37 +105,34 @@ class SqliteStoreImpl implements SqliteStore {
     const offset = options.offset ?? 0;
     if (options.limit !== undefined) assertCount('limit', options.limit);
     assertCount('offset', offset);
-    return this.#statements.listRuns.all({ ...runFilter(options), limit, offset }).map(toRunRecord);
+    return this.#connection.statements.listRuns.all({ ...this.#runFilter(options), limit, offset }).map(toRunRecord);
   }
 
   async countRuns(options: Omit<ListRunsOptions, 'limit' | 'offset'> = {}): Promise<number> {
-    return this.#statements.countRuns.get(runFilter(options))?.count as number;
+    return this.#connection.statements.countRuns.get(this.#runFilter(options))?.count as number;
+  }
+
+  #runFilter(options: Omit<ListRunsOptions, 'limit' | 'offset'>) {
+    return { project: this.#project, status: options.status ?? null, label: options.label ?? null };
   }
 
   async setRunLabel(runId: string, label: string | null): Promise<void> {
-    const { changes } = this.#statements.setRunLabel.run({ id: runId, label });
+    const { changes } = this.#connection.statements.setRunLabel.run({ project: this.#project, id: runId, label });
     if (changes === 0) throw new RangeError(`setRunLabel: no run with id ${runId}.`);
   }
 
-  async claimRun(runId: string, projectId: string): Promise<boolean> {
-    return this.#statements.claimRun.run({ id: runId, projectId }).changes === 1;
-  }
-
   async appendResults(runId: string, results: readonly CaseResult[]): Promise<void> {
-    for (const result of results) {
-      if (result.runId !== runId) {
-        throw new TypeError(`appendResults(${runId}): result ${result.key} belongs to run ${result.runId}.`);
-      }
-    }
+    checkResultsBelongTo(runId, results);
     if (results.length === 0) return;
-    const database = this.#database;
+    const { database, statements } = this.#connection;
     // IMMEDIATE takes the write lock up front, so a busy database waits (busy_timeout) here
     // rather than failing halfway through the batch.
     database.exec('BEGIN IMMEDIATE');
     try {
       for (const result of results) {
         // Positional parameters: node:sqlite binds them about twice as fast as named ones.
-        this.#statements.upsertResult.run(
+        statements.upsertResult.run(
+          this.#project,
           runId,
           result.key,
           result.promptId,
@@ -156,7 +157,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   async completedKeys(runId: string): Promise<Set<string>> {
     const keys = new Set<string>();
-    for (const row of this.#statements.completedKeys.iterate(runId)) keys.add(row.key as string);
+    for (const row of this.#connection.statements.completedKeys.iterate(this.#project, runId)) keys.add(row.key as string);
     return keys;
   }
 
@@ -170,7 +171,7 @@ class SqliteStoreImpl implements SqliteStore {
     let after = 0;
     for (;;) {
       const page: CaseResult[] = [];
-      for (const row of this.#statements.resultPage.iterate(runId, after, pageSize)) {
+      for (const row of this.#connection.statements.resultPage.iterate(this.#project, runId, after, pageSize)) {
         after = row.seq as number;
         page.push(JSON.parse(row.data_json as string) as CaseResult);
       }
@@ -180,78 +181,102 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async countResults(runId: string): Promise<number> {
-    return this.#statements.countResults.get(runId)?.count as number;
+    return this.#connection.statements.countResults.get(this.#project, runId)?.count as number;
   }
 
   async listResults(runId: string, options: ListResultsOptions): Promise<{ items: CaseResult[]; total: number }> {
     const { offset, limit } = checkResultPage(options);
-    const filter = { runId, outcome: options.outcome ?? null, search: options.search || null };
-    const total = this.#statements.countFilteredResults.get(filter)?.count as number;
-    const items = this.#statements.filteredResults.all({ ...filter, limit, offset }).map((row) => JSON.parse(row.data_json as string) as CaseResult);
+    const { statements } = this.#connection;
+    const filter = { project: this.#project, runId, outcome: options.outcome ?? null, search: options.search || null };
+    const total = statements.countFilteredResults.get(filter)?.count as number;
+    const items = statements.filteredResults.all({ ...filter, limit, offset }).map((row) => JSON.parse(row.data_json as string) as CaseResult);
     return { items, total };
   }
 
   async finishRun(runId: string, update: { status: RunStatus; summary?: RunSummary; finishedAt: string }): Promise<void> {
-    const { changes } = this.#statements.finishRun.run({
+    const { changes } = this.#connection.statements.finishRun.run({
+      project: this.#project,
       id: runId,
       status: update.status,
       summary: update.summary === undefined ? null : JSON.stringify(update.summary),
       finishedAt: update.finishedAt,
     });
-    if (changes === 0) throw new AssayError(`finishRun: no run ${runId} in ${this.path}.`, { hint: 'Create the run first.' });
+    if (changes === 0) throw new AssayError(`finishRun: no run ${runId} in ${this.#connection.path}.`, { hint: 'Create the run first.' });
+  }
+}
+
+class SqliteStoreImpl extends SqliteRuns implements SqliteStore {
+  readonly specificationVersion = 'v2';
+  readonly path: string;
+  readonly #connection: Connection;
+  #closed = false;
+
+  constructor(database: DatabaseSync, file: string) {
+    const connection: Connection = { database, statements: prepareStatements(database), path: file };
+    super(connection, localScope);
+    this.#connection = connection;
+    this.path = file;
+  }
+
+  project(projectId: string): RunStore {
+    return new SqliteRuns(this.#connection, checkProjectId(projectId));
+  }
+
+  async claimRun(runId: string, projectId: string): Promise<boolean> {
+    return this.#connection.statements.claimRun.run({ id: runId, project: checkProjectId(projectId), local: localScope }).changes === 1;
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#database.close();
+    this.#connection.database.close();
   }
 }
 
-const runWhere = '(:status IS NULL OR status = :status) AND (:label IS NULL OR label = :label) AND (:projectId IS NULL OR project_id = :projectId)';
-const resultWhere = `run_id = :runId
+const runWhere = 'project_id = :project AND (:status IS NULL OR status = :status) AND (:label IS NULL OR label = :label)';
+const resultWhere = `project_id = :project AND run_id = :runId
   AND (:outcome IS NULL OR (:outcome = 'error' AND error IS NOT NULL) OR (error IS NULL AND :outcome <> 'error' AND pass = (:outcome = 'pass')))
   AND (:search IS NULL OR instr(data_json, :search) > 0)`;
 
-function runFilter(options: Omit<ListRunsOptions, 'limit' | 'offset'>) {
-  return { status: options.status ?? null, label: options.label ?? null, projectId: options.projectId ?? null };
-}
-
 function prepareStatements(database: DatabaseSync) {
-return {
+  return {
     insertRun: database.prepare(
-      `INSERT INTO runs (id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at, label, project_id)
-       VALUES (:id, :createdAt, :status, :configPath, :planHash, :total, :options, :summary, :finishedAt, :label, :projectId)`,
+      `INSERT INTO runs (project_id, id, created_at, status, config_path, plan_hash, total, options_json, summary_json, finished_at, label)
+       VALUES (:project, :id, :createdAt, :status, :configPath, :planHash, :total, :options, :summary, :finishedAt, :label)`,
     ),
-    getRun: database.prepare('SELECT * FROM runs WHERE id = ?'),
+    getRun: database.prepare('SELECT * FROM runs WHERE project_id = ? AND id = ?'),
     listRuns: database.prepare(
       `SELECT * FROM runs WHERE ${runWhere}
        ORDER BY created_at DESC, rowid DESC LIMIT :limit OFFSET :offset`,
     ),
     countRuns: database.prepare(`SELECT count(*) AS count FROM runs WHERE ${runWhere}`),
-    setRunLabel: database.prepare('UPDATE runs SET label = :label WHERE id = :id'),
-    claimRun: database.prepare('UPDATE runs SET project_id = :projectId WHERE id = :id AND project_id IS NULL'),
+    setRunLabel: database.prepare('UPDATE runs SET label = :label WHERE project_id = :project AND id = :id'),
+    // The results follow (ON UPDATE CASCADE). A project that already has the id keeps its own run.
+    claimRun: database.prepare(
+      `UPDATE runs SET project_id = :project WHERE project_id = :local AND id = :id
+         AND NOT EXISTS (SELECT 1 FROM runs WHERE project_id = :project AND id = :id)`,
+    ),
     finishRun: database.prepare(
       `UPDATE runs SET status = :status, summary_json = coalesce(:summary, summary_json), finished_at = :finishedAt
-       WHERE id = :id`,
+       WHERE project_id = :project AND id = :id`,
     ),
     // Upsert rather than INSERT OR REPLACE: a retried result keeps its original position.
     upsertResult: database.prepare(
-      `INSERT INTO results (run_id, key, prompt_id, provider_id, case_id, repeat, pass, score, cost, latency_ms, error, data_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id, key) DO UPDATE SET
+      `INSERT INTO results (project_id, run_id, key, prompt_id, provider_id, case_id, repeat, pass, score, cost, latency_ms, error, data_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (project_id, run_id, key) DO UPDATE SET
          prompt_id = excluded.prompt_id, provider_id = excluded.provider_id, case_id = excluded.case_id,
          repeat = excluded.repeat, pass = excluded.pass, score = excluded.score, cost = excluded.cost,
          latency_ms = excluded.latency_ms, error = excluded.error, data_json = excluded.data_json`,
     ),
-    completedKeys: database.prepare('SELECT key FROM results WHERE run_id = ? AND error IS NULL'),
-    countResults: database.prepare('SELECT count(*) AS count FROM results WHERE run_id = ?'),
+    completedKeys: database.prepare('SELECT key FROM results WHERE project_id = ? AND run_id = ? AND error IS NULL'),
+    countResults: database.prepare('SELECT count(*) AS count FROM results WHERE project_id = ? AND run_id = ?'),
     countFilteredResults: database.prepare(`SELECT count(*) AS count FROM results WHERE ${resultWhere}`),
     filteredResults: database.prepare(
       `SELECT data_json FROM results WHERE ${resultWhere} ORDER BY seq LIMIT :limit OFFSET :offset`,
     ),
     resultPage: database.prepare(
-      'SELECT seq, data_json FROM results WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      'SELECT seq, data_json FROM results WHERE project_id = ? AND run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
   };
 }
@@ -269,7 +294,7 @@ function toRunRecord(row: Record<string, SQLOutputValue>): RunRecord {
   if (row.summary_json !== null) run.summary = JSON.parse(row.summary_json as string) as RunSummary;
   if (row.finished_at !== null) run.finishedAt = row.finished_at as string;
   if (row.label !== null && row.label !== undefined) run.label = row.label as string;
-  if (row.project_id !== null && row.project_id !== undefined) run.projectId = row.project_id as string;
+  if (row.project_id !== localScope) run.projectId = row.project_id as string;
   return run;
 }
 

@@ -24,8 +24,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await cleanup?.();
     });
 
-    it('declares specification v1', () => {
-      expect(store.specificationVersion).toBe('v1');
+    it('declares specification v2', () => {
+      expect(store.specificationVersion).toBe('v2');
     });
 
     describe('runs', () => {
@@ -150,29 +150,87 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       });
 
       it('keeps the project of a run and lists and counts runs by project', async () => {
+        const a = store.project('project-a');
+        const b = store.project('project-b');
         await store.createRun(makeRun('local', { createdAt: isoDay(1) }));
-        await store.createRun(makeRun('a1', { createdAt: isoDay(2), projectId: 'project-a' }));
-        await store.createRun(makeRun('b1', { createdAt: isoDay(3), projectId: 'project-b', label: 'main' }));
-        await store.createRun(makeRun('a2', { createdAt: isoDay(4), projectId: 'project-a', label: 'main' }));
-        expect((await store.getRun('a1'))?.projectId).toBe('project-a');
+        await a.createRun(makeRun('a1', { createdAt: isoDay(2) }));
+        await b.createRun(makeRun('b1', { createdAt: isoDay(3), projectId: 'project-b', label: 'main' }));
+        await a.createRun(makeRun('a2', { createdAt: isoDay(4), label: 'main' }));
+        expect((await a.getRun('a1'))?.projectId).toBe('project-a');
         expect((await store.getRun('local'))?.projectId).toBeUndefined();
-        expect((await store.listRuns({ projectId: 'project-a' })).map((run) => run.id)).toEqual(['a2', 'a1']);
-        expect((await store.listRuns({ projectId: 'project-a', label: 'main' })).map((run) => run.id)).toEqual(['a2']);
-        expect(await store.countRuns({ projectId: 'project-a' })).toBe(2);
-        expect(await store.countRuns({ projectId: 'project-c' })).toBe(0);
-        expect(await store.countRuns()).toBe(4);
-        expect(await store.countRuns({ label: 'main' })).toBe(2);
+        expect(await store.getRun('a1')).toBeUndefined();
+        expect(await b.getRun('a1')).toBeUndefined();
+        expect((await a.listRuns()).map((run) => run.id)).toEqual(['a2', 'a1']);
+        expect((await a.listRuns({ label: 'main' })).map((run) => run.id)).toEqual(['a2']);
+        expect((await store.listRuns()).map((run) => run.id)).toEqual(['local']);
+        expect(await a.countRuns()).toBe(2);
+        expect(await store.project('project-c').countRuns()).toBe(0);
+        expect(await store.countRuns()).toBe(1);
+        expect(await b.countRuns({ label: 'main' })).toBe(1);
       });
 
-      it('gives a run without a project to a project once', async () => {
+      it('refuses a run of another project, and a project id that is empty', async () => {
+        await expect(store.createRun(makeRun('x', { projectId: 'project-a' }))).rejects.toThrow(TypeError);
+        await expect(store.project('project-b').createRun(makeRun('x', { projectId: 'project-a' }))).rejects.toThrow(TypeError);
+        expect(() => store.project('')).toThrow(RangeError);
+        expect(await store.countRuns()).toBe(0);
+      });
+
+      it('keeps runs with the same id in different projects apart in every operation', async () => {
+        const a = store.project('project-a');
+        const b = store.project('project-b');
+        await store.createRun(makeRun('same', { label: 'local-label' }));
+        await a.createRun(makeRun('same', { createdAt: isoDay(2), label: 'main' }));
+        await b.createRun(makeRun('same', { createdAt: isoDay(3) }));
+        await expect(a.createRun(makeRun('same'))).rejects.toThrow();
+
+        await a.appendResults('same', [makeResult('same', 0, { output: 'from a' }), makeResult('same', 1, { error: 'HTTP 500' })]);
+        await b.appendResults('same', [makeResult('same', 0, { output: 'from b' })]);
+        expect((await collect(a.iterateResults('same'))).map((result) => result.output)).toEqual(['from a', 'Summary 1']);
+        expect((await collect(b.iterateResults('same'))).map((result) => result.output)).toEqual(['from b']);
+        expect(await collect(store.iterateResults('same'))).toEqual([]);
+        expect(await a.countResults('same')).toBe(2);
+        expect(await b.countResults('same')).toBe(1);
+        expect(await a.completedKeys('same')).toEqual(new Set(['key-0']));
+        expect((await b.listResults('same', { limit: 10, search: 'from' })).items.map((result) => result.output)).toEqual(['from b']);
+        expect((await a.listResults('same', { limit: 10, outcome: 'error' })).total).toBe(1);
+
+        await b.finishRun('same', { status: 'completed', summary: makeSummary(), finishedAt: isoDay(4) });
+        await b.setRunLabel('same', 'release');
+        expect(await a.getRun('same')).toEqual(makeRun('same', { createdAt: isoDay(2), label: 'main', projectId: 'project-a' }));
+        expect(await store.getRun('same')).toEqual(makeRun('same', { label: 'local-label' }));
+        expect(await b.getRun('same')).toMatchObject({ status: 'completed', label: 'release', projectId: 'project-b' });
+        expect((await a.listRuns({ label: 'release' })).length).toBe(0);
+        await expect(store.project('project-c').finishRun('same', { status: 'failed', finishedAt: isoDay(5) })).rejects.toThrow();
+        await expect(store.project('project-c').setRunLabel('same', 'x')).rejects.toThrow();
+        await expect(store.project('project-c').appendResults('same', [makeResult('same', 9)])).rejects.toThrow();
+        expect(await store.project('project-c').countResults('same')).toBe(0);
+      });
+
+      it('gives a run without a project to a project once, results and all', async () => {
         await store.createRun(makeRun('local'));
-        await store.createRun(makeRun('owned', { projectId: 'project-a' }));
+        await store.appendResults('local', [makeResult('local', 0), makeResult('local', 1)]);
+        await store.project('project-a').createRun(makeRun('owned'));
         expect(await store.claimRun('local', 'project-b')).toBe(true);
-        expect((await store.getRun('local'))?.projectId).toBe('project-b');
+        const b = store.project('project-b');
+        expect((await b.getRun('local'))?.projectId).toBe('project-b');
+        expect(await store.getRun('local')).toBeUndefined();
+        expect((await collect(b.iterateResults('local'))).map((result) => result.key)).toEqual(['key-0', 'key-1']);
+        expect(await store.countResults('local')).toBe(0);
+        await b.appendResults('local', [makeResult('local', 2)]);
+        expect(await b.completedKeys('local')).toEqual(new Set(['key-0', 'key-1', 'key-2']));
         expect(await store.claimRun('local', 'project-c')).toBe(false);
         expect(await store.claimRun('owned', 'project-b')).toBe(false);
-        expect((await store.getRun('owned'))?.projectId).toBe('project-a');
         expect(await store.claimRun('missing', 'project-b')).toBe(false);
+      });
+
+      it('does not claim a run for a project that already has a run with its id', async () => {
+        await store.createRun(makeRun('same'));
+        await store.appendResults('same', [makeResult('same', 0, { output: 'local' })]);
+        await store.project('project-a').createRun(makeRun('same'));
+        expect(await store.claimRun('same', 'project-a')).toBe(false);
+        expect((await collect(store.iterateResults('same'))).map((result) => result.output)).toEqual(['local']);
+        expect(await store.project('project-a').countResults('same')).toBe(0);
       });
     });
 

@@ -1,24 +1,21 @@
 import type { CaseResult, RunRecord, RunStatus, RunSummary } from '@assay/spec';
 
 /**
- * Where runs and their results live. One interface for the CLI, the server and the dashboard;
- * every implementation passes the shared conformance suite in `store-conformance.ts`.
+ * The runs of one scope, and their results. A scope is either the runs `assay eval` made in a
+ * folder (no project: the `Store` itself) or the runs uploaded to one registry project
+ * (`store.project(id)`). Run ids are unique within a scope only: two projects may each hold a run
+ * `main-42`, and neither can see, change or tell apart the other's.
  */
-export interface Store {
-  readonly specificationVersion: 'v1';
+export interface RunStore {
+  /** Stores the run in this scope; `run.projectId` must be unset or this scope's project. */
   createRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
-  /** Newest first; `label` keeps only runs with that label, `projectId` only that project's runs. */
+  /** Newest first; `label` keeps only runs with that label. */
   listRuns(options?: ListRunsOptions): Promise<RunRecord[]>;
   /** How many runs `listRuns` would return without `limit` and `offset`. */
   countRuns(options?: Omit<ListRunsOptions, 'limit' | 'offset'>): Promise<number>;
   /** Names a run (null removes the name). Several runs may share a label; the newest is "the" run of that label. */
   setRunLabel(runId: string, label: string | null): Promise<void>;
-  /**
-   * Gives a run without a project to `projectId` (a run made by `assay eval` in the folder the
-   * server also serves, then uploaded). False when the run is missing or already has a project.
-   */
-  claimRun(runId: string, projectId: string): Promise<boolean>;
   /** Durable when the promise resolves (one transaction per batch). */
   appendResults(runId: string, results: readonly CaseResult[]): Promise<void>;
   /** Keys of results stored without an `error`: what a resume must not repeat (errored calls are retried). */
@@ -32,6 +29,25 @@ export interface Store {
    */
   listResults(runId: string, options: ListResultsOptions): Promise<{ items: CaseResult[]; total: number }>;
   finishRun(runId: string, update: { status: RunStatus; summary?: RunSummary; finishedAt: string }): Promise<void>;
+}
+
+/**
+ * Where runs and their results live. One interface for the CLI, the server and the dashboard;
+ * every implementation passes the shared conformance suite in `store-conformance.ts`.
+ *
+ * Its own `RunStore` methods address the runs without a project (`assay eval`'s); `project(id)`
+ * addresses one registry project's runs. v2: run ids became unique per project (v1: per store).
+ */
+export interface Store extends RunStore {
+  readonly specificationVersion: 'v2';
+  /** The runs uploaded to one registry project (`assay serve`); runs it creates carry `projectId`. */
+  project(projectId: string): RunStore;
+  /**
+   * Moves a run without a project into `projectId` (a run made by `assay eval` in the folder the
+   * server also serves, then uploaded), results and all. False when there is no such run, or
+   * when the project already has a run with that id.
+   */
+  claimRun(runId: string, projectId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -40,7 +56,6 @@ export interface ListRunsOptions {
   offset?: number;
   status?: RunStatus;
   label?: string;
-  projectId?: string;
 }
 
 /** Which results a page holds: `pass` and `fail` are graded results, `error` those whose call failed. */

@@ -28,6 +28,7 @@ import type {
   SessionInfo,
   User,
 } from './types.ts';
+import { readResult, readRun, type Read } from './read-run.ts';
 
 /** An `application/problem+json` body (RFC 9457) plus whatever the server adds. */
 export interface Problem {
@@ -229,15 +230,19 @@ export const cancelChangeRequest = (projectId: string, id: string) =>
 export const listRuns = (projectId: string, options: { label?: string; limit?: number; offset?: number }, signal?: AbortSignal) =>
   request<{ items: RunListItem[]; total: number }>('GET', `${project(projectId)}/runs`, { query: { ...options }, signal });
 
-export const getRun = (projectId: string, runId: string, signal?: AbortSignal) =>
-  request<{ run: RunRecord }>('GET', `${project(projectId)}/runs/${encodeURIComponent(runId)}`, { signal });
+/** The run, read defensively (read-run.ts): `problems` names what was stored in another shape. */
+export const getRun = async (projectId: string, runId: string, signal?: AbortSignal): Promise<Read<RunRecord>> =>
+  readRun((await request<{ run: unknown }>('GET', `${project(projectId)}/runs/${encodeURIComponent(runId)}`, { signal })).run);
 
-export const listResults = (
+export const listResults = async (
   projectId: string,
   runId: string,
   options: { offset?: number; limit?: number; outcome?: CaseOutcome; q?: string },
   signal?: AbortSignal,
-) => request<{ items: CaseResult[]; total: number }>('GET', `${project(projectId)}/runs/${encodeURIComponent(runId)}/results`, { query: { ...options }, signal });
+): Promise<{ items: Read<CaseResult>[]; total: number }> => {
+  const page = await request<{ items: unknown[]; total: number }>('GET', `${project(projectId)}/runs/${encodeURIComponent(runId)}/results`, { query: { ...options }, signal });
+  return { items: page.items.map((item, index) => readResult(item, (options.offset ?? 0) + index)), total: page.total };
+};
 
 /** `a` is the candidate, `b` the baseline. */
 export const compareRuns = (projectId: string, a: string, b: string, signal?: AbortSignal) =>

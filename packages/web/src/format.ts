@@ -3,21 +3,34 @@
 import type { Actor, LabelTarget } from './types.ts';
 
 /** `0.875` → `87.5%`. */
+// Every formatter shows a missing or non-finite number as "—": read-run.ts turns a field stored
+// in another shape into NaN.
+
 export function formatPercent(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined) return '—';
+  if (!isFiniteNumber(rate)) return '—';
   return `${(rate * 100).toFixed(1)}%`;
 }
 
 /** `85.0% [76.9, 91.0] n=40`: a rate with its 95% interval in percentage points. */
 export function formatRate(rate: number | null, ci95: [number, number] | null, n: number): string {
-  if (rate === null) return `— n=${n}`;
+  const size = isFiniteNumber(n) ? n : '—';
+  if (!isFiniteNumber(rate)) return `— n=${size}`;
   const interval = ci95 ? ` [${(ci95[0] * 100).toFixed(1)}, ${(ci95[1] * 100).toFixed(1)}]` : '';
-  return `${formatPercent(rate)}${interval} n=${n}`;
+  return `${formatPercent(rate)}${interval} n=${size}`;
+}
+
+/** A 0..1 score with two decimals, `0.85`. */
+export function formatScore(score: number | null | undefined): string {
+  return isFiniteNumber(score) ? score.toFixed(2) : '—';
+}
+
+function isFiniteNumber(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 /** Dollars with the precision that matters: `$1.23`, `$0.012`, `$0.00042`. */
 export function formatUsd(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '—';
+  if (!isFiniteNumber(value)) return '—';
   if (value === 0) return '$0';
   const sign = value < 0 ? '-' : '';
   const amount = Math.abs(value);
@@ -29,13 +42,13 @@ export function formatUsd(value: number | null | undefined): string {
 
 /** `12345` → `12,345`. */
 export function formatNumber(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '—';
+  if (!isFiniteNumber(value)) return '—';
   return value.toLocaleString('en-US');
 }
 
 /** `4_200` → `4.2s`, `72_000` → `1m12s`. */
 export function formatDuration(milliseconds: number | null | undefined): string {
-  if (milliseconds === null || milliseconds === undefined) return '—';
+  if (!isFiniteNumber(milliseconds)) return '—';
   if (milliseconds < 1000) return `${Math.round(milliseconds)} ms`;
   if (milliseconds < 60_000) return `${(milliseconds / 1000).toFixed(1)}s`;
   const seconds = Math.round(milliseconds / 1000);

@@ -81,10 +81,10 @@ function source(body: string, riskTier: string): string {
   return `---\nmodel: openai/gpt-4o-mini\nmetadata:\n  owner: support-team\n  riskTier: ${riskTier}\n  lastReviewed: 2026-01-15\n---\n${body}\n`;
 }
 
-async function uploadRun(id: string, label: string, outcomes: boolean[]): Promise<void> {
-  await api('POST', '/runs', { run: { id, createdAt: new Date().toISOString(), status: 'running', configPath: 'evals/suite.yaml', planHash: 'sha256:e2e', total: outcomes.length, options: {}, label } });
-  const results = outcomes.map((pass, index) => ({
-    runId: id,
+/** A result as `assay eval` stores it, of case `index` of the triage suite. */
+function triageResult(runId: string, index: number, pass: boolean, overrides: Record<string, unknown> = {}) {
+  return {
+    runId,
     key: `k-${index}`,
     promptId: 'triage',
     providerId: 'openai:gpt-4o-mini',
@@ -103,7 +103,13 @@ async function uploadRun(id: string, label: string, outcomes: boolean[]): Promis
     cost: 0.00002,
     cached: false,
     finishedAt: new Date().toISOString(),
-  }));
+    ...overrides,
+  };
+}
+
+async function uploadRun(id: string, label: string, outcomes: boolean[]): Promise<void> {
+  await api('POST', '/runs', { run: { id, createdAt: new Date().toISOString(), status: 'running', configPath: 'evals/suite.yaml', planHash: 'sha256:e2e', total: outcomes.length, options: {}, label } });
+  const results = outcomes.map((pass, index) => triageResult(id, index, pass));
   await api('POST', `/runs/${id}/results`, { results });
   const passed = outcomes.filter(Boolean).length;
   const summary = { total: outcomes.length, passed, failed: outcomes.length - passed, errors: 0, cost: 0.001, tokens: 0, durationMs: 5000, cells: [], metrics: [], thresholds: [], gates: [], warnings: [] };
@@ -259,6 +265,42 @@ describe('dashboard in Chromium', () => {
     await better.first().waitFor();
     expect(await page.getByTestId('flipped-to-pass').first().textContent()).toContain('ticket-000');
     await shot(page, '07-compare');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows and compares a run stored in a malformed shape instead of a blank page (issue 16)', async () => {
+    // Written through the store, as a server that did not check uploads would have stored it.
+    const runs = server.store.project(projectId);
+    const createdAt = new Date().toISOString();
+    const summary = { total: 3, passed: 'three', failed: 0, cells: [{ prompt: 'triage' }], warnings: 'none' };
+    await runs.createRun({ id: 'run-broken', createdAt, status: 'completed', configPath: 'evals/suite.yaml', planHash: 'sha256:old', total: 3, options: {}, label: 'broken', summary } as any);
+    const outputs: unknown[] = [['an', 'array', 'output'], 42, 'billing'];
+    const assertions: unknown[] = [{ not: 'a list' }, [null, { type: 'equals' }], 'text'];
+    await runs.appendResults(
+      'run-broken',
+      outputs.map((output, index) => triageResult('run-broken', index, index !== 1, { output, assertions: assertions[index], messages: 'not a list', usage: null })) as any,
+    );
+
+    await page.goto(`${server.url}/p/${projectId}/runs/run-broken`);
+    await page.getByTestId('run-header').waitFor();
+    const runProblems = await page.getByTestId('run-shape-problems').textContent();
+    expect(runProblems).toContain('summary.gates: expected a list');
+    expect(runProblems).toContain('summary.passed: expected a number');
+    expect(await page.getByTestId('run-summary').textContent()).toContain('Cases3');
+    await expect.poll(() => page.getByTestId('case-row').count()).toBe(3);
+    expect(await page.getByTestId('cases-shape-problems').textContent()).toContain('output: expected text');
+    await page.getByTestId('case-row').filter({ hasText: 'ticket-000' }).click();
+    const panel = page.getByTestId('case-panel');
+    await panel.waitFor();
+    expect(await panel.getByTestId('case-output').textContent()).toContain('"array"');
+    expect(await panel.getByTestId('case-shape-problems').textContent()).toContain('assertions: expected a list');
+    await shot(page, '08-malformed-run');
+    await panel.getByTestId('case-panel-close').click();
+
+    await page.goto(`${server.url}/p/${projectId}/compare?a=run-broken&b=run-main`);
+    await page.getByTestId('comparison-row').first().waitFor();
+    expect(await page.getByTestId('compare-warnings').textContent()).toContain('Run run-broken: 2 stored result(s) have no readable list of assertions');
+    await shot(page, '09-malformed-compare');
     expect(pageErrors).toEqual([]);
   });
 });

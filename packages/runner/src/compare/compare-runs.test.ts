@@ -159,6 +159,33 @@ describe('compareRuns', () => {
     expect(error.hint).toMatch(/p × A-model/);
   });
 
+  it('compares runs stored in a malformed shape as far as it can, with warnings, without throwing (issue 16)', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `case-${i}`);
+    const metric = (pass: boolean) => [{ type: 'equals', pass, score: pass ? 1 : 0, reason: '', weight: 1, required: false, metric: 'format' }];
+    const baseline = source('A', ids.map((caseId, i) => ({ caseId, pass: i < 10, assertions: metric(i < 10) })));
+    const malformed = ids.map((caseId, i) => {
+      const shapes: unknown[] = [{ not: 'a list' }, 42, null, [null, 7, { metric: 'format', pass: true }], 'text'];
+      return { ...makeResult('B', i, { caseId, pass: true }), key: `k${i}`, assertions: shapes[i % shapes.length], output: i % 2 ? ['an', 'array'] : 3 };
+    });
+    const unreadable = [{ runId: 'B', key: 'x', pass: true }, null];
+    const candidate: RunSource = {
+      info: { id: 'B', source: 'store' },
+      async *results() {
+        yield* [...malformed, ...unreadable] as unknown as CaseResult[];
+      },
+    };
+    const comparison = await compareRuns(baseline, candidate);
+    const pass = comparison.cells.find((row) => row.metric === 'pass');
+    expect(pass).toMatchObject({ paired: 20, verdict: 'better' });
+    expect(pass!.flippedToPass).toHaveLength(10);
+    // Only the one readable `format` assertion of every fifth case counts for the metric.
+    expect(comparison.cells.find((row) => row.metric === 'format')?.candidate.n).toBe(4);
+    expect(comparison.warnings).toEqual([
+      'Run B: 2 stored result(s) have no prompt, provider or case id and were left out',
+      'Run B: 16 stored result(s) have no readable list of assertions; their metrics are not compared',
+    ]);
+  });
+
   it('refuses an empty run', async () => {
     await expect(compareRuns(source('A', []), source('B', [{ caseId: 'x', pass: true }]))).rejects.toThrow(/has no results/);
   });

@@ -39,13 +39,33 @@ interface CellData {
 
 type RunData = Map<string, CellData>;
 
-async function collect(source: RunSource): Promise<RunData> {
+/** Results of a run that the comparison could not read whole (runs stored before uploads were checked, issue 16). */
+interface Unreadable {
+  /** Without prompt, provider or case id: left out. */
+  skipped: number;
+  /** With `assertions` that is not a list of assertion results: compared on pass and score only. */
+  noAssertions: number;
+}
+
+async function collect(source: RunSource, warnings: string[]): Promise<RunData> {
   const cells: RunData = new Map();
-  for await (const result of source.results()) addResult(cells, result);
+  const unreadable: Unreadable = { skipped: 0, noAssertions: 0 };
+  for await (const result of source.results()) addResult(cells, result, unreadable);
+  const run = `Run ${source.info.id}`;
+  if (unreadable.skipped) warnings.push(`${run}: ${unreadable.skipped} stored result(s) have no prompt, provider or case id and were left out`);
+  if (unreadable.noAssertions) warnings.push(`${run}: ${unreadable.noAssertions} stored result(s) have no readable list of assertions; their metrics are not compared`);
   return cells;
 }
 
-function addResult(cells: RunData, result: CaseResult): void {
+/**
+ * Folds one result into its cell. A stored result is read defensively: a run stored in an older
+ * or malformed shape is compared as far as it can be, never a crash (and never a 500 from the server).
+ */
+function addResult(cells: RunData, result: CaseResult, unreadable: Unreadable): void {
+  if (typeof result !== 'object' || result === null || ![result.promptId, result.providerId, result.caseId].every((field) => typeof field === 'string')) {
+    unreadable.skipped++;
+    return;
+  }
   const label = `${result.promptId} × ${result.providerId}`;
   let cell = cells.get(label);
   if (!cell) {
@@ -54,27 +74,36 @@ function addResult(cells: RunData, result: CaseResult): void {
   }
   let outcomes = cell.cases.get(result.caseId);
   if (!outcomes) {
-    outcomes = { index: result.caseIndex ?? 0, tries: 0, passed: 0, scoreSum: 0, metrics: new Map(), byRepeat: new Map() };
+    outcomes = { index: Number.isFinite(result.caseIndex) ? result.caseIndex : 0, tries: 0, passed: 0, scoreSum: 0, metrics: new Map(), byRepeat: new Map() };
     cell.cases.set(result.caseId, outcomes);
   }
+  const pass = result.pass === true;
+  const repeat = Number.isSafeInteger(result.repeat) ? result.repeat : 0;
   outcomes.tries++;
-  if (outcomes.tries > 1 || result.repeat > 0) cell.repeated = true;
-  if (result.pass) outcomes.passed++;
+  if (outcomes.tries > 1 || repeat > 0) cell.repeated = true;
+  if (pass) outcomes.passed++;
   const score = Number.isFinite(result.score) ? result.score : 0;
   outcomes.scoreSum += score;
   if (score > 0 && score < 1) cell.graded = true;
-  outcomes.byRepeat.set(result.repeat, result.pass);
-  const metricPass = new Map<string, boolean>();
-  for (const assertion of result.assertions) {
-    if (assertion.metric === undefined) continue;
-    metricPass.set(assertion.metric, (metricPass.get(assertion.metric) ?? true) && assertion.pass);
+  outcomes.byRepeat.set(repeat, pass);
+  const assertions: unknown = result.assertions;
+  if (!Array.isArray(assertions)) {
+    unreadable.noAssertions++;
+    return;
   }
-  for (const [metric, pass] of metricPass) {
+  const metricPass = new Map<string, boolean>();
+  for (const assertion of assertions as unknown[]) {
+    if (typeof assertion !== 'object' || assertion === null) continue;
+    const { metric, pass: assertionPass } = assertion as { metric?: unknown; pass?: unknown };
+    if (typeof metric !== 'string') continue;
+    metricPass.set(metric, (metricPass.get(metric) ?? true) && assertionPass === true);
+  }
+  for (const [metric, metricPassed] of metricPass) {
     cell.metricNames.add(metric);
     let entry = outcomes.metrics.get(metric);
     if (!entry) outcomes.metrics.set(metric, (entry = { tries: 0, passed: 0 }));
     entry.tries++;
-    if (pass) entry.passed++;
+    if (metricPassed) entry.passed++;
   }
 }
 
@@ -123,7 +152,9 @@ export async function compareRuns(baseline: RunSource, candidate: RunSource, opt
   const power = options.power ?? 0.8;
   const alpha = 1 - confidence;
   const warnings: string[] = [];
-  const [left, right] = await Promise.all([collect(baseline), collect(candidate)]);
+  const [baselineWarnings, candidateWarnings]: string[][] = [[], []];
+  const [left, right] = await Promise.all([collect(baseline, baselineWarnings), collect(candidate, candidateWarnings)]);
+  warnings.push(...baselineWarnings, ...candidateWarnings);
   if (left.size === 0) throw new ConfigError(`Baseline run ${baseline.info.id} has no results`, { hint: 'Pick a run that finished at least one case.', docs: 'compare.md' });
   if (right.size === 0) throw new ConfigError(`Run ${candidate.info.id} has no results`, { hint: 'Pick a run that finished at least one case.', docs: 'compare.md' });
 

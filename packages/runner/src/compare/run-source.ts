@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, type CaseResult, type ComparedRun, type RunRecord, type RunSummary } from '@assay/spec';
-import type { Store } from '@assay/store';
+import type { RunStore } from '@assay/store';
 
 /** A run to compare: where it came from and its results, streamed. */
 export interface RunSource {
@@ -13,7 +13,7 @@ export interface RunSource {
 }
 
 /** The store's run, as a comparison source. */
-export function storeRunSource(store: Store, run: { id: string; label?: string; createdAt?: string } | RunRecord): RunSource {
+export function storeRunSource(store: Pick<RunStore, 'iterateResults'>, run: { id: string; label?: string; createdAt?: string } | RunRecord): RunSource {
   const info: ComparedRun = { id: run.id, source: 'store' };
   if (run.label) info.label = run.label;
   if (run.createdAt) info.createdAt = run.createdAt;
@@ -28,7 +28,7 @@ export function storeRunSource(store: Store, run: { id: string; label?: string; 
  *
  * @throws ConfigError naming what was tried, and how to list what exists.
  */
-export async function resolveRunSource(reference: string, store: Store, cwd: string): Promise<RunSource> {
+export async function resolveRunSource(reference: string, store: RunStore, cwd: string): Promise<RunSource> {
   const file = path.resolve(cwd, reference);
   if (/\.jsonl?$/i.test(reference) || existsSync(file)) {
     if (!existsSync(file)) {

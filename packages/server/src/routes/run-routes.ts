@@ -1,48 +1,26 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { compareRuns, storeRunSource } from '@assay/runner';
-import { ConflictError, NotFoundError, type CaseResult, type RunRecord, type RunSummary } from '@assay/spec';
+import {
+  CaseResultSchema,
+  NotFoundError,
+  RunIdSchema,
+  RunRecordSchema,
+  RunStatusSchema,
+  RunSummarySchema,
+  RunUploadSchema,
+  type RunRecord,
+} from '@assay/spec';
+import type { RunStore } from '@assay/store';
 import { projectAccess } from '../auth.ts';
 import { validationHook, errorResponses, jsonBody, jsonResponse } from '../openapi-helpers.ts';
 import { HttpProblem } from '../problem.ts';
 import type { ServerDependencies, ServerEnv } from '../server-env.ts';
 
-const RunIdSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":", "-"');
-const RunStatusSchema = z.enum(['running', 'completed', 'interrupted', 'failed']);
 const IsoSchema = z.iso.datetime({ offset: true });
 
-/** A run as uploaded by `assay eval --upload`; the project comes from the caller, never the body. */
-const RunUploadSchema = z
-  .object({
-    id: RunIdSchema,
-    createdAt: IsoSchema,
-    status: RunStatusSchema,
-    configPath: z.string().max(4096),
-    planHash: z.string().max(200),
-    total: z.number().int().min(0).max(10_000_000),
-    options: z.record(z.string(), z.unknown()),
-    summary: z.looseObject({ total: z.number(), cells: z.array(z.unknown()) }).optional(),
-    finishedAt: IsoSchema.optional(),
-    label: z.string().max(200).optional(),
-  })
-  .openapi('RunRecord');
-
-/** One result; the fields the store indexes are checked, the rest (output, assertions…) kept as sent. */
-const CaseResultSchema = z
-  .looseObject({
-    runId: RunIdSchema,
-    key: z.string().min(1).max(1000),
-    promptId: z.string().max(1000),
-    providerId: z.string().max(1000),
-    caseId: z.string().max(1000),
-    caseIndex: z.number().int().min(0),
-    repeat: z.number().int().min(0),
-    pass: z.boolean(),
-    score: z.number(),
-    cost: z.number().nullable(),
-    latencyMs: z.number(),
-    error: z.string().optional(),
-  })
-  .openapi('CaseResult');
+// RunUploadSchema and CaseResultSchema (packages/spec) are what `assay eval --upload` sends,
+// exactly: strict, so an unknown, missing or mistyped field is a 422 naming it and nothing is
+// written. The project comes from the caller, never the body.
 
 const RunListItemSchema = z.object({
   id: z.string(),
@@ -67,10 +45,13 @@ export function runRoutes(dependencies: ServerDependencies) {
   const app = new OpenAPIHono<ServerEnv>({ defaultHook: validationHook });
   const access = projectAccess(dependencies);
 
-  async function projectRun(projectId: string, runId: string): Promise<RunRecord> {
-    const run = await store.getRun(runId);
-    // Another project's run is answered exactly like a missing one.
-    if (!run || run.projectId !== projectId) throw new NotFoundError(`No run ${runId}.`, { resource: 'run', id: runId });
+  /**
+   * The caller's project's run. Run ids are unique per project (store migration 4), so another
+   * project's run with this id is not even looked at: it is missing here, like any other id.
+   */
+  async function projectRun(runs: RunStore, runId: string): Promise<RunRecord> {
+    const run = await runs.getRun(runId);
+    if (!run) throw new NotFoundError(`No run ${runId}.`, { resource: 'run', id: runId });
     return run;
   }
 
@@ -93,9 +74,10 @@ export function runRoutes(dependencies: ServerDependencies) {
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       const { label, status, limit, offset } = context.req.valid('query');
-      const filter = { projectId, ...(label ? { label } : {}), ...(status ? { status } : {}) };
-      const [runs, total] = await Promise.all([store.listRuns({ ...filter, limit, offset }), store.countRuns(filter)]);
-      return context.json({ items: runs.map(runListItem), total }, 200);
+      const filter = { ...(label ? { label } : {}), ...(status ? { status } : {}) };
+      const runs = store.project(projectId);
+      const [items, total] = await Promise.all([runs.listRuns({ ...filter, limit, offset }), runs.countRuns(filter)]);
+      return context.json({ items: items.map(runListItem), total }, 200);
     },
   );
 
@@ -104,32 +86,37 @@ export function runRoutes(dependencies: ServerDependencies) {
       method: 'post',
       path: '/runs',
       tags: ['runs'],
-      summary: 'Start an upload: the run record. Uploading a run id again resumes it.',
+      summary: 'Start an upload: the run record. Uploading a run id again resumes it; run ids are unique per project.',
       request: { body: jsonBody(z.object({ run: RunUploadSchema }).strict()) },
       responses: {
-        200: jsonResponse(z.object({ run: RunUploadSchema, stored: z.number().int() }), 'The run was already here (an upload being resumed)'),
-        201: jsonResponse(z.object({ run: RunUploadSchema, stored: z.number().int() }), 'Created'),
+        200: jsonResponse(z.object({ run: RunRecordSchema, stored: z.number().int() }), 'The run was already here (an upload being resumed)'),
+        201: jsonResponse(z.object({ run: RunRecordSchema, stored: z.number().int() }), 'Created'),
         ...errorResponses,
       },
     }),
     async (context) => {
       const { projectId, audit } = await access(context, 'editor');
       const { run: uploaded } = context.req.valid('json');
-      const existing = await store.getRun(uploaded.id);
-      if (existing) {
-        // A run made by `assay eval` in the folder this server serves is already in its store,
-        // without a project: the upload gives it to the uploader's project.
-        if (existing.projectId === undefined && (await store.claimRun(existing.id, projectId))) {
-          existing.projectId = projectId;
-          await registry.recordAuditEvent(projectId, { action: 'run.upload', targetType: 'run', targetId: existing.id, details: { adopted: true, label: existing.label ?? null } }, audit);
-        }
-        if (existing.projectId !== projectId) {
-          throw new ConflictError(`Run id ${uploaded.id} belongs to another project on this server.`, { hint: 'Run ids are unique per server; upload the run from a copy with a new id.' });
-        }
-        return context.json({ run: existing, stored: await store.countResults(existing.id) }, 200);
+      const runs = store.project(projectId);
+      const resumed = async (run: RunRecord) => context.json({ run, stored: await runs.countResults(run.id) }, 200);
+      const existing = await runs.getRun(uploaded.id);
+      if (existing) return resumed(existing);
+      // A run made by `assay eval` in the folder this server serves is already in its store,
+      // without a project: the upload gives it to the uploader's project.
+      if (await store.claimRun(uploaded.id, projectId)) {
+        const adopted = (await runs.getRun(uploaded.id))!;
+        await registry.recordAuditEvent(projectId, { action: 'run.upload', targetType: 'run', targetId: adopted.id, details: { adopted: true, label: adopted.label ?? null } }, audit);
+        return resumed(adopted);
       }
-      const run: RunRecord = { ...(uploaded as unknown as RunRecord), projectId };
-      await store.createRun(run);
+      const run: RunRecord = { ...uploaded, projectId };
+      try {
+        await runs.createRun(run);
+      } catch (error) {
+        // Two uploads of one run at once (a client retrying): the second resumes the first.
+        const raced = await runs.getRun(run.id);
+        if (raced) return resumed(raced);
+        throw error;
+      }
       // Runs live in the run store, so this event is written after the run, not in its transaction.
       await registry.recordAuditEvent(projectId, { action: 'run.upload', targetType: 'run', targetId: run.id, details: { total: run.total, label: run.label ?? null } }, audit);
       return context.json({ run, stored: 0 }, 201);
@@ -148,12 +135,13 @@ export function runRoutes(dependencies: ServerDependencies) {
     async (context) => {
       const { projectId } = await access(context, 'editor');
       const { id } = context.req.valid('param');
-      const run = await projectRun(projectId, id);
+      const runs = store.project(projectId);
+      const run = await projectRun(runs, id);
       const { results } = context.req.valid('json');
       const foreign = results.find((result) => result.runId !== run.id);
       if (foreign) throw new HttpProblem(422, 'invalid-input', 'Invalid input', `Result ${foreign.key} belongs to run ${foreign.runId}, not ${run.id}.`);
-      await store.appendResults(run.id, results as unknown as CaseResult[]);
-      return context.json({ stored: await store.countResults(run.id) }, 200);
+      await runs.appendResults(run.id, results);
+      return context.json({ stored: await runs.countResults(run.id) }, 200);
     },
   );
 
@@ -165,23 +153,24 @@ export function runRoutes(dependencies: ServerDependencies) {
       summary: 'End an upload with the final status and summary',
       request: {
         params: z.object({ id: RunIdSchema }),
-        body: jsonBody(z.object({ status: RunStatusSchema, summary: RunUploadSchema.shape.summary, finishedAt: IsoSchema }).strict()),
+        body: jsonBody(z.object({ status: RunStatusSchema, summary: RunSummarySchema.optional(), finishedAt: IsoSchema }).strict()),
       },
-      responses: { 200: jsonResponse(z.object({ run: RunUploadSchema }), 'The finished run'), ...errorResponses },
+      responses: { 200: jsonResponse(z.object({ run: RunRecordSchema }), 'The finished run'), ...errorResponses },
     }),
     async (context) => {
       const { projectId, audit } = await access(context, 'editor');
       const { id } = context.req.valid('param');
-      await projectRun(projectId, id);
+      const runs = store.project(projectId);
+      await projectRun(runs, id);
       const body = context.req.valid('json');
-      await store.finishRun(id, { status: body.status, finishedAt: body.finishedAt, ...(body.summary ? { summary: body.summary as unknown as RunSummary } : {}) });
-      const summary = body.summary as { passed?: number; failed?: number; errors?: number } | undefined;
+      await runs.finishRun(id, { status: body.status, finishedAt: body.finishedAt, ...(body.summary ? { summary: body.summary } : {}) });
+      const summary = body.summary;
       await registry.recordAuditEvent(
         projectId,
         { action: 'run.finish', targetType: 'run', targetId: id, details: { status: body.status, passed: summary?.passed ?? null, failed: summary?.failed ?? null, errors: summary?.errors ?? null } },
         audit,
       );
-      return context.json({ run: await projectRun(projectId, id) }, 200);
+      return context.json({ run: await projectRun(runs, id) }, 200);
     },
   );
 
@@ -192,11 +181,11 @@ export function runRoutes(dependencies: ServerDependencies) {
       tags: ['runs'],
       summary: 'A run with its summary (matrix, intervals, gates)',
       request: { params: z.object({ id: RunIdSchema }) },
-      responses: { 200: jsonResponse(z.object({ run: RunUploadSchema }), 'The run'), ...errorResponses },
+      responses: { 200: jsonResponse(z.object({ run: RunRecordSchema }), 'The run'), ...errorResponses },
     }),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
-      return context.json({ run: await projectRun(projectId, context.req.valid('param').id) }, 200);
+      return context.json({ run: await projectRun(store.project(projectId), context.req.valid('param').id) }, 200);
     },
   );
 
@@ -220,10 +209,13 @@ export function runRoutes(dependencies: ServerDependencies) {
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       const { id } = context.req.valid('param');
-      await projectRun(projectId, id);
+      const runs = store.project(projectId);
+      await projectRun(runs, id);
       const { offset, limit, outcome, q } = context.req.valid('query');
-      const page = await store.listResults(id, { offset, limit, ...(outcome ? { outcome } : {}), ...(q ? { search: q } : {}) });
-      return context.json(page as unknown as { items: z.infer<typeof CaseResultSchema>[]; total: number }, 200);
+      // Results stored before uploads were checked strictly may be in another shape; they are
+      // answered as stored, and the dashboard shows what it can of them.
+      const page = await runs.listResults(id, { offset, limit, ...(outcome ? { outcome } : {}), ...(q ? { search: q } : {}) });
+      return context.json(page, 200);
     },
   );
 
@@ -241,8 +233,9 @@ export function runRoutes(dependencies: ServerDependencies) {
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       const { a, b, confidence } = context.req.valid('query');
-      const [candidate, baseline] = await Promise.all([projectRun(projectId, a), projectRun(projectId, b)]);
-      const comparison = await compareRuns(storeRunSource(store, baseline), storeRunSource(store, candidate), { confidence });
+      const runs = store.project(projectId);
+      const [candidate, baseline] = await Promise.all([projectRun(runs, a), projectRun(runs, b)]);
+      const comparison = await compareRuns(storeRunSource(runs, baseline), storeRunSource(runs, candidate), { confidence });
       return context.json(comparison as unknown as Record<string, unknown>, 200);
     },
   );
@@ -250,9 +243,12 @@ export function runRoutes(dependencies: ServerDependencies) {
   return app;
 }
 
+/** The list row of a run; a summary stored in another shape (before strict uploads) gives nulls, not NaN or a 500. */
 function runListItem(run: RunRecord): z.infer<typeof RunListItemSchema> {
-  const summary = run.summary;
-  const graded = summary ? summary.passed + summary.failed : 0;
+  const summary = (typeof run.summary === 'object' && run.summary !== null ? run.summary : {}) as Record<string, unknown>;
+  const count = (value: unknown) => (Number.isSafeInteger(value) ? (value as number) : null);
+  const passed = count(summary.passed);
+  const failed = count(summary.failed);
   return {
     id: run.id,
     createdAt: run.createdAt,
@@ -260,10 +256,10 @@ function runListItem(run: RunRecord): z.infer<typeof RunListItemSchema> {
     status: run.status,
     label: run.label ?? null,
     total: run.total,
-    passed: summary?.passed ?? null,
-    failed: summary?.failed ?? null,
-    errors: summary?.errors ?? null,
-    passRate: summary && graded > 0 ? summary.passed / graded : null,
-    cost: summary?.cost ?? null,
+    passed,
+    failed,
+    errors: count(summary.errors),
+    passRate: passed !== null && failed !== null && passed + failed > 0 ? passed / (passed + failed) : null,
+    cost: typeof summary.cost === 'number' && Number.isFinite(summary.cost) ? summary.cost : null,
   };
 }

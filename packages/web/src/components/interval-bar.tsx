@@ -3,7 +3,7 @@
  * CSP allows (they go through the CSSOM, not an inline style attribute in the HTML).
  */
 export function IntervalBar({ rate, ci95 }: { rate: number | null; ci95: [number, number] | null }) {
-  if (rate === null) return null;
+  if (rate === null || !Number.isFinite(rate)) return null;
   const percent = (value: number) => `${Math.max(0, Math.min(1, value)) * 100}%`;
   const tone = rate >= 0.9 ? 'good' : rate >= 0.7 ? 'warn' : 'bad';
   return (
@@ -16,7 +16,7 @@ export function IntervalBar({ rate, ci95 }: { rate: number | null; ci95: [number
 
 /** A small horizontal fill, for pass rates in lists. */
 export function RateBar({ rate }: { rate: number | null }) {
-  if (rate === null) return null;
+  if (rate === null || !Number.isFinite(rate)) return null;
   const tone = rate >= 0.9 ? 'good' : rate >= 0.7 ? 'warn' : 'bad';
   return (
     <span className="rate-bar" aria-hidden="true">

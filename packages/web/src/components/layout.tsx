@@ -4,6 +4,7 @@ import { listProjects, logout } from '../api.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import { useSession } from '../session.tsx';
 import { ErrorBanner } from './error-banner.tsx';
+import { ErrorBoundary } from './error-boundary.tsx';
 import { SelectField } from './select-field.tsx';
 import { roleAtLeast, type Role } from '../types.ts';
 
@@ -82,7 +83,7 @@ export function ProjectLayout({ projectId, children }: { projectId: string; chil
       </nav>
       <main className="content">
         <ErrorBanner error={projects.error} />
-        {children}
+        <ErrorBoundary resetKey={location}>{children}</ErrorBoundary>
       </main>
     </div>
   );

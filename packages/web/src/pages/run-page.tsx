@@ -6,6 +6,7 @@ import { PageHeader } from '../components/layout.tsx';
 import { Loading } from '../components/loading.tsx';
 import { CaseTable } from '../components/run/case-table.tsx';
 import { GatesTable, MetricsTable, ThresholdsTable } from '../components/run/checks-tables.tsx';
+import { StoredShapeNotice } from '../components/run/stored-shape-notice.tsx';
 import { SummaryCellsTable, SummaryMatrix } from '../components/run/summary-matrix.tsx';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, formatUsd } from '../format.ts';
 import { useResource } from '../hooks/use-resource.ts';
@@ -24,7 +25,7 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
     );
   }
   if (!run.data) return <Loading what="Loading run" />;
-  const record = run.data.run;
+  const { value: record, problems } = run.data;
   const summary = record.summary;
   const gatesFailed = summary?.gates.filter((gate) => !gate.ok).length ?? 0;
 
@@ -47,6 +48,7 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
           </span>
         }
       />
+      <StoredShapeNotice what="this run" problems={problems} testId="run-shape-problems" />
       {summary ? (
         <>
           <div className="stat-row" data-testid="run-summary">

@@ -1,11 +1,14 @@
 import { useEffect, useRef } from 'react';
-import { formatDateTime, formatDuration, formatNumber, formatUsd, prettyJson } from '../../format.ts';
+import { formatDateTime, formatDuration, formatNumber, formatScore, formatUsd, prettyJson } from '../../format.ts';
 import type { CaseResult } from '../../types.ts';
 import { Badge, OutcomeBadge } from '../badge.tsx';
 import { caseOutcome } from './outcome.ts';
+import { StoredShapeNotice } from './stored-shape-notice.tsx';
 
 interface CasePanelProps {
   result: CaseResult;
+  /** Fields stored in another shape than the dashboard reads (read-run.ts). */
+  problems?: readonly string[];
   onClose: () => void;
   onPrevious?: () => void;
   onNext?: () => void;
@@ -15,7 +18,7 @@ interface CasePanelProps {
  * One case in full: variables, the messages sent, the output, each assertion. Everything the
  * model or the dataset produced is rendered as text (React escapes it), never as HTML.
  */
-export function CasePanel({ result, onClose, onPrevious, onNext }: CasePanelProps) {
+export function CasePanel({ result, problems = [], onClose, onPrevious, onNext }: CasePanelProps) {
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
     panel.current?.focus();
@@ -66,9 +69,10 @@ export function CasePanel({ result, onClose, onPrevious, onNext }: CasePanelProp
           </div>
         </header>
         <div className="drawer-body">
+          <StoredShapeNotice what="this case" problems={problems} testId="case-shape-problems" />
           <dl className="facts-grid">
             <dt>Score</dt>
-            <dd>{result.score.toFixed(2)}</dd>
+            <dd>{formatScore(result.score)}</dd>
             <dt>Latency</dt>
             <dd data-testid="case-latency">{formatDuration(result.latencyMs)}</dd>
             <dt>Cost</dt>
@@ -80,7 +84,7 @@ export function CasePanel({ result, onClose, onPrevious, onNext }: CasePanelProp
             <dt>Finished</dt>
             <dd>{formatDateTime(result.finishedAt)}</dd>
             <dt>Case index</dt>
-            <dd>{result.caseIndex}</dd>
+            <dd>{formatNumber(result.caseIndex)}</dd>
           </dl>
 
           {result.error && (
@@ -158,7 +162,7 @@ export function CasePanel({ result, onClose, onPrevious, onNext }: CasePanelProp
                         {assertion.metric && <span className="chip">{assertion.metric}</span>}
                         {assertion.required && <span className="chip">required</span>}
                       </td>
-                      <td className="num">{assertion.score.toFixed(2)}</td>
+                      <td className="num">{formatScore(assertion.score)}</td>
                       <td className="wrap">
                         {assertion.reason}
                         {assertion.judge?.reasoning && (

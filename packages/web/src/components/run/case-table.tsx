@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { listResults } from '../../api.ts';
-import { formatDuration, formatNumber, formatUsd, truncate } from '../../format.ts';
+import { formatDuration, formatNumber, formatScore, formatUsd, truncate } from '../../format.ts';
 import { useDebounced } from '../../hooks/use-debounced.ts';
 import { useResource } from '../../hooks/use-resource.ts';
 import type { CaseOutcome } from '../../types.ts';
@@ -10,6 +10,7 @@ import { Empty, Loading } from '../loading.tsx';
 import { OffsetPager } from '../pager.tsx';
 import { SelectField } from '../select-field.tsx';
 import { CasePanel } from './case-panel.tsx';
+import { StoredShapeNotice } from './stored-shape-notice.tsx';
 import { caseOutcome } from './outcome.ts';
 
 const pageSize = 50;
@@ -25,8 +26,10 @@ export function CaseTable({ projectId, runId }: { projectId: string; runId: stri
     (signal) => listResults(projectId, runId, { offset, limit: pageSize, outcome: outcome || undefined, q: query || undefined }, signal),
     [projectId, runId, offset, outcome, query],
   );
-  const items = results.data?.items ?? [];
-  const open = openIndex === null ? undefined : items[openIndex];
+  const page = results.data?.items ?? [];
+  const items = page.map((item) => item.value);
+  const malformed = page.filter((item) => item.problems.length > 0);
+  const open = openIndex === null ? undefined : page[openIndex];
   const changeFilter = () => {
     setOffset(0);
     setOpenIndex(null);
@@ -68,6 +71,11 @@ export function CaseTable({ projectId, runId }: { projectId: string; runId: stri
         )}
       </div>
       <ErrorBanner error={results.error} />
+      <StoredShapeNotice
+        what={`${malformed.length} of the ${items.length} cases on this page`}
+        problems={[...new Set(malformed.flatMap((item) => item.problems))]}
+        testId="cases-shape-problems"
+      />
       {!results.data && results.loading && <Loading what="Loading cases" />}
       {results.data && items.length === 0 && <Empty>No cases match.</Empty>}
       {items.length > 0 && (
@@ -101,7 +109,7 @@ export function CaseTable({ projectId, runId }: { projectId: string; runId: stri
                   data-testid="case-row"
                   data-case-id={result.caseId}
                 >
-                  <td className="num muted">{result.caseIndex}</td>
+                  <td className="num muted">{formatNumber(result.caseIndex)}</td>
                   <td className="mono nowrap">
                     {result.caseId}
                     {result.repeat > 0 && <span className="muted"> #{result.repeat}</span>}
@@ -112,7 +120,7 @@ export function CaseTable({ projectId, runId }: { projectId: string; runId: stri
                   <td>
                     <OutcomeBadge outcome={caseOutcome(result)} />
                   </td>
-                  <td className="num">{result.score.toFixed(2)}</td>
+                  <td className="num">{formatScore(result.score)}</td>
                   <td className="num">{formatDuration(result.latencyMs)}</td>
                   <td className="num">{formatUsd(result.cost)}</td>
                   <td className="output-preview">{truncate((result.error ?? result.output).replace(/\s+/g, ' '), 140)}</td>
@@ -136,7 +144,8 @@ export function CaseTable({ projectId, runId }: { projectId: string; runId: stri
       )}
       {open && openIndex !== null && (
         <CasePanel
-          result={open}
+          result={open.value}
+          problems={open.problems}
           onClose={() => setOpenIndex(null)}
           onPrevious={openIndex > 0 ? () => setOpenIndex(openIndex - 1) : undefined}
           onNext={openIndex < items.length - 1 ? () => setOpenIndex(openIndex + 1) : undefined}

@@ -1,11 +1,11 @@
-import { formatDuration, formatNumber, formatPercent, formatRate, formatUsd } from '../../format.ts';
+import { formatDuration, formatNumber, formatPercent, formatRate, formatScore, formatUsd } from '../../format.ts';
 import type { RunSummary, SummaryCell } from '../../types.ts';
 import { IntervalBar } from '../interval-bar.tsx';
 
 function scoreText(cell: SummaryCell): string {
   if (cell.meanScore === null) return '—';
-  const interval = cell.scoreCi95 ? ` [${cell.scoreCi95[0].toFixed(2)}, ${cell.scoreCi95[1].toFixed(2)}]` : '';
-  return `${cell.meanScore.toFixed(2)}${interval}`;
+  const interval = cell.scoreCi95 ? ` [${formatScore(cell.scoreCi95[0])}, ${formatScore(cell.scoreCi95[1])}]` : '';
+  return `${formatScore(cell.meanScore)}${interval}`;
 }
 
 /** Prompts down, providers across: each cell's pass rate with its 95% interval and sample size. */
