@@ -4,5 +4,6 @@ export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sq
 export type { PostgresStore, PostgresStoreOptions } from './postgres-store.ts';
 export { StoreUnavailableError, type StoreUnavailableErrorOptions } from './store-unavailable-error.ts';
 export { defaultDataDirectory } from './data-directory.ts';
-export { openRegistryStore, type RegistryDatabase, type RegistryStore, type RegistryStoreOptions } from './registry-store.ts';
+export { openRegistryStore } from './open-registry-store.ts';
+export type { RegistryDatabase, RegistryStore, RegistryStoreOptions } from './registry-store.ts';
 export { hashPassword, verifyPassword } from './registry-secrets.ts';

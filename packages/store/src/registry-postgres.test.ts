@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRegistryConformance, promptInput } from './registry-conformance.ts';
 import { registryMigrations } from './registry-migrations.ts';
 import { sha256 } from './registry-secrets.ts';
-import { openRegistryStore } from './registry-store.ts';
+import { openRegistryStore } from './open-registry-store.ts';
 import { startPostgres, type PostgresServer, withClient } from './testing/postgres-server.ts';
 
 let server: PostgresServer;

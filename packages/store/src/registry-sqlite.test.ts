@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeRegistryConformance, promptInput } from './registry-conformance.ts';
 import { registryMigrations } from './registry-migrations.ts';
 import { sha256 } from './registry-secrets.ts';
-import { openRegistryStore } from './registry-store.ts';
+import { openRegistryStore } from './open-registry-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { makeRun } from './store-conformance.ts';
 
@@ -133,7 +133,7 @@ describe('registry on SQLite', () => {
     const { project } = await registry.ensureProject({ organization: 'default', project: 'demo' }, system);
     const here = path.dirname(fileURLToPath(import.meta.url));
     const script = (writer: number) => `
-      import { openRegistryStore } from ${JSON.stringify(pathToFileURL(path.join(here, 'registry-store.ts')).href)};
+      import { openRegistryStore } from ${JSON.stringify(pathToFileURL(path.join(here, 'open-registry-store.ts')).href)};
       import { promptInput } from ${JSON.stringify(pathToFileURL(path.join(here, 'registry-conformance.ts')).href)};
       const registry = await openRegistryStore({ sqlite: { file: ${JSON.stringify(file)} } });
       for (let index = 0; index < 8; index++) {
