@@ -126,6 +126,8 @@ function receive(sandbox: SandboxProcess, line: string): void {
   if ('retiring' in message) {
     sandbox.retiring = true;
     if (current === sandbox) current = undefined;
+    // Its unanswered runs wait for its exit: the host must not end before that.
+    if (inFlight.size) sandbox.child.ref();
   } else if ('sequence' in message) settle(message.sequence, message.reply);
   armWatchdog();
 }
@@ -161,6 +163,8 @@ function ended(sandbox: SandboxProcess): void {
 function replaceProcess(sandbox: SandboxProcess): void {
   sandbox.killedForTimeout = true;
   if (current === sandbox) current = undefined;
+  // Its runs are settled on its exit: the host must not end before that.
+  sandbox.child.ref();
   sandbox.child.kill('SIGKILL');
 }
 
