@@ -235,13 +235,13 @@ function ensurePromptfoo(): { entry: string } | { error: string } {
 // ---------------------------------------------------------------------------------------------
 // The suite
 
-function writeSuite(dir: string, n: number, baseUrl: string): string {
+function writeSuite(dir: string, n: number, baseUrl: string, kinds: string[] = asserts, file = 'promptfooconfig.yaml'): string {
   const rows = ['id,word'];
   for (let i = 1; i <= n; i++) rows.push(`${i},w${i.toString(36)}x`);
   writeFileSync(path.join(dir, 'tests.csv'), `${rows.join('\n')}\n`);
   const assertLines: string[] = [];
-  if (asserts.includes('contains')) assertLines.push(`    - type: contains`, `      value: '{{word}}'`);
-  if (asserts.includes('javascript')) assertLines.push(`    - type: javascript`, `      value: 'output.length > 3'`);
+  if (kinds.includes('contains')) assertLines.push(`    - type: contains`, `      value: '{{word}}'`);
+  if (kinds.includes('javascript')) assertLines.push(`    - type: javascript`, `      value: 'output.length > 3'`);
   const config = [
     `description: assay eval-overhead benchmark, ${n} cases`,
     `prompts:`,
@@ -259,7 +259,7 @@ function writeSuite(dir: string, n: number, baseUrl: string): string {
     `  maxConcurrency: ${concurrency}`,
     ``,
   ].join('\n');
-  const configPath = path.join(dir, 'promptfooconfig.yaml');
+  const configPath = path.join(dir, file);
   writeFileSync(configPath, config);
   return configPath;
 }
@@ -280,7 +280,9 @@ const referenceTools = {
   'sdk-floor': ['--client', 'sdk', '--load-assay'],
 } as const;
 type ReferenceTool = keyof typeof referenceTools;
-type Tool = ReferenceTool | 'assay' | 'promptfoo';
+// `assay-no-js`: the same suite without its javascript assertion, so the difference is what the
+// sandbox costs per case (issue 16 moved it into a separate process running QuickJS).
+type Tool = ReferenceTool | 'assay' | 'assay-no-js' | 'promptfoo';
 
 interface Row {
   n: number;
@@ -358,17 +360,17 @@ async function runReferenceLoop(tool: ReferenceTool, n: number, dir: string, bas
   return row;
 }
 
-async function runAssay(n: number, dir: string, configPath: string): Promise<Row> {
-  const dataDir = mkdtempSync(path.join(dir, 'assay-data-'));
-  const logs = path.join(dir, 'assay');
-  const m = await measure('assay', [assayCommand, 'eval', '-c', configPath, '--no-cache', '--no-progress', '-j', String(concurrency)], {
+async function runAssay(n: number, dir: string, configPath: string, tool: 'assay' | 'assay-no-js' = 'assay'): Promise<Row> {
+  const dataDir = mkdtempSync(path.join(dir, `${tool}-data-`));
+  const logs = path.join(dir, tool);
+  const m = await measure(tool, [assayCommand, 'eval', '-c', configPath, '--no-cache', '--no-progress', '-j', String(concurrency)], {
     cwd: dir,
     env: { ...process.env, PATH: pathWithNode, ASSAY_DATA_DIR: dataDir, OPENAI_API_KEY: 'bench', NO_COLOR: '1' },
     logDir: dir,
   });
   // Last line: "Run <id> passed: 1000/1000 cases passed."
   const match = /Run \S+ (?:passed|failed): (\d+)\/(\d+) cases passed/.exec(m.stdout);
-  const row = toRow(n, 'assay', m, match ? Number(match[1]) : null, match ? Number(match[2]) : null, logs, (x) => x.exitCode === 0 || x.exitCode === 1);
+  const row = toRow(n, tool, m, match ? Number(match[1]) : null, match ? Number(match[2]) : null, logs, (x) => x.exitCode === 0 || x.exitCode === 1);
   report(row, m);
   return row;
 }
@@ -444,6 +446,9 @@ for (const n of sizes) {
   process.stdout.write(`\nN = ${n} (${configPath})\n`);
   for (const tool of Object.keys(referenceTools) as ReferenceTool[]) rows.push(await runReferenceLoop(tool, n, dir, baseUrl));
   rows.push(await runAssay(n, dir, configPath));
+  if (asserts.includes('javascript') && asserts.length > 1) {
+    rows.push(await runAssay(n, dir, writeSuite(dir, n, baseUrl, asserts.filter((kind) => kind !== 'javascript'), 'no-js.yaml'), 'assay-no-js'));
+  }
   if (promptfoo && 'entry' in promptfoo) rows.push(await runPromptfoo(n, dir, configPath, promptfoo.entry));
 }
 
@@ -549,8 +554,20 @@ checks.push({
   ok: versionBestMs < targets.versionMaxMs,
 });
 
+for (const n of sizes) {
+  const withJs = find(n, 'assay');
+  const withoutJs = find(n, 'assay-no-js');
+  if (!withJs?.ok || !withoutJs?.ok) continue;
+  checks.push({
+    name: `javascript assertion CPU per case at N=${n} (assay − assay-no-js)`,
+    value: `${(((withJs.cpuS - withoutJs.cpuS) * 1000) / n).toFixed(3)} ms`,
+    target: 'informational',
+    ok: undefined,
+  });
+}
+
 // Startup-free cost: the CPU slope between the smallest and largest N.
-for (const tool of [...Object.keys(referenceTools), 'assay', 'promptfoo'] as Tool[]) {
+for (const tool of [...Object.keys(referenceTools), 'assay', 'assay-no-js', 'promptfoo'] as Tool[]) {
   const toolRows = rows.filter((row) => row.tool === tool && row.ok).sort((a, b) => a.n - b.n);
   if (toolRows.length < 2) continue;
   const first = toolRows[0]!;
