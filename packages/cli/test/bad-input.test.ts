@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { startMockServer } from '@assay/providers/mock-server';
 import { makeProject, runCli, simplePrompt } from './cli-harness.ts';
 
 /** A config mistake: exit 2, one message naming the place and a hint, no stack trace. */
@@ -88,6 +89,32 @@ describe('bad input gives a clear error with file, line and hint (exit 2)', () =
     });
     const result = await runCli(['validate', '-c', 'suite.yaml'], { cwd: project.directory });
     expectUserError(result, /suite\.yaml:4:\d+/, /openia/);
+  });
+
+  it('a mistyped API type in a provider id fails at its line, before any request is sent (issue 10)', async () => {
+    const server = await startMockServer({ mode: 'echo' });
+    try {
+      await using project = makeProject({
+        'prompts/hello.prompt': simplePrompt,
+        'suite.yaml': `prompts:\n  - prompts/hello.prompt\nproviders:\n  - id: openai:chatt:gpt-4o-mini\n    config: { apiBaseUrl: "${server.url}/v1", apiKey: k }\ntests:\n  - vars: { name: Ada }\n`,
+      });
+      const result = await runCli(['eval', '-c', 'suite.yaml', '--no-progress', '--no-cache'], { cwd: project.directory });
+      expectUserError(result, /suite\.yaml:4:\d+: unknown API type "chatt"/, /did you mean "openai:chat:gpt-4o-mini" or "openai:gpt-4o-mini"\?/);
+      expect(server.stats().requests).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    ['an Assay suite', 'suite.yaml', suite('\ndataset: data/missing.csv\n'), /suite\.yaml:6:\d+: Dataset file not found: data\/missing\.csv/],
+    ['an Assay suite with tests: "all of them"', 'suite.yaml', suite('tests: "all of them"\n'), /suite\.yaml:5:\d+: `tests:` is a list of test cases, not "all of them"/],
+    ['a promptfoo config', 'promptfooconfig.yaml', 'prompts:\n  - "Hi {{name}}"\nproviders:\n  - echo\ntests: file://data/missing.csv\n', /promptfooconfig\.yaml:5:\d+: Dataset file not found: file:\/\/data\/missing\.csv/],
+    ['a promptfoo config with tests: "all of them"', 'promptfooconfig.yaml', 'prompts:\n  - "Hi {{name}}"\nproviders:\n  - echo\ntests: "all of them"\n', /promptfooconfig\.yaml:5:\d+: Dataset file not found: all of them/],
+  ])('a missing dataset in %s names the line that references it and the path (issue 10)', async (_, file, content, location) => {
+    await using project = makeProject({ 'prompts/hello.prompt': simplePrompt, [file]: content });
+    const result = await runCli(['eval', '-c', file, '--no-progress'], { cwd: project.directory });
+    expectUserError(result, location);
   });
 
   it('an unreachable provider', async () => {

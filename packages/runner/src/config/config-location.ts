@@ -1,6 +1,9 @@
 import { ConfigError } from '@assay/spec';
 import { formatFieldPath, type YamlSource } from '@assay/core';
 
+/** Makes a ConfigError at one place: where the user wrote the thing it is about. */
+export type ErrorAt = (message: string, hint: string, docs?: string) => ConfigError;
+
 /** Turns a field path into a ConfigError pointing at the line it came from. */
 export class ConfigLocator {
   readonly file: string;
@@ -29,6 +32,11 @@ export class ConfigLocator {
       hint,
       docs,
     });
+  }
+
+  /** Errors at `path`'s line, for code that reads what the field names (a dataset file) and does not know the config. */
+  at(path: readonly PropertyKey[]): ErrorAt {
+    return (message, hint, docs) => this.error(message, path, hint, docs);
   }
 
   /** Re-throws a ConfigError raised without a location (e.g. by compileAssertion) pointing at `path`'s line. */

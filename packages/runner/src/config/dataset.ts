@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ConfigError, TestCaseSchema, type TestCase } from '@assay/spec';
 import { formatFieldPath, parseYamlSource } from '@assay/core';
+import type { ErrorAt } from './config-location.ts';
 
 export interface LoadedTestCase extends TestCase {
   /** The file and line the case came from. */
@@ -13,35 +14,57 @@ export interface LoadedTestCase extends TestCase {
 /** Max dataset file size we read (a golden set larger than this belongs in a database). */
 const maxDatasetBytes = 512 * 1024 * 1024;
 
+/** Where a config names a dataset file: errors about the file itself (missing, too large, of an unknown kind) point there. */
+export interface DatasetReference {
+  /** Errors at the field that names the file (`dataset:`, a `tests:` entry). */
+  at: ErrorAt;
+  /** The reference as the user wrote it (`file://data/cases.csv`). */
+  written: string;
+  /** What the field takes, added to the hint of a missing file (`tests:` takes a list of cases or a file of them). */
+  expects?: string;
+}
+
 /**
  * Reads a dataset file: `.jsonl` (one case per line), `.csv` (columns are vars; `__id`,
  * `__description`, `__tags`, `__expected*` are special), or `.yaml`/`.json` (a list of cases).
+ * A mistake inside the file names its line; one about the file itself names the line of
+ * `reference`, the place in the config that points at it.
  */
-export function loadDatasetFile(file: string): LoadedTestCase[] {
-  let size: number;
+export function loadDatasetFile(file: string, reference?: DatasetReference): LoadedTestCase[] {
+  const fail = (message: string, hint: string): ConfigError =>
+    reference ? reference.at(message, hint, 'datasets.md') : new ConfigError(message, { file, hint, docs: 'datasets.md' });
+  const written = reference?.written ?? file;
+  const where = reference ? `Looked for ${file}; paths are relative to the config file.` : 'Paths in a suite are relative to the suite file.';
+  let stats;
   try {
-    size = statSync(file).size;
+    stats = statSync(file);
   } catch {
-    throw new ConfigError(`Dataset file not found: ${file}`, {
-      file,
-      hint: 'Paths in a suite are relative to the suite file. Check the spelling, or create the file.',
-      docs: 'datasets.md',
-    });
+    throw fail(`Dataset file not found: ${written}`, `${where} Check the spelling, or create the file.${reference?.expects ? ` ${reference.expects}` : ''}`);
   }
-  if (size > maxDatasetBytes) {
-    throw new ConfigError(`Dataset file is larger than ${maxDatasetBytes / 1024 / 1024} MB`, { file, docs: 'datasets.md' });
+  if (stats.isDirectory()) throw fail(`Dataset ${written} is a folder, not a file`, `${where} Name one file, e.g. ${written.replace(/\/+$/, '')}/cases.jsonl.`);
+  if (stats.size > maxDatasetBytes) {
+    throw fail(`Dataset file ${written} is larger than ${maxDatasetBytes / 1024 / 1024} MB`, 'Split it into several files, or keep a sample for evals.');
   }
-  const text = readFileSync(file, 'utf8');
   const extension = path.extname(file).toLowerCase();
-  if (extension === '.jsonl' || extension === '.ndjson') return loadJsonl(text, file);
-  if (extension === '.csv') return loadCsv(text, file);
-  if (extension === '.yaml' || extension === '.yml' || extension === '.json') return loadYamlList(text, file);
-  throw new ConfigError(`Unsupported dataset format "${extension}"`, {
-    file,
-    hint: 'Use .jsonl, .csv, .yaml or .json.',
-    docs: 'datasets.md',
-  });
+  const load = datasetLoaders[extension];
+  if (load === undefined) throw fail(`Unsupported dataset format "${extension || '(no extension)'}": ${written}`, 'Use .jsonl, .csv, .yaml or .json.');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw fail(`Dataset file ${written} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'Check its permissions.');
+  }
+  return load(text, file);
 }
+
+const datasetLoaders: Readonly<Record<string, (text: string, file: string) => LoadedTestCase[]>> = {
+  '.jsonl': loadJsonl,
+  '.ndjson': loadJsonl,
+  '.csv': loadCsv,
+  '.yaml': loadYamlList,
+  '.yml': loadYamlList,
+  '.json': loadYamlList,
+};
 
 function validateCase(value: unknown, file: string, line: number | undefined, locate?: (path: PropertyKey[]) => number | undefined): LoadedTestCase {
   const normalized = normalizeCaseShape(value);

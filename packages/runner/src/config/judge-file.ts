@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileAssertion, formatFieldPath, parseYamlSource } from '@assay/core';
 import { ConfigError, JudgeCalibrationFileSchema, JudgeFileSchema, type Assertion, type JudgeCalibrationFile, type JudgeFile } from '@assay/spec';
+import { checkProviderId } from './check-provider-id.ts';
 import { ConfigLocator } from './config-location.ts';
 import type { JudgeInfo } from './resolved-suite.ts';
 
@@ -55,6 +56,7 @@ export function loadJudgeFile(file: string, options: { directory: string; warnin
   }
   const judge = parsed.data;
   const core = { type: judge.type, value: judge.value, provider: judge.provider, threshold: judge.threshold };
+  if (judge.provider !== undefined) checkProviderId(judge.provider, locator, ['provider']);
   try {
     compileAssertion(core, { file: shown });
   } catch (error) {

@@ -441,3 +441,142 @@ describe('loadSuite (promptfoo format)', () => {
     expect(error.hint).toMatch(/is-json/);
   });
 });
+
+// Issue 10: a mistyped provider id (`openai:chatt:gpt-4o-mini`) was accepted and sent to the
+// network, and a dataset that could not be read named its path but not the line of the suite that
+// referenced it. Each error must point at the line where the user typed the wrong thing.
+
+/** The ConfigError loading `file` fails with. */
+async function loadError(file: string, options: { format?: 'assay' | 'promptfoo' } = {}): Promise<ConfigError> {
+  const error = await loadSuite(path.join(directory, file), options).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(ConfigError.isInstance(error), String(error)).toBe(true);
+  return error as ConfigError;
+}
+
+const assay = (body: string) => `prompts:\n  - template: 'Hi {{name}}'\n${body}`;
+const promptfoo = (body: string) => `prompts:\n  - 'Hi {{name}}'\n${body}`;
+
+describe('provider ids are checked where they are written (issue 10)', () => {
+  it.each([
+    ['a provider', assay('providers:\n  - echo\n  - openai:chatt:gpt-4o-mini\ntests:\n  - vars: { name: a }\n'), 5, 'providers[1]', /unknown API type "chatt"/, '"openai:chat:gpt-4o-mini" or "openai:gpt-4o-mini"'],
+    ['a misspelt prefix', assay('providers:\n  - id: opnai:gpt-4o\ntests:\n  - vars: { name: a }\n'), 4, 'providers[0]', /unknown provider "opnai"/, '"openai:gpt-4o"'],
+    ['the grader', assay('providers: [echo]\noptions:\n  grader: anthropic:mesages:claude-haiku-4-5\ntests:\n  - vars: { name: a }\n'), 5, 'options.grader', /unknown API type "mesages"/, '"anthropic:messages:claude-haiku-4-5"'],
+    [
+      "a model-graded assertion's judge, inside an assert-set",
+      assay('providers: [echo]\ntests:\n  - vars: { name: a }\n    assert:\n      - type: assert-set\n        assert:\n          - type: llm-rubric\n            value: polite\n            provider: openai:caht:gpt-4o\n'),
+      11,
+      'tests[0].assert[0].assert[0].provider',
+      /unknown API type "caht"/,
+      '"openai:chat:gpt-4o"',
+    ],
+    ['an API Assay does not call', assay('providers:\n  - openai:completion:gpt-3.5-turbo-instruct\ntests:\n  - vars: { name: a }\n'), 4, 'providers[0]', /does not call the "completion" API/, '"openai:gpt-3.5-turbo-instruct"'],
+  ])('%s', async (_, suite, line, field, message, suggestion) => {
+    write({ 'suite.yaml': suite });
+    const error = await loadError('suite.yaml');
+    expect(error).toMatchObject({ line, field });
+    expect(error.file).toMatch(/suite\.yaml$/);
+    expect(error.message).toMatch(message);
+    expect(error.hint).toContain(suggestion);
+  });
+
+  it("a judge file's provider, at its line in the judge file", async () => {
+    write({
+      'judges/polite.yaml': 'type: llm-rubric\nvalue: Is it polite?\nprovider: openai:chatt:gpt-4o-mini\n',
+      'suite.yaml': assay('providers: [echo]\ntests:\n  - vars: { name: a }\n    assert:\n      - type: judge\n        value: judges/polite.yaml\n'),
+    });
+    const error = await loadError('suite.yaml');
+    expect(error.file).toMatch(/judges\/polite\.yaml$/);
+    expect(error).toMatchObject({ line: 3 });
+    expect(error.hint).toContain('"openai:chat:gpt-4o-mini"');
+  });
+
+  it("in promptfoo configs: providers, and defaultTest's grading provider", async () => {
+    write({
+      'providers.yaml': promptfoo('providers:\n  - id: openai:chatt:gpt-4o-mini\ntests:\n  - vars: { name: a }\n'),
+      'grader.yaml': promptfoo('providers: [echo]\ndefaultTest:\n  options:\n    provider: opnai:gpt-4o\ntests:\n  - vars: { name: a }\n'),
+    });
+    const provider = await loadError('providers.yaml', { format: 'promptfoo' });
+    expect(provider).toMatchObject({ line: 4, field: 'providers[0]' });
+    expect(provider.hint).toContain('"openai:chat:gpt-4o-mini"');
+    const grader = await loadError('grader.yaml', { format: 'promptfoo' });
+    expect(grader).toMatchObject({ line: 6, field: 'defaultTest.options.provider' });
+    expect(grader.hint).toContain('"openai:gpt-4o"');
+  });
+
+  it('a judge in a dataset row, at the row', async () => {
+    write({
+      'cases.jsonl': '{"vars": {"name": "a"}}\n{"vars": {"name": "b"}, "assert": [{"type": "llm-rubric", "value": "ok", "provider": "openai:chatt:gpt-4o"}]}\n',
+      'suite.yaml': assay('providers: [echo]\ndataset: cases.jsonl\n'),
+    });
+    const error = await loadError('suite.yaml');
+    expect(error.file).toMatch(/cases\.jsonl$/);
+    expect(error).toMatchObject({ line: 2, field: 'assert[0].provider' });
+  });
+});
+
+describe('a dataset that cannot be read names the line that references it, and the path (issue 10)', () => {
+  it('Assay `dataset:` naming a missing file, a folder or an unknown format', async () => {
+    mkdirSync(path.join(directory, 'data', 'folder'), { recursive: true });
+    write({
+      'missing.yaml': assay('providers: [echo]\n\ndataset: data/missing.csv\n'),
+      'folder.yaml': assay('providers: [echo]\ndataset: data/folder\n'),
+      'format.yaml': assay('providers: [echo]\ndataset: data/cases.txt\n'),
+      'data/cases.txt': 'name\na\n',
+    });
+    const missing = await loadError('missing.yaml');
+    expect(missing.file).toMatch(/missing\.yaml$/);
+    expect(missing).toMatchObject({ line: 5, field: 'dataset', message: 'Dataset file not found: data/missing.csv' });
+    expect(missing.hint).toContain(path.join(directory, 'data', 'missing.csv'));
+    expect(await loadError('folder.yaml')).toMatchObject({ line: 4, message: 'Dataset data/folder is a folder, not a file' });
+    expect(await loadError('format.yaml')).toMatchObject({ line: 4, message: 'Unsupported dataset format ".txt": data/cases.txt' });
+  });
+
+  it('Assay `tests:` given a file or a sentence instead of a list', async () => {
+    write({
+      'file.yaml': assay('providers: [echo]\ntests: file://data/missing.csv\n'),
+      'words.yaml': assay('providers: [echo]\ntests: "all of them"\n'),
+    });
+    const file = await loadError('file.yaml');
+    expect(file).toMatchObject({ line: 4, field: 'tests' });
+    expect(file.message).toBe('`tests:` is a list of test cases, not "file://data/missing.csv"');
+    expect(file.hint).toContain('dataset: data/missing.csv');
+    const words = await loadError('words.yaml');
+    expect(words).toMatchObject({ line: 4, field: 'tests' });
+    expect(words.hint).toContain('dataset: data/cases.jsonl');
+  });
+
+  it.each([
+    ['tests: file://data/missing.csv', promptfoo('providers: [echo]\ntests: file://data/missing.csv\n'), 4, 'tests', 'Dataset file not found: file://data/missing.csv', 'data/missing.csv'],
+    ['tests: "all of them"', promptfoo('providers: [echo]\ntests: "all of them"\n'), 4, 'tests', 'Dataset file not found: all of them', '`tests:` takes a list of test cases'],
+    ['a list entry', promptfoo('providers: [echo]\ntests:\n  - vars: { name: a }\n  - file://data/missing.jsonl\n'), 6, 'tests[1]', 'Dataset file not found: file://data/missing.jsonl', 'data/missing.jsonl'],
+    ['a glob that matches nothing', promptfoo('providers: [echo]\ntests:\n  - file://nowhere/*.csv\n'), 5, 'tests[0]', 'No test files match "file://nowhere/*.csv"', 'relative to the config file'],
+    ['a vars file', promptfoo('providers: [echo]\ntests:\n  - vars: file://vars/missing.yaml\n'), 5, 'tests[0].vars', 'Vars file not found: file://vars/missing.yaml', 'vars/missing.yaml'],
+    ['a var file', promptfoo('providers: [echo]\ntests:\n  - vars:\n      name: file://names/missing.txt\n'), 6, 'tests[0].vars.name', 'Var file not found: file://names/missing.txt', 'names/missing.txt'],
+    ["defaultTest's var glob", promptfoo('providers: [echo]\ndefaultTest:\n  vars:\n    name: file://names/*.txt\ntests:\n  - vars: { other: 1 }\n'), 6, 'defaultTest.vars.name', 'No files match the var "name": file://names/*.txt', 'relative to the config file'],
+    ['a scenario file', promptfoo('providers: [echo]\nscenarios:\n  - file://scenarios/missing.yaml\n'), 5, 'scenarios[0]', 'Scenario file not found: file://scenarios/missing.yaml', 'scenarios/missing.yaml'],
+  ])('promptfoo %s', async (_, config, line, field, message, hint) => {
+    write({ 'promptfooconfig.yaml': config });
+    const error = await loadError('promptfooconfig.yaml');
+    expect(error.file).toMatch(/promptfooconfig\.yaml$/);
+    expect(error).toMatchObject({ line, field, message });
+    expect(error.hint).toContain(hint);
+  });
+
+  it('promptfoo: a var file named in a dataset row or a scenario file points at that row or line', async () => {
+    write({
+      'rows.csv': 'name\nAda\nfile://names/missing.txt\n',
+      'scenarios.yaml': '- config:\n    - vars:\n        name: file://names/gone.txt\n  tests:\n    - vars: { other: 1 }\n',
+      'rows.yaml': promptfoo('providers: [echo]\ntests: file://rows.csv\n'),
+      'scenario.yaml': promptfoo('providers: [echo]\nscenarios:\n  - file://scenarios.yaml\n'),
+    });
+    const row = await loadError('rows.yaml');
+    expect(row.file).toMatch(/rows\.csv$/);
+    expect(row).toMatchObject({ line: 3, message: 'Var file not found: file://names/missing.txt' });
+    const scenario = await loadError('scenario.yaml');
+    expect(scenario.file).toMatch(/scenarios\.yaml$/);
+    expect(scenario).toMatchObject({ line: 3, message: 'Var file not found: file://names/gone.txt' });
+  });
+});

@@ -59,7 +59,7 @@ export async function loadSuite(file: string, options: { format?: 'assay' | 'pro
   }
   const format = options.format ?? (looksLikePromptfoo(absolute, source.value) ? 'promptfoo' : 'assay');
   if (format === 'promptfoo') {
-    const converted = convertPromptfooConfig(source.value as Record<string, unknown>, directory, warnings);
+    const converted = convertPromptfooConfig(source.value as Record<string, unknown>, directory, warnings, new ConfigLocator(relative, source));
     const locator = new ConfigLocator(relative, source, converted.mapPath);
     const resolved = await resolveSuite(converted.suite, { locator, directory, format, warnings, promptSpecs: converted.promptSpecs });
     return converted.env ? { ...resolved, env: converted.env } : resolved;

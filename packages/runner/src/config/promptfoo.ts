@@ -1,8 +1,10 @@
+import { formatFieldPath } from '@assay/core';
 import { ConfigError, modelGradedTypes, type AssertionType } from '@assay/spec';
 import path from 'node:path';
 import type { PromptSpec } from './prompts.ts';
+import type { ConfigLocator } from './config-location.ts';
 import { loadDatasetFile } from './dataset.ts';
-import { isGlob, matchingFiles, scenarioList, splitTextPromptFile, testFiles, varCombinations, loadVarsFile } from './promptfoo-files.ts';
+import { isGlob, matchingFiles, originIn, scenarioList, splitTextPromptFile, testFiles, testsExpects, varCombinations, loadVarsFile, type Origin } from './promptfoo-files.ts';
 
 /** Top-level promptfoo fields that only promptfoo has: their presence marks a promptfoo config. */
 const promptfooOnlyFields = ['defaultTest', 'evaluateOptions', 'sharing', 'outputPath', 'scenarios', 'redteam', 'env', 'nunjucksFilters', 'derivedMetrics', 'writeLatestResults', 'commandLineOptions', 'extensions', 'tags'];
@@ -59,6 +61,12 @@ function openaiResponseFormat(value: unknown): 'text' | 'json' | { schema: Recor
   return undefined;
 }
 
+/** The origin of a test read from a dataset file: its row's line. */
+function datasetRowOrigin(file: string, line: number | undefined): Origin {
+  const shown = path.relative(process.cwd(), file) || file;
+  return (subPath) => (message, hint, docs) => new ConfigError(message, { file: shown, line, field: formatFieldPath(subPath) || undefined, hint, docs });
+}
+
 /** A test's `providers:` filter with promptfoo ids (and `openai:chat:*` prefixes) in Assay's spelling. */
 function convertProviderFilter(value: unknown): unknown {
   if (typeof value === 'string') return [convertProviderId(value)];
@@ -85,9 +93,10 @@ export interface ConvertedPromptfoo {
 
 /**
  * Converts promptfoo's config format (its common core) to an Assay suite. Every field it does
- * not support is named in `warnings` (one line listing them), never silently ignored.
+ * not support is named in `warnings` (one line listing them), never silently ignored. `locator`
+ * reads the promptfoo file itself: a file it names that cannot be read is an error at that line.
  */
-export function convertPromptfooConfig(raw: Record<string, unknown>, directory: string, warnings: string[]): ConvertedPromptfoo {
+export function convertPromptfooConfig(raw: Record<string, unknown>, directory: string, warnings: string[], locator: ConfigLocator): ConvertedPromptfoo {
   const unsupported = new Set<string>();
   for (const key of Object.keys(raw)) if (!supportedTopFields.has(key)) unsupported.add(key);
 
@@ -100,11 +109,12 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
         // A glob (`file://prompts/*.txt`) stands for every matching file, in name order.
         const files = isGlob(pattern) ? matchingFiles(pattern, directory) : [pattern];
         if (files.length === 0) {
-          throw new ConfigError(`No prompt files match "${prompt}"`, {
-            field: `prompts[${index}]`,
-            hint: 'Globs are relative to the config file. Check the folder and the extension.',
-            docs: 'promptfoo.md',
-          });
+          throw locator.error(
+            `No prompt files match "${prompt}"`,
+            Array.isArray(raw.prompts) ? ['prompts', index] : ['prompts'],
+            `Globs are relative to the config file (${directory}). Check the folder and the extension.`,
+            'promptfoo.md',
+          );
         }
         for (const file of files) {
           if (/\.(txt|md)$/.test(file)) promptSpecs.push(...splitTextPromptFile(path.resolve(directory, file), file));
@@ -185,6 +195,8 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   const keepLists = new WeakSet<object>();
   /** The output transform of a converted test (`options.transform`, else defaultTest's). */
   const testTransforms = new WeakMap<object, string>();
+  /** Where each converted test was written (the config, a scenario file, a dataset row): its file errors point there. */
+  const origins = new WeakMap<object, Origin>();
 
   const defaultTest = (raw.defaultTest ?? {}) as Record<string, unknown>;
   const defaultVars = (defaultTest.vars ?? {}) as Record<string, unknown>;
@@ -202,10 +214,11 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   const defaultProviders = defaultTest.providers === undefined ? undefined : convertProviderFilter(defaultTest.providers);
   const defaultOptions = readOptions(defaultTest.options, 'defaultTest.options');
 
-  const convertTest = (test: unknown): unknown => {
+  const convertTest = (test: unknown, origin: Origin): unknown => {
     if (!test || typeof test !== 'object') return test;
     const record = test as Record<string, unknown>;
     const out: Record<string, unknown> = {};
+    origins.set(out, origin);
     for (const [key, value] of Object.entries(record)) {
       if (!supportedTestFields.has(key)) unsupported.add(`tests[].${key}`);
       else if (key === 'assert') out.assert = convertAssertions(value);
@@ -229,37 +242,48 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   let tests: unknown[] = [];
   const testsRaw = raw.tests;
   const testSources = typeof testsRaw === 'string' ? [testsRaw] : Array.isArray(testsRaw) ? testsRaw : [];
-  for (const entry of testSources) {
+  for (const [index, entry] of testSources.entries()) {
+    const entryPath = Array.isArray(testsRaw) ? ['tests', index] : ['tests'];
     if (typeof entry === 'string') {
-      for (const file of testFiles(entry, directory)) {
-        for (const { sourceFile: _file, sourceLine: _line, ...testCase } of loadDatasetFile(file)) {
+      const at = locator.at(entryPath);
+      for (const file of testFiles(entry, directory, at)) {
+        for (const { sourceFile, sourceLine, ...testCase } of loadDatasetFile(file, { at, written: entry, expects: testsExpects })) {
           if (defaultOptions.disableVarExpansion) keepLists.add(testCase);
           if (defaultOptions.transform) testTransforms.set(testCase, defaultOptions.transform);
+          origins.set(testCase, datasetRowOrigin(sourceFile, sourceLine));
           tests.push(testCase);
         }
       }
-    } else tests.push(convertTest(entry));
+    } else tests.push(convertTest(entry, originIn(locator, entryPath)));
   }
   // Scenarios: every `config` entry combined with every test of the scenario (vars merged, the
   // entry's assertions first), after the plain tests, as promptfoo orders them.
-  for (const scenario of scenarioList(raw.scenarios, directory)) {
+  for (const { scenario, origin } of scenarioList(raw.scenarios, directory, locator)) {
     const scenarioTests = Array.isArray(scenario.tests) && scenario.tests.length ? scenario.tests : [{}];
     for (const key of Object.keys(scenario)) if (!['config', 'tests', 'description'].includes(key)) unsupported.add(`scenarios[].${key}`);
-    for (const data of Array.isArray(scenario.config) ? scenario.config : []) {
-      for (const test of scenarioTests) {
+    for (const [dataIndex, data] of (Array.isArray(scenario.config) ? scenario.config : []).entries()) {
+      for (const [testIndex, test] of scenarioTests.entries()) {
         if (!data || typeof data !== 'object' || !test || typeof test !== 'object') continue;
         const entry = data as Record<string, unknown>;
         const own = test as Record<string, unknown>;
         const assert = [...(Array.isArray(entry.assert) ? entry.assert : []), ...(Array.isArray(own.assert) ? own.assert : [])];
         const description = own.description ?? entry.description ?? scenario.description;
+        // A var is written in the scenario's test, else in its config entry.
+        const writtenAt: Origin = (subPath) => {
+          const inTest = scenario.tests === scenarioTests && (subPath[0] !== 'vars' || Object.hasOwn((own.vars ?? {}) as object, subPath[1] ?? ''));
+          return origin(inTest ? ['tests', testIndex, ...subPath] : ['config', dataIndex, ...subPath]);
+        };
         tests.push(
-          convertTest({
-            ...entry,
-            ...own,
-            vars: { ...((entry.vars ?? {}) as object), ...((own.vars ?? {}) as object) },
-            ...(assert.length ? { assert } : {}),
-            ...(description === undefined ? {} : { description }),
-          }),
+          convertTest(
+            {
+              ...entry,
+              ...own,
+              vars: { ...((entry.vars ?? {}) as object), ...((own.vars ?? {}) as object) },
+              ...(assert.length ? { assert } : {}),
+              ...(description === undefined ? {} : { description }),
+            },
+            writtenAt,
+          ),
         );
       }
     }
@@ -280,6 +304,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   tests = tests.flatMap((test) => {
     let record = test as Record<string, unknown>;
     if (!record || typeof record !== 'object') return [test];
+    const origin = origins.get(record) ?? originIn(locator, ['tests']);
     const expand = !keepLists.has(record);
     if (anyTestTransform) {
       const transform = testTransforms.get(record);
@@ -287,13 +312,14 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       const assert = transform ? withTransform(all, transform) : all;
       record = { ...record, ...((assert as unknown[]).length ? { assert } : {}) };
     }
-    const own = loadVarsFile(record.vars, directory);
+    const own = loadVarsFile(record.vars, directory, origin(['vars']));
     // Not an object (a number, a list, a CSV path): left for the schema check, which names the line.
     if (own !== undefined && (typeof own !== 'object' || own === null || Array.isArray(own))) return [{ ...record, vars: own }];
     const merged = { ...defaultVars, ...((own ?? {}) as Record<string, unknown>) };
     const providers = record.providers === undefined ? defaultProviders : convertProviderFilter(record.providers);
     const defaults = defaultCaseFields(record);
-    return varCombinations(merged, directory, expand).map((vars) => ({ ...record, ...defaults, vars, ...(providers === undefined ? {} : { providers }) }));
+    const varAt = (name: string) => (own !== null && typeof own === 'object' && name in own ? origin(['vars', name]) : locator.at(['defaultTest', 'vars', name]));
+    return varCombinations(merged, directory, expand, varAt).map((vars) => ({ ...record, ...defaults, vars, ...(providers === undefined ? {} : { providers }) }));
   });
 
   const evaluateOptions = (raw.evaluateOptions ?? {}) as Record<string, unknown>;
@@ -339,6 +365,8 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     ...(env ? { env } : {}),
     mapPath: (fieldPath) => {
       if (fieldPath[0] === 'defaultAssert') return ['defaultTest', 'assert', ...fieldPath.slice(1)];
+      // The grader is defaultTest's `options.provider`; the other options are evaluateOptions.
+      if (fieldPath[0] === 'options' && fieldPath[1] === 'grader') return ['defaultTest', 'options', 'provider'];
       if (fieldPath[0] === 'options') return ['evaluateOptions', ...fieldPath.slice(1)];
       if (fieldPath[0] === 'output') return ['outputPath', ...fieldPath.slice(1)];
       if (fieldPath[0] === 'tests' && !inlineTestFile) return ['tests'];

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { compileAssertion, formatFieldPath, type CompiledAssertion, type PromptTemplate } from '@assay/core';
-import { parseProviderId } from '@assay/providers';
 import { ConfigError, SuiteSchema, type Assertion, type TestCase } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
 import { loadDatasetFile, type LoadedTestCase } from './dataset.ts';
 import { loadPrompt, type PromptSpec } from './prompts.ts';
 import type { ResolvedCase, ResolvedProvider, ResolvedSuite } from './resolved-suite.ts';
+import { checkProviderId } from './check-provider-id.ts';
 import { closestName } from './closest-name.ts';
 import { renderAssertionValue } from './assertion-value.ts';
 import { SuiteCase, type PreparedAssertion } from './suite-case.ts';
@@ -40,6 +40,18 @@ export async function resolveSuite(
         suggestion ? `Did you mean "${suggestion}"?` : 'Remove it, or check the field names in the docs.',
       );
     }
+    const tests = (raw as { tests?: unknown }).tests;
+    if (issuePath.length === 1 && issuePath[0] === 'tests' && typeof tests === 'string') {
+      // promptfoo's `tests: file://cases.csv`, or a sentence: either way not a list of cases.
+      const file = tests.replace(/^file:\/\//, '');
+      const dataset = /\.(jsonl|ndjson|csv|ya?ml|json)$/i.test(file) ? file : 'data/cases.jsonl';
+      throw locator.error(
+        `\`tests:\` is a list of test cases, not "${tests}"`,
+        issuePath,
+        `List the cases (tests: [{ vars: {...}, assert: [...] }]), or read them from a file with \`dataset: ${dataset}\` (relative to the suite file; .jsonl, .csv, .yaml or .json).`,
+        'datasets.md',
+      );
+    }
     throw locator.error(`Invalid value: ${issue.message}`, issuePath, 'See the suite fields in docs/configuration.md.');
   }
   const suite = parsed.data;
@@ -67,13 +79,10 @@ export async function resolveSuite(
 
   const providers: ResolvedProvider[] = suite.providers.map((entry, index) => {
     const config = typeof entry === 'string' ? { id: entry } : entry;
-    try {
-      parseProviderId(config.id);
-    } catch (error) {
-      locator.relocate(error, ['providers', index]);
-    }
+    checkProviderId(config.id, locator, ['providers', index]);
     return { ...config, label: config.label ?? config.id };
   });
+  if (suite.options.grader !== undefined) checkProviderId(suite.options.grader, locator, ['options', 'grader']);
   const labels = new Set<string>();
   for (const [index, provider] of providers.entries()) {
     if (labels.has(provider.label)) {
@@ -84,12 +93,18 @@ export async function resolveSuite(
 
   /** compileAssertion, with a mistake in this suite file reported at its line. */
   const checkedCompile = (assertion: Assertion, fieldPath: PropertyKey[], file: string): CompiledAssertion => {
+    checkAssertionProviders(assertion, fieldPath, file);
     try {
       return compileAssertion(assertion, { file, field: formatFieldPath(fieldPath) });
     } catch (error) {
       if (file === locator.file) locator.relocate(error, fieldPath);
       throw error;
     }
+  };
+
+  const checkAssertionProviders = (assertion: Assertion, fieldPath: PropertyKey[], file: string): void => {
+    if (typeof assertion.provider === 'string') checkProviderId(assertion.provider, locator, [...fieldPath, 'provider'], file);
+    assertion.assert?.forEach((child, index) => checkAssertionProviders(child, [...fieldPath, 'assert', index], file));
   };
 
   // `type: judge` names a judge file; it is read here and its definition becomes the value.
@@ -132,7 +147,9 @@ export async function resolveSuite(
   const rawCases: { testCase: TestCase | LoadedTestCase; fieldPath: PropertyKey[]; file?: string }[] = [];
   if (typeof suite.dataset === 'string') {
     const file = path.resolve(directory, suite.dataset);
-    for (const testCase of loadDatasetFile(file)) rawCases.push({ testCase, fieldPath: [], file: path.relative(process.cwd(), file) });
+    for (const testCase of loadDatasetFile(file, { at: locator.at(['dataset']), written: suite.dataset })) {
+      rawCases.push({ testCase, fieldPath: [], file: path.relative(process.cwd(), file) });
+    }
   } else if (suite.dataset) {
     suite.dataset.forEach((testCase, index) => rawCases.push({ testCase, fieldPath: ['dataset', index] }));
   }
@@ -146,8 +163,8 @@ export async function resolveSuite(
     const where =
       'sourceFile' in testCase ? { file: testCase.sourceFile, line: testCase.sourceLine } : { file: locator.file, line: locator.line(fieldPath) };
     const source = where.line === undefined ? where.file : `${where.file}:${where.line}`;
-    const own = (testCase.assert ?? []).map((assertion, assertIndex) =>
-      prepare(assertion, testCase.vars, [...fieldPath, 'assert', assertIndex], file ?? locator.file),
+    const own = atRowLine(testCase, () =>
+      (testCase.assert ?? []).map((assertion, assertIndex) => prepare(assertion, testCase.vars, [...fieldPath, 'assert', assertIndex], file ?? locator.file)),
     );
     const defaults = defaultAsserts.map((assertion, assertIndex) => prepare(assertion, testCase.vars, ['defaultAssert', assertIndex]));
     sharedDefaults ??= defaults;
@@ -236,6 +253,16 @@ export async function resolveSuite(
     prices: suite.prices,
     warnings,
   };
+}
+
+/** `build()`, with a mistake in a dataset row that names only the dataset file given the row's line. */
+function atRowLine<T>(testCase: TestCase | LoadedTestCase, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!('sourceFile' in testCase) || testCase.sourceLine === undefined || !(error instanceof ConfigError) || error.line !== undefined) throw error;
+    throw new ConfigError(error.message, { file: error.file ?? testCase.sourceFile, line: testCase.sourceLine, field: error.field, hint: error.hint, docs: error.docs });
+  }
 }
 
 /**
