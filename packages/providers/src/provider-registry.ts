@@ -12,7 +12,7 @@ import { retryMiddleware, toProviderError } from './middleware/retry.ts';
 import { timeoutMiddleware } from './middleware/timeout.ts';
 import { toCallOptions, toModelResponse } from './model-call.ts';
 import { parseProviderId } from './parse-provider-id.ts';
-import { createKeyFunction } from './request-key.ts';
+import { createKeyFunction, deploymentOf } from './request-key.ts';
 import type { ModelHandle, ModelRequest, ModelResponse, ProviderRegistryOptions, RetryInfo } from './types.ts';
 
 export interface ProviderRegistry {
@@ -47,7 +47,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     const { provider, modelId } = parsed;
     const base = createLanguageModel(parsed, config.config, env, options.fetch ?? keepAliveFetch);
     for (const secret of base.secrets) secrets.add(secret);
-    const keyOf = createKeyFunction(provider, modelId);
+    // The base URL and headers are part of every key: another server's answers are not this one's.
+    const keyOf = createKeyFunction(provider, modelId, deploymentOf(base.baseUrl, config.config?.headers));
     const middleware: LanguageModelV3Middleware[] = [];
     if (cassette) middleware.push(cassette.middleware({ provider, modelId, keyOf }));
     // Replaying never reaches the cache; recording stores fresh responses, not cached ones.

@@ -29,6 +29,14 @@ function result(overrides: Partial<CaseResult> & { caseId: string; pass: boolean
 const cellOrder = [{ prompt: 'v1', provider: 'echo' }];
 
 describe('SummaryAccumulator', () => {
+  it('counts the results answered from the cache or a cassette (issue 10)', () => {
+    const accumulator = new SummaryAccumulator(cellOrder);
+    accumulator.add(result({ caseId: 'a', pass: true, cached: true }));
+    accumulator.add(result({ caseId: 'b', pass: true }));
+    accumulator.add(result({ caseId: 'c', pass: false, cached: true }));
+    expect(accumulator.summarize({ durationMs: 1, warnings: [] })).toMatchObject({ total: 3, cached: 2 });
+  });
+
   it('gives each cell its Wilson interval, mean score and bootstrap interval', () => {
     const accumulator = new SummaryAccumulator(cellOrder);
     for (let i = 0; i < 40; i++) accumulator.add(result({ caseId: `c${i}`, pass: i < 36, score: i < 36 ? 0.9 : 0.2 }));

@@ -71,6 +71,8 @@ export class SummaryAccumulator {
   total = 0;
   passed = 0;
   errors = 0;
+  /** Results answered from the response cache or a cassette. */
+  cached = 0;
   cost = 0;
   tokens = 0;
 
@@ -115,6 +117,7 @@ export class SummaryAccumulator {
       cell.errors++;
       this.errors++;
     }
+    if (result.cached) this.cached++;
     cell.scores.push(Number.isFinite(result.score) ? result.score : 0);
     if (cell.cases) {
       let entry = cell.cases.get(result.caseId);
@@ -252,6 +255,7 @@ export class SummaryAccumulator {
       passed: this.passed,
       failed: this.total - this.passed,
       errors: this.errors,
+      cached: this.cached,
       cost: this.cost,
       tokens: this.tokens,
       durationMs: options.durationMs,

@@ -147,6 +147,7 @@ export const RunSummarySchema = z.strictObject({
   passed: CountSchema,
   failed: CountSchema,
   errors: CountSchema,
+  cached: CountSchema.optional(),
   cost: z.number(),
   tokens: z.number().min(0),
   durationMs: z.number().min(0),

@@ -103,6 +103,11 @@ export interface RunSummary {
   passed: number;
   failed: number;
   errors: number;
+  /**
+   * Calls answered from the on-disk response cache or a cassette, not by the provider. Absent in
+   * summaries written before Assay counted them.
+   */
+  cached?: number;
   cost: number;
   tokens: number;
   durationMs: number;

@@ -2,9 +2,10 @@
 //   node packages/cli/demo/scripts/record-cassette.ts
 // It serves scripts/sample-answers.json from the mock server and runs the demo suite with --record,
 // so the cassette keys match exactly what `assay demo` sends.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requestKey } from '@assay/providers';
 import { startMockServer, type MockRule } from '@assay/providers/mock-server';
 
 const demo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -30,6 +31,16 @@ try {
     'eval', '-c', path.join(demo, 'evals/support.yaml'), '--no-cache', '--no-progress',
     '--record', path.join(demo, 'cassettes/support.jsonl'),
   ]);
+  // The mock server stands in for the OpenAI API, which `assay demo` calls: key each answer for
+  // OpenAI's default endpoint, not the mock server's URL (the base URL is part of cassette keys).
+  const cassette = path.join(demo, 'cassettes/support.jsonl');
+  const entries = readFileSync(cassette, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { key: string; provider: string; model: string; request: never; deployment?: unknown });
+  for (const entry of entries) {
+    entry.key = requestKey(entry.provider, entry.model, entry.request);
+    entry.deployment = { baseUrl: 'https://api.openai.com/v1' };
+  }
+  entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  writeFileSync(cassette, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   console.log(`recorded (eval exit ${code}); mock server saw ${server.stats().requests} requests`);
 } finally {
   await server.close();

@@ -127,6 +127,7 @@ export async function executeSuite(
   for (const warning of suite.warnings) process.stderr.write(`Warning: ${warning}\n`);
 
   const cassetteMode = options.replay ? 'replay' : options.record ? 'record' : undefined;
+  const useCache = options.cache !== false && suite.options.cache && cassetteMode === undefined;
   const cassetteOption = options.replay ?? options.record;
   const cassettePath =
     typeof cassetteOption === 'string'
@@ -136,7 +137,7 @@ export async function executeSuite(
   const providers = createProviderRegistry({
     cwd: suite.directory,
     ...(suite.env ? { env: { ...process.env, ...suite.env } } : {}),
-    cache: options.cache === false || !suite.options.cache || cassetteMode ? false : { directory: path.join(dataDirectory, 'cache') },
+    cache: useCache ? { directory: path.join(dataDirectory, 'cache') } : false,
     cassette: cassetteMode ? { path: cassettePath, mode: cassetteMode } : undefined,
     timeoutMs: suite.options.timeoutMs,
     retries: suite.options.retries,
@@ -205,6 +206,10 @@ export async function executeSuite(
   // Failures first, so the matrix and the verdict are what stays on screen.
   if (failures.length) out.write(`\n${renderFailures(failures, failureLimit)}`);
   out.write(`\n${renderMatrix(summary, { color: out.isTTY })}`);
+  // A stored answer is the one recorded earlier, not a fresh call: say how many there were.
+  if (useCache || cassetteMode === 'replay') {
+    out.write(`${summary.cached ?? 0} of ${summary.total} calls answered from ${cassetteMode === 'replay' ? 'the cassette' : 'cache'}.\n`);
+  }
   const metricsText = renderMetrics(summary);
   if (metricsText) out.write(`\n${metricsText}`);
   const repeatsText = renderRepeats(summary);

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
 import { fromRecordedResponse, toRecordedResponse, type RecordedResponse } from '../recorded-response.ts';
-import type { KeyFunction, RecordedRequest } from '../request-key.ts';
+import type { KeyFunction, RecordedDeployment, RecordedRequest } from '../request-key.ts';
 
 export interface CacheOptions {
   /** Absolute directory; entries live at `<directory>/<key[0..2]>/<key>.json`. */
@@ -18,6 +18,8 @@ export interface CacheEntry {
   provider: string;
   model: string;
   request: RecordedRequest;
+  /** Where the response came from (base URL, names of the headers keyed); absent in entries recorded before deployments were keyed. */
+  deployment?: RecordedDeployment;
   response: RecordedResponse;
 }
 
@@ -31,7 +33,7 @@ export function cacheMiddleware(options: CacheOptions): LanguageModelV3Middlewar
   return {
     specificationVersion: 'v3',
     async wrapGenerate({ doGenerate, params }) {
-      const { key, request } = options.keyOf(params);
+      const { key, request, deployment } = options.keyOf(params);
       const shard = path.join(options.directory, key.slice(0, 2));
       const file = path.join(shard, `${key}.json`);
       const hit = await readEntry(file);
@@ -39,7 +41,7 @@ export function cacheMiddleware(options: CacheOptions): LanguageModelV3Middlewar
 
       const result = await doGenerate();
       if (result.finishReason.unified !== 'error') {
-        const entry: CacheEntry = { key, provider: options.provider, model: options.modelId, request, response: toRecordedResponse(result) };
+        const entry: CacheEntry = { key, provider: options.provider, model: options.modelId, request, ...(deployment ? { deployment } : {}), response: toRecordedResponse(result) };
         if (!createdShards.has(shard)) {
           await mkdir(shard, { recursive: true });
           createdShards.add(shard);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, ProviderError } from '@assay/spec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startMockServer } from '../mock-server/index.ts';
 import { createProviderRegistry } from '../provider-registry.ts';
+import { createKeyFunction, deploymentOf, recordedRequest, requestKey } from '../request-key.ts';
 import { anthropicReply, openaiChatReply, startWireServer } from '../testing/wire-server.ts';
 
 let directory: string;
@@ -31,8 +33,8 @@ describe('cassettes', () => {
     expect(lines.map((line) => line.key)).toEqual([...lines.map((line) => line.key)].sort());
     expect(lines[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', request: { prompt: expect.any(Array), settings: {} }, response: { content: expect.any(Array), finishReason: { unified: 'stop' }, usage: expect.any(Object) } });
 
-    // Replay needs no key and no server.
-    const player = createProviderRegistry({ cwd: directory, env: {}, cassette: { path: 'fixtures/run.jsonl', mode: 'replay' }, timeoutMs: 5_000, retries: 0 });
+    // Replay needs no key and no server (the suite still names the server: it is part of the key).
+    const player = createProviderRegistry({ cwd: directory, env: { OPENAI_BASE_URL: wire.url }, cassette: { path: 'fixtures/run.jsonl', mode: 'replay' }, timeoutMs: 5_000, retries: 0 });
     const replayed = player.resolve('openai:gpt-4o-mini');
     const zeta = await replayed.call(ask('zeta'));
     expect(zeta).toMatchObject({ text: 'echo: zeta', cached: true, usage: recorded[0]!.usage, finishReason: 'stop' });
@@ -75,5 +77,64 @@ describe('cassettes', () => {
     await writeFile(path.join(directory, 'broken.jsonl'), '{"key":"a","response":{}}\nnot json\n');
     const broken = createProviderRegistry({ cwd: directory, env: {}, cassette: { path: 'broken.jsonl', mode: 'replay' }, timeoutMs: 5_000, retries: 0 });
     await expect(broken.resolve('echo').call(ask('x'))).rejects.toMatchObject({ line: 2, location: expect.stringContaining('broken.jsonl:2') });
+  });
+
+  // Issue 10: a recording of one server no longer answers for another.
+  describe('the deployment in the key', () => {
+    const options = (mode: 'record' | 'replay', baseUrl: string) => ({
+      cwd: directory,
+      env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: baseUrl },
+      cassette: { path: 'c.jsonl', mode },
+      timeoutMs: 5_000,
+      retries: 0,
+    });
+    const readEntries = async () => (await readFile(path.join(directory, 'c.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+
+    it('a replay pointed at another server misses; the entry names the server it came from', async () => {
+      const server = await startMockServer({ mode: 'rules', rules: [{ response: { content: 'from A' } }] });
+      const recorder = createProviderRegistry(options('record', `${server.url}/v1`));
+      await recorder.resolve('openai:gpt-4o-mini').call(ask('hello'));
+      await recorder.flush();
+      await server.close();
+      expect(await readEntries()).toEqual([expect.objectContaining({ deployment: { baseUrl: `${server.url}/v1` } })]);
+
+      const same = createProviderRegistry(options('replay', `${server.url}/v1`));
+      expect(await same.resolve('openai:gpt-4o-mini').call(ask('hello'))).toMatchObject({ text: 'from A', cached: true });
+      const other = createProviderRegistry(options('replay', 'http://127.0.0.1:9/v1'));
+      await expect(other.resolve('openai:gpt-4o-mini').call(ask('hello'))).rejects.toThrow(/no cassette recording for openai:gpt-4o-mini prompt "hello"/);
+    });
+
+    it('keeps keys for the default endpoint, so cassettes recorded against the provider itself replay as before', () => {
+      const params = { prompt: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hello' }] }] };
+      const before = requestKey('openai', 'gpt-4o-mini', recordedRequest(params));
+      const atDefault = createKeyFunction('openai', 'gpt-4o-mini', deploymentOf('https://api.openai.com/v1/', undefined))(params);
+      expect(atDefault.key).toBe(before);
+      expect(atDefault.legacyKey).toBeUndefined();
+      expect(createKeyFunction('openai', 'gpt-4o-mini', deploymentOf('http://127.0.0.1:8000/v1', undefined))(params)).toMatchObject({ key: expect.not.stringMatching(before), legacyKey: before });
+    });
+
+    it('replays an entry recorded before deployments were keyed, and a new recording replaces it', async () => {
+      const server = await startMockServer({ mode: 'rules', rules: [{ response: { content: 'recorded now' } }] });
+      try {
+        const baseUrl = `${server.url}/v1`;
+        const params = { prompt: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hello' }] }] };
+        const request = recordedRequest(params);
+        const old = { key: requestKey('openai', 'gpt-4o-mini', request), provider: 'openai', model: 'gpt-4o-mini', request, response: { content: [{ type: 'text', text: 'recorded then' }], finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: { total: 1 }, outputTokens: { total: 2 } } } };
+        await writeFile(path.join(directory, 'c.jsonl'), `${JSON.stringify(old)}\n`);
+
+        const player = createProviderRegistry(options('replay', baseUrl));
+        expect(await player.resolve('openai:gpt-4o-mini').call(ask('hello'))).toMatchObject({ text: 'recorded then', cached: true });
+        expect(server.stats().requests).toBe(0);
+
+        const recorder = createProviderRegistry(options('record', baseUrl));
+        expect((await recorder.resolve('openai:gpt-4o-mini').call(ask('hello'))).text).toBe('recorded now');
+        await recorder.flush();
+        const entries = await readEntries();
+        expect(entries).toEqual([expect.objectContaining({ deployment: { baseUrl }, response: expect.objectContaining({ content: [{ type: 'text', text: 'recorded now' }] }) })]);
+        expect(entries[0].key).not.toBe(old.key);
+      } finally {
+        await server.close();
+      }
+    });
   });
 });

@@ -85,9 +85,12 @@ export class Cassette {
       specificationVersion: 'v3',
       wrapGenerate: async ({ doGenerate, params }) => {
         const entries = await this.entries();
-        const { key, request } = keyOf(params);
+        const { key, request, deployment, legacyKey } = keyOf(params);
+        // An entry recorded before deployments were keyed (it has none) answers for any deployment.
+        const legacy = legacyKey === undefined ? undefined : entries.get(legacyKey);
+        const recordedBefore = legacy !== undefined && legacy.deployment === undefined ? legacy : undefined;
         if (this.mode === 'replay') {
-          const entry = entries.get(key);
+          const entry = entries.get(key) ?? recordedBefore;
           if (entry !== undefined) return fromRecordedResponse(entry.response);
           throw new ProviderError(
             `no cassette recording for ${provider}:${modelId} prompt ${describePrompt(params.prompt)} (key ${key.slice(0, 12)}) in ${this.path}`,
@@ -95,7 +98,9 @@ export class Cassette {
           );
         }
         const result = await doGenerate();
-        entries.set(key, { key, provider, model: modelId, request, response: toRecordedResponse(result) });
+        // Recorded again for its deployment, the request's entry from before replaces the old one.
+        if (recordedBefore !== undefined) entries.delete(legacyKey!);
+        entries.set(key, { key, provider, model: modelId, request, ...(deployment ? { deployment } : {}), response: toRecordedResponse(result) });
         this.#dirty = true;
         return result;
       },
