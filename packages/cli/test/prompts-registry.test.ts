@@ -38,6 +38,24 @@ describe('assay prompts push', () => {
     expect(await names()).toEqual([]);
   });
 
+  it('refuses a frontmatter whose YAML aliases nest without bound (billion laughs) with exit 2 at its line, in push and validate (issue 10)', async () => {
+    // Was "Internal error … Excessive alias count" with a stack, exit 70. Line 3 holds the first anchor, line 4 the first aliases.
+    const levels = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let level = 1; level < 9; level++) levels.push(`a${level}: &a${level} [${Array(9).fill(`*a${level - 1}`).join(', ')}]`);
+    await using project = makeProject({
+      'prompts/bomb.prompt': `---\nmodel: openai/gpt-4o-mini\n${levels.join('\n')}\n---\nHello {{name}}\n`,
+      'suite.yaml': 'prompts:\n  - prompts/bomb.prompt\nproviders:\n  - echo\ntests:\n  - vars: { name: Ada }\n',
+    });
+    for (const args of [['prompts', 'push'], ['validate', '-c', 'suite.yaml']]) {
+      const result = await cli(args, project.directory);
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(result.stderr).toMatch(/^Error: prompts\/bomb\.prompt:4:\d+: Invalid YAML: aliases \(\*name\) expand to more than 100 copies of one anchor/);
+      expect(result.stderr).toMatch(/Hint: .*fewer and flatter anchors/);
+      expect(result.stderr).not.toMatch(/Internal error|Excessive alias|\n\s+at .+:\d+:\d+\)?/);
+    }
+    expect(await names()).toEqual([]);
+  });
+
   it('pushes new versions named by path, keeps unchanged content, records message and author', async () => {
     await using project = makeProject({
       'prompts/support/triage.prompt': promptFile(),

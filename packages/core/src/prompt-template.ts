@@ -28,7 +28,12 @@ export interface PromptTemplate {
   render(vars: Record<string, unknown>): Promise<ChatMessage[]>;
 }
 
-const frontmatterPattern = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+/**
+ * Dotprompt's own test for frontmatter (its opening line may end in blanks), so every frontmatter
+ * Dotprompt parses is parsed and checked here first, with positions and alias limits (issue 10).
+ * The closing line takes no blank line of the body with it, so the body is as written.
+ */
+const frontmatterPattern = /^---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---(?:\s*?(?:\r\n|\r|\n)|\s*$)/d;
 
 /**
  * Compiles a Dotprompt source once; `render` is then cheap (~20 µs).
@@ -42,10 +47,12 @@ export async function compilePromptTemplate(
 ): Promise<PromptTemplate> {
   const file = options.file ?? options.id;
   const frontmatter = frontmatterPattern.exec(source);
-  const yaml = frontmatter ? parseYamlSource(frontmatter[1] ?? '', file, 1) : undefined;
+  // Lines above the YAML: the opening `---`, and any blank lines Dotprompt's pattern takes with it.
+  const yamlLine = frontmatter ? source.slice(0, frontmatter.indices![1]![0]).split(/\r\n|\r|\n/).length - 1 : 0;
+  const yaml = frontmatter ? parseYamlSource(frontmatter[1] ?? '', file, yamlLine) : undefined;
   const raw = (yaml?.value ?? {}) as Record<string, unknown>;
   if (yaml && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
-    throw new ConfigError('Prompt frontmatter must be a YAML mapping', { file, line: 2, docs: 'prompts.md' });
+    throw new ConfigError('Prompt frontmatter must be a YAML mapping', { file, line: yamlLine + 1, docs: 'prompts.md' });
   }
   if (raw.model !== undefined && typeof raw.model !== 'string') {
     const position = yaml?.locate(['model']);

@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { ConfigError } from '@assay/spec';
 
 export interface SourcePosition {
@@ -32,7 +32,7 @@ export function parseYamlSource(text: string, file: string, lineOffset = 0): Yam
     });
   }
   return {
-    value: document.toJS({ maxAliasCount: 100 }),
+    value: toValue(document, file, lineCounter, lineOffset),
     locate(path) {
       let node: unknown = document.contents;
       let found: Node | undefined = node as Node | undefined;
@@ -49,6 +49,44 @@ export function parseYamlSource(text: string, file: string, lineOffset = 0): Yam
       return { line: position.line + lineOffset, column: position.col };
     },
   };
+}
+
+/** Aliases (`*name`) may expand to at most this many nodes per anchor: plenty for `<<: *defaults`, not a billion laughs. */
+const maxAliasCount = 100;
+
+/**
+ * The document as plain values. yaml refuses an alias it cannot resolve, or aliases nested so they
+ * expand without bound (issue 10: a "billion laughs" frontmatter was a 500 and exit 70), with a
+ * ReferenceError; that is a mistake in the file, at the alias.
+ */
+function toValue(document: Document, file: string, lineCounter: LineCounter, lineOffset: number): unknown {
+  try {
+    return document.toJS({ maxAliasCount });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const unresolved = /^Unresolved alias[^:]*: (.+)$/.exec(error.message)?.[1];
+    let alias: Alias | undefined;
+    visit(document, {
+      Alias(_key, node) {
+        if (unresolved !== undefined && node.source !== unresolved) return undefined;
+        alias = node;
+        return visit.BREAK;
+      },
+    });
+    const position = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
+    throw new ConfigError(
+      unresolved === undefined
+        ? `Invalid YAML: aliases (*name) expand to more than ${maxAliasCount} copies of one anchor, the shape of a "billion laughs" attack`
+        : `Invalid YAML: alias *${unresolved} refers to no anchor &${unresolved} before it`,
+      {
+        file,
+        line: position ? position.line + lineOffset : undefined,
+        column: position?.col,
+        hint: unresolved === undefined ? 'Write the repeated values out, or use fewer and flatter anchors (&name) and aliases (*name).' : 'Define the anchor (&name) before using it.',
+        docs: 'configuration.md',
+      },
+    );
+  }
 }
 
 /** Formats a zod-style issue path as `tests[3].assert[0].type`. */
