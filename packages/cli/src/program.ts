@@ -34,6 +34,22 @@ const days = (value: string) => {
   return parsed;
 };
 
+/** `--expires`: days from now (`90d`), a day (`2026-12-31`, its start in UTC) or a time (`2026-12-31T18:00:00Z`). */
+const expiry = (value: string) => {
+  const days = /^(\d+)d$/.exec(value)?.[1];
+  let time = NaN;
+  if (days !== undefined) time = Date.now() + Number(days) * 86_400_000;
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    time = Date.parse(`${value}T00:00:00Z`);
+    // Date.parse rolls 2026-02-30 over to March; a day that does not come back the same is not a day.
+    if (Number.isFinite(time) && !new Date(time).toISOString().startsWith(value)) time = NaN;
+  } else if (/^\d{4}-\d{2}-\d{2}T/.test(value)) time = Date.parse(value);
+  if (!Number.isFinite(time)) throw new UsageError(`--expires must be a number of days (90d), a date (2026-12-31) or a time (2026-12-31T18:00:00Z), got "${value}"`);
+  // Refused here too, before the project is created, not only by the store.
+  if (time <= Date.now()) throw new UsageError(`--expires ${value} is not in the future: the key would never work`);
+  return new Date(time).toISOString();
+};
+
 const serverOption = () => new Option('--server <url>', 'the Assay server (default $ASSAY_SERVER, else http://127.0.0.1:7400)');
 
 /**
@@ -204,9 +220,10 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .addOption(new Option('--role <role>', 'what the key may do').choices(['viewer', 'editor', 'approver', 'admin']).makeOptionMandatory())
     .option('--org <name>', 'organisation of the project', 'default')
     .option('--name <name>', 'a name to recognise the key by')
+    .option('--expires <when>', 'when the key stops working: days from now (90d), a date (2026-12-31) or a time (2026-12-31T18:00:00Z)', expiry)
     .action(async (options) => {
       const { createKeyCommand } = await import('./commands/admin.ts');
-      exitCode = await createKeyCommand({ project: options.project, role: options.role, organization: options.org, name: options.name });
+      exitCode = await createKeyCommand({ project: options.project, role: options.role, organization: options.org, name: options.name, expiresAt: options.expires });
     });
 
   program

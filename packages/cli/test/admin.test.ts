@@ -40,4 +40,34 @@ describe('assay admin create-key', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Allowed choices are viewer, editor, approver, admin/);
   });
+
+  it('sets an expiry with --expires and refuses one in the past or not on the calendar with exit 2, creating nothing (issue 10)', async () => {
+    await using project = makeProject({});
+    const cwd = project.directory;
+    for (const [expires, message] of [
+      ['2020-01-01', /--expires 2020-01-01 is not in the future: the key would never work/],
+      ['0d', /--expires 0d is not in the future/],
+      ['2026-13-45', /--expires must be a number of days \(90d\), a date \(2026-12-31\) or a time/],
+      ['2027-02-30', /--expires must be/],
+      ['soon', /--expires must be/],
+    ] as const) {
+      const refused = await runCli(['admin', 'create-key', '--project', 'support', '--role', 'editor', '--expires', expires], { cwd });
+      expect({ expires, code: refused.code, stdout: refused.stdout }).toEqual({ expires, code: 2, stdout: '' });
+      expect(refused.stderr).toMatch(message);
+      expect(refused.stderr).not.toMatch(/Internal error|\n\s+at /);
+    }
+
+    const made = await runCli(['admin', 'create-key', '--project', 'support', '--role', 'viewer', '--expires', '30d'], { cwd });
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toMatch(/Created project default\/support/);
+    const registry = await openRegistryStore({ sqlite: { file: path.join(cwd, '.assay', 'assay.db') } });
+    try {
+      const key = await registry.authenticateApiKey(made.stdout.trim());
+      const days = (Date.parse(key!.expiresAt!) - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(29.9);
+      expect(days).toBeLessThanOrEqual(30);
+    } finally {
+      await registry.close();
+    }
+  });
 });

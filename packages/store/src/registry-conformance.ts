@@ -264,6 +264,18 @@ export function describeRegistryConformance(
         hooks.advance(2 * 24 * 3600 * 1000);
         expect(await store.authenticateApiKey(expiring.secret)).toBeUndefined();
       });
+
+      it('refuses a key that would be expired when made, writing nothing (issue 10)', async () => {
+        const { a, alice, as } = await world();
+        const auditBefore = (await store.listAuditEvents(a.id, { limit: 500 })).items.length;
+        for (const expiresAt of ['2025-06-01T11:59:59+00:00', '2024-01-01T00:00:00Z']) {
+          const refused = store.createApiKey(a.id, { name: 'typo', role: 'viewer', expiresAt }, as(alice));
+          await expect(refused).rejects.toBeInstanceOf(InvalidInputError);
+          await expect(refused).rejects.toMatchObject({ issues: [{ field: 'expiresAt', message: 'must be in the future' }] });
+        }
+        expect(await store.listApiKeys(a.id)).toEqual([]);
+        expect((await store.listAuditEvents(a.id, { limit: 500 })).items).toHaveLength(auditBefore);
+      });
     });
 
     describe('sessions', () => {

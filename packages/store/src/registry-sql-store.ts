@@ -446,6 +446,13 @@ class SqlRegistryStore implements RegistryStore {
   async createApiKey(projectId: string, input: CreateApiKeyInput, context: AuditContext): Promise<{ apiKey: ApiKey; secret: string }> {
     const parsed = parse(CreateApiKeyInputSchema, input);
     const audit = parseContext(context);
+    // A key that is expired when made is a typo (a year, a month); it would never authenticate.
+    if (parsed.expiresAt !== undefined && Date.parse(parsed.expiresAt) <= this.#now().getTime()) {
+      throw new InvalidInputError(`The expiry ${parsed.expiresAt} is not in the future: the key would never work.`, {
+        issues: [{ field: 'expiresAt', message: 'must be in the future' }],
+        hint: 'Give a time after now, e.g. 90 days ahead.',
+      });
+    }
     const { secret, hash, prefix } = newApiKeySecret();
     return this.#write(async (trx) => {
       await this.#requireProject(trx, projectId);

@@ -8,6 +8,8 @@ export interface CreateKeyOptions {
   role: Role;
   organization: string;
   name?: string;
+  /** ISO timestamp after which the key no longer authenticates; one in the past is refused. */
+  expiresAt?: string;
 }
 
 /**
@@ -29,9 +31,10 @@ export async function createKeyCommand(options: CreateKeyOptions): Promise<numbe
     const context = { actor: { type: 'system' as const, id: 'assay admin create-key' } };
     const { project, created } = await registry.ensureProject({ organization: options.organization, project: options.project }, context);
     const name = options.name ?? `${options.role} key (created ${new Date().toISOString().slice(0, 10)})`;
-    const { apiKey, secret } = await registry.createApiKey(project.id, { name, role: options.role }, context);
+    const { apiKey, secret } = await registry.createApiKey(project.id, { name, role: options.role, ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }) }, context);
+    const expires = apiKey.expiresAt ? `, expires ${apiKey.expiresAt}` : '';
     process.stderr.write(
-      `${created ? `Created project ${options.organization}/${options.project}. ` : ''}API key ${apiKey.prefix}… (${options.role}) for ${options.organization}/${options.project}.\n` +
+      `${created ? `Created project ${options.organization}/${options.project}. ` : ''}API key ${apiKey.prefix}… (${options.role}${expires}) for ${options.organization}/${options.project}.\n` +
         'It is shown only this once; store it as a secret (e.g. ASSAY_API_KEY). Assay keeps only its hash.\n',
     );
     process.stdout.write(`${secret}\n`);
