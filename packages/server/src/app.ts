@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.ts';
+import { limitBody } from './body-limit.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { validationHook } from './openapi-helpers.ts';
-import { HttpProblem, problemFromError, problemType, sendProblem } from './problem.ts';
+import { HttpProblem, problemFromRequestError, problemType, sendProblem } from './problem.ts';
 import { instanceRoutes } from './routes/instance-routes.ts';
 import { labelRoutes } from './routes/label-routes.ts';
 import { promptRoutes } from './routes/prompt-routes.ts';
@@ -33,8 +33,8 @@ export const maxResultsBodyBytes = 32 * 1024 * 1024;
 export function createApp(dependencies: ServerDependencies) {
   const app = new OpenAPIHono<ServerEnv>({ defaultHook: validationHook });
 
-  app.onError((error, context) => {
-    const problem = problemFromError(error);
+  app.onError(async (error, context) => {
+    const problem = await problemFromRequestError(error, context);
     if (problem.status >= 500) console.error(`${context.req.method} ${new URL(context.req.url).pathname}:`, error);
     return sendProblem(context, { ...problem, instance: new URL(context.req.url).pathname });
   });
@@ -57,19 +57,24 @@ export function createApp(dependencies: ServerDependencies) {
     }),
   );
 
-  app.use('/api/*', (context, next) => {
-    const maxSize = /\/runs\/[^/]+\/results$/.test(context.req.path) ? maxResultsBodyBytes : maxBodyBytes;
-    return bodyLimit({
-      maxSize,
-      onError: (inner) =>
-        sendProblem(inner, {
+  app.use(
+    '/api/*',
+    limitBody(
+      (context) => (/\/runs\/[^/]+\/results$/.test(context.req.path) ? maxResultsBodyBytes : maxBodyBytes),
+      (context, maxSize) =>
+        sendProblem(context, {
           type: problemType('too-large'),
           title: 'Payload too large',
           status: 413,
           detail: `Request bodies are limited to ${maxSize / 1024 / 1024} MB here.`,
           hint: 'Upload results in smaller batches.',
         }),
-    })(context, next);
+    ),
+  );
+  // No name, id or filter holds NUL, and PostgreSQL cannot compare text with one: a 400 on either database.
+  app.use('/api/*', async (context, next) => {
+    if (context.req.url.includes('%00')) throw new HttpProblem(400, 'invalid-parameter', 'Invalid parameter', 'The path or query holds a NUL character (%00).');
+    await next();
   });
   app.use('/api/*', authenticate(dependencies));
   app.use('/api/*', async (context, next) => {

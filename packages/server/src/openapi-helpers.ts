@@ -20,11 +20,13 @@ const problem = (description: string) => ({ description, content: { 'application
 
 /** Error responses documented on every route. */
 export const errorResponses = {
+  400: problem('The body is not JSON, or a query or path parameter is invalid (`fields` names it).'),
   401: problem('No valid session or API key.'),
   403: problem('The caller lacks the role, or the rules forbid the change (see `reason`).'),
   404: problem('Not found, or in a project the caller cannot access.'),
   409: problem('Conflict with the current state (stale revision, taken name).'),
   413: problem('The request body is too large.'),
+  415: problem('The body is not application/json.'),
   422: problem('The request failed validation; `fields` names each problem.'),
   429: problem('Too many failed logins; wait for `Retry-After` seconds.'),
   503: problem('The database is unreachable; nothing was written.'),
@@ -51,15 +53,18 @@ export const PageQuerySchema = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-/** Request validation failures become a 422 problem naming each field. */
+/**
+ * Request validation failures name each field: a body that does not fit is a 422, a query or path
+ * parameter that does not (`?lastReviewedBefore=2026-13-45`, `/versions/abc`) a 400 naming it.
+ */
 export const validationHook: Hook<unknown, ServerEnv, string, unknown> = (result, context) => {
   if (result.success) return;
-  const fields = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
-  return sendProblem(context, {
-    type: problemType('invalid-input'),
-    title: 'Invalid input',
-    status: 422,
-    detail: fields.map((field) => `${field.path}: ${field.message}`).join('; '),
-    fields,
-  });
+  const inUrl = result.target === 'query' || result.target === 'param';
+  const fields = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || (inUrl ? `(${result.target})` : '(body)'), message: issue.message }));
+  const detail = fields.map((field) => `${field.path}: ${field.message}`).join('; ');
+  if (inUrl) {
+    const kind = result.target === 'query' ? 'query parameter' : 'path parameter';
+    return sendProblem(context, { type: problemType('invalid-parameter'), title: 'Invalid parameter', status: 400, detail: `Invalid ${kind}: ${detail}`, fields });
+  }
+  return sendProblem(context, { type: problemType('invalid-input'), title: 'Invalid input', status: 422, detail, fields });
 };

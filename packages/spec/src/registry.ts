@@ -48,6 +48,8 @@ export const PasswordSchema = z.string().min(10, 'at least 10 characters').max(1
 
 const IsoTimestampSchema = z.iso.datetime({ offset: true });
 const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2025-01-31');
+/** A day of the calendar: `2026-13-45` and `2026-02-30` are not. */
+const CalendarDateSchema = z.iso.date({ error: 'a date of the calendar like 2025-01-31' });
 const JsonObjectSchema = z.record(z.string(), z.unknown());
 
 // ---------------------------------------------------------------------------------------------
@@ -298,7 +300,7 @@ export const ListPromptsOptionsSchema = z
     owner: z.string().optional(),
     riskTier: RiskTierSchema.optional(),
     /** Overdue for review: last reviewed before this date, or never. */
-    lastReviewedBefore: DateSchema.optional(),
+    lastReviewedBefore: CalendarDateSchema.optional(),
   })
   .strict();
 export type ListPromptsOptions = z.input<typeof ListPromptsOptionsSchema>;

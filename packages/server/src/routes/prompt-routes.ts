@@ -3,6 +3,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { diffPromptVersions, promptChangelog, promptVersionInput } from '@assay/core';
 import {
   LabelSchema,
+  ListPromptsOptionsSchema,
   PromptNameSchema,
   PromptSummarySchema,
   PromptVersionSchema,
@@ -60,7 +61,7 @@ export function promptRoutes(dependencies: ServerDependencies) {
         query: PageQuerySchema.extend({
           owner: z.string().max(200).optional(),
           riskTier: RiskTierSchema.optional(),
-          lastReviewedBefore: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().openapi({ description: 'Overdue for review: last reviewed before this date, or never' }),
+          lastReviewedBefore: ListPromptsOptionsSchema.shape.lastReviewedBefore.unwrap().optional().openapi({ description: 'Overdue for review: last reviewed before this date (YYYY-MM-DD), or never' }),
         }),
       },
       responses: { 200: jsonResponse(pageSchema(PromptSummarySchema), 'A page of prompts'), ...errorResponses },
