@@ -1,4 +1,4 @@
-import { casesWithRepeats, sampleSizePaired, sampleSizeTwoProportions } from '@assay/core';
+import { casesWithRepeats, sampleSizePairedExact, sampleSizeTwoProportionsExact } from '@assay/core';
 import { ConfigError } from '@assay/spec';
 
 export interface PlanCommandOptions {
@@ -46,23 +46,41 @@ export async function planCommand(options: PlanCommandOptions): Promise<number> 
   // Plan for an improvement when there is room above the baseline, else for a drop.
   const difference = baselineRate + detect <= 1 ? detect : -detect;
   const target = baselineRate + difference;
-  const unpaired = sampleSizeTwoProportions({ baselineRate, difference, alpha, power });
-  const paired = sampleSizePaired({ baselineRate, difference, alpha, power, discordance });
+  // Sized for the tests `assay compare` runs on cases run once (exact McNemar, Fisher's exact test):
+  // at the normal approximation's sizes they fall short of the power asked for (issue 10).
+  const unpaired = sampleSizeTwoProportionsExact({ baselineRate, difference, alpha, power });
+  const paired = sampleSizePairedExact({ baselineRate, difference, alpha, power, discordance });
   const plan = {
     baselineRate,
     targetRate: target,
     difference,
     alpha,
     power,
-    unpaired: { casesPerArm: unpaired, calls: 2 * unpaired },
-    paired: { cases: paired.cases, discordance: paired.discordance, discordanceAssumed: paired.assumed },
+    unpaired: {
+      casesPerArm: unpaired.cases,
+      calls: 2 * unpaired.cases,
+      test: unpaired.test,
+      power: unpaired.power,
+      normalApproximation: { casesPerArm: unpaired.normalApproximation.cases, power: unpaired.normalApproximation.power },
+    },
+    paired: {
+      cases: paired.cases,
+      discordance: paired.discordance,
+      discordanceAssumed: paired.assumed,
+      test: paired.test,
+      power: paired.power,
+      normalApproximation: { cases: paired.normalApproximation.cases, power: paired.normalApproximation.power },
+    },
+    // With repeats `compare` runs bootstrap tests over cases, which the normal approximation describes:
+    // its sizes, spread over the repeats by the design effect.
     ...(repeats > 1
       ? {
           repeats: {
             k: repeats,
             icc,
-            unpairedCasesPerArm: casesWithRepeats(unpaired, repeats, icc),
-            pairedCases: casesWithRepeats(paired.cases, repeats, icc),
+            test: 'bootstrap',
+            unpairedCasesPerArm: casesWithRepeats(unpaired.normalApproximation.cases, repeats, icc),
+            pairedCases: casesWithRepeats(paired.normalApproximation.cases, repeats, icc),
           },
         }
       : {}),
@@ -72,21 +90,26 @@ export async function planCommand(options: PlanCommandOptions): Promise<number> 
     return 0;
   }
   const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const count = (value: number) => value.toLocaleString('en-US');
+  const unpairedTest = unpaired.test === 'fisher-exact' ? "Fisher's exact test" : 'pooled z-test';
   const lines = [
     `To detect ${pct(baselineRate)} → ${pct(target)} (${(Math.abs(difference) * 100).toFixed(1)} points) with ${pct(power)} power at α = ${alpha} (two-sided):`,
     '',
-    `  unpaired (different cases per prompt):   ${unpaired.toLocaleString('en-US')} cases per prompt (${(2 * unpaired).toLocaleString('en-US')} calls)`,
-    `  paired (same cases, McNemar):            ${paired.cases.toLocaleString('en-US')} cases (${(2 * paired.cases).toLocaleString('en-US')} calls)`,
+    `  unpaired (different cases per prompt):   ${count(unpaired.cases)} cases per prompt (${count(2 * unpaired.cases)} calls): ${unpairedTest}, ${pct(unpaired.power)} power`,
+    `  paired (same cases):                     ${count(paired.cases)} cases (${count(2 * paired.cases)} calls): exact McNemar, ${pct(paired.power)} power`,
     paired.assumed
       ? `      assumes outcomes are independent between prompts (${pct(paired.discordance)} of cases differ); prompts that agree more need fewer — pass --discordance from a past comparison`
       : `      with ${pct(paired.discordance)} of cases differing between the prompts`,
+    '',
+    `  Sized for the tests \`assay compare\` runs. The normal-approximation formulas would give ${count(unpaired.normalApproximation.cases)} unpaired`,
+    `  and ${count(paired.normalApproximation.cases)} paired, where those tests have ${pct(unpaired.normalApproximation.power)} and ${pct(paired.normalApproximation.power)} power.`,
   ];
   if (plan.repeats) {
     lines.push(
       '',
-      `  with ${repeats} repeats per case (intra-case correlation ${icc}):`,
-      `      unpaired: ${plan.repeats.unpairedCasesPerArm.toLocaleString('en-US')} cases per prompt × ${repeats} = ${(plan.repeats.unpairedCasesPerArm * repeats).toLocaleString('en-US')} calls per prompt`,
-      `      paired:   ${plan.repeats.pairedCases.toLocaleString('en-US')} cases × ${repeats} = ${(plan.repeats.pairedCases * repeats).toLocaleString('en-US')} calls per prompt`,
+      `  with ${repeats} repeats per case (intra-case correlation ${icc}; \`compare\` then runs bootstrap tests over cases, sized by the normal approximation):`,
+      `      unpaired: ${count(plan.repeats.unpairedCasesPerArm)} cases per prompt × ${repeats} = ${count(plan.repeats.unpairedCasesPerArm * repeats)} calls per prompt`,
+      `      paired:   ${count(plan.repeats.pairedCases)} cases × ${repeats} = ${count(plan.repeats.pairedCases * repeats)} calls per prompt`,
     );
   }
   lines.push('', 'Paired designs (one dataset, both prompts) are what `assay compare` and `--baseline` test.');

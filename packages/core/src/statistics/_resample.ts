@@ -12,25 +12,51 @@ export function allEqual(data: ArrayLike<number>): number | null {
 
 /**
  * The means of `resamples` bootstrap resamples of `data` (drawn with replacement), sorted
- * ascending. The generator is mulberry32 (the same as `seededRandom`), inlined because this loop
- * runs n × resamples times.
+ * ascending.
  */
 export function resampleMeans(data: Float64Array, resamples: number, seed: number): Float64Array {
-  const n = data.length;
-  const means = new Float64Array(resamples);
+  return resampleRatios(data, null, resamples, seed).sort();
+}
+
+/**
+ * `resamples` bootstrap replicates, in the order drawn, of Σ sums / Σ counts over n indices drawn
+ * with replacement: the pooled mean of a cluster bootstrap, where cluster i holds counts[i] values
+ * adding up to sums[i]. With `counts` null every cluster holds one value (the plain mean). The
+ * generator is mulberry32 (the same as `seededRandom`), inlined because this loop runs
+ * n × resamples times; the draws do not depend on `counts`, so the same seed resamples the same
+ * clusters either way.
+ */
+export function resampleRatios(sums: Float64Array, counts: Float64Array | null, resamples: number, seed: number): Float64Array {
+  const n = sums.length;
+  const replicates = new Float64Array(resamples);
   const scale = n / 4294967296;
   let state = seed >>> 0;
   for (let b = 0; b < resamples; b++) {
     let sum = 0;
+    let count = 0;
     for (let i = 0; i < n; i++) {
       state = (state + 0x6d2b79f5) | 0;
       let t = Math.imul(state ^ (state >>> 15), 1 | state);
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      sum += data[(((t ^ (t >>> 14)) >>> 0) * scale) | 0];
+      const index = (((t ^ (t >>> 14)) >>> 0) * scale) | 0;
+      sum += sums[index];
+      if (counts) count += counts[index];
     }
-    means[b] = sum / n;
+    replicates[b] = sum / (counts ? count : n);
   }
-  return means.sort();
+  return replicates;
+}
+
+/**
+ * The two-sided shifted-null bootstrap p-value (Efron & Tibshirani 1993, §16.4, Algorithm 16.2 on
+ * translated data): the replicates minus the observed statistic stand for its null distribution,
+ * so p = (1 + #{|replicate − observed| ≥ |observed|}) / (resamples + 1). The smallest reachable
+ * p-value is 1 / (resamples + 1).
+ */
+export function shiftedNullPValue(replicates: Float64Array, observed: number): number {
+  let extreme = 0;
+  for (const replicate of replicates) if (Math.abs(replicate - observed) >= Math.abs(observed)) extreme++;
+  return Math.min(1, (1 + extreme) / (replicates.length + 1));
 }
 
 /** Quantile of sorted values with linear interpolation between order statistics (R's type 7). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resampleMeans, sortedQuantile } from './_resample.ts';
-import { bootstrapMeanInterval } from './bootstrap.ts';
-import { seededRandom } from './random.ts';
+import { bootstrapMeanInterval, clusterBootstrapMeanInterval, unpairedClusterBootstrapDifference, type ClusterTotal } from './bootstrap.ts';
+import { hashSeed, seededRandom } from './random.ts';
 
 describe('bootstrapMeanInterval', () => {
   it('is close to the normal-theory interval mean ± 1.96·s/√n for a large sample', () => {
@@ -73,5 +73,100 @@ describe('resampling helpers', () => {
     const average = means.reduce((a, b) => a + b, 0) / means.length;
     expect(average).toBeCloseTo(3.2, 1);
     expect(means.every((mean, i) => i === 0 || mean >= means[i - 1])).toBe(true);
+  });
+});
+
+/** `cases` clusters of `repeats` 0/1 values, each case passing with its own q ~ U(0, 1) (intra-case correlation 1/3, mean 1/2). */
+function clusteredPasses(random: () => number, cases: number, repeats: number): ClusterTotal[] {
+  return Array.from({ length: cases }, () => {
+    const q = random();
+    let sum = 0;
+    for (let repeat = 0; repeat < repeats; repeat++) if (random() < q) sum++;
+    return { sum, count: repeats };
+  });
+}
+
+describe('clusterBootstrapMeanInterval', () => {
+  it('is bootstrapMeanInterval when every cluster holds one value (the same draws)', () => {
+    const random = seededRandom(3);
+    const values = Array.from({ length: 57 }, () => random());
+    expect(clusterBootstrapMeanInterval(values.map((sum) => ({ sum, count: 1 })), { seed: 4 })).toEqual(bootstrapMeanInterval(values, { seed: 4 }));
+  });
+
+  it('resamples whole clusters: k identical repeats of a case give the interval of one value per case', () => {
+    // Each case's 5 repeats agree, so they carry no more than the case itself.
+    const random = seededRandom(8);
+    const means = Array.from({ length: 40 }, () => (random() < 0.6 ? 1 : 0));
+    const clustered = clusterBootstrapMeanInterval(means.map((mean) => ({ sum: 5 * mean, count: 5 })), { seed: 2 });
+    expect(clustered).toEqual(bootstrapMeanInterval(means, { seed: 2 }));
+  });
+
+  it('covers the true mean about 95% of the time with correlated repeats (500 seeded runs of 40 cases × 5)', () => {
+    const random = seededRandom(hashSeed('coverage:cluster-bootstrap'));
+    let covered = 0;
+    let coveredAsIndependent = 0;
+    const runs = 500;
+    for (let run = 0; run < runs; run++) {
+      const clusters = clusteredPasses(random, 40, 5);
+      const [low, high] = clusterBootstrapMeanInterval(clusters, { seed: run })!;
+      if (low <= 0.5 && 0.5 <= high) covered++;
+      // The bootstrap over the 200 tries as if independent, for contrast.
+      const tries = clusters.flatMap(({ sum, count }) => Array.from({ length: count }, (_, i) => (i < sum ? 1 : 0)));
+      const [naiveLow, naiveHigh] = bootstrapMeanInterval(tries, { seed: run })!;
+      if (naiveLow <= 0.5 && 0.5 <= naiveHigh) coveredAsIndependent++;
+    }
+    console.log(`cluster bootstrap covers 1/2 in ${((covered / runs) * 100).toFixed(1)}% of ${runs} runs; over tries as if independent ${((coveredAsIndependent / runs) * 100).toFixed(1)}%`);
+    expect(covered / runs).toBeGreaterThanOrEqual(0.92);
+    expect(covered / runs).toBeLessThanOrEqual(0.97);
+    expect(coveredAsIndependent / runs).toBeLessThan(0.85);
+  });
+
+  it('handles no values, constant means and bad input', () => {
+    expect(clusterBootstrapMeanInterval([])).toBeNull();
+    expect(clusterBootstrapMeanInterval([{ sum: 0, count: 0 }])).toBeNull();
+    expect(clusterBootstrapMeanInterval([{ sum: 1, count: 2 }, { sum: 2, count: 4 }, { sum: 0, count: 0 }])).toEqual([0.5, 0.5]);
+    expect(() => clusterBootstrapMeanInterval([{ sum: 1, count: 1.5 }])).toThrow(RangeError);
+    expect(() => clusterBootstrapMeanInterval([{ sum: Number.NaN, count: 1 }])).toThrow(RangeError);
+    expect(() => clusterBootstrapMeanInterval([{ sum: 1, count: 1 }], { resamples: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('unpairedClusterBootstrapDifference', () => {
+  it('is close to the normal-theory interval for two large samples of single values', () => {
+    // Independent computation: d ± 1.96·√(s₁²/n₁ + s₂²/n₂) with plug-in variances.
+    const random = seededRandom(17);
+    const baseline = Array.from({ length: 1500 }, () => random());
+    const candidate = Array.from({ length: 1200 }, () => random() ** 0.8);
+    const moments = (values: number[]) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      return { mean, variance: values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length };
+    };
+    const [a, b] = [moments(baseline), moments(candidate)];
+    const half = 1.959963984540054 * Math.sqrt(a.variance / baseline.length + b.variance / candidate.length);
+    const one = (values: number[]) => values.map((sum) => ({ sum, count: 1 }));
+    const result = unpairedClusterBootstrapDifference(one(baseline), one(candidate))!;
+    expect(result.difference).toBeCloseTo(b.mean - a.mean, 12);
+    expect(result.interval[0]).toBeCloseTo(b.mean - a.mean - half, 2);
+    expect(result.interval[1]).toBeCloseTo(b.mean - a.mean + half, 2);
+    expect(result.pValue).toBeCloseTo(1 / 2001, 12);
+  });
+
+  it('rejects about 5% of the time under H₀ with correlated repeats (1,000 seeded pairs of runs, 40 cases × 5)', () => {
+    const random = seededRandom(hashSeed('size:unpaired-cluster-bootstrap'));
+    let rejected = 0;
+    const runs = 1000;
+    for (let run = 0; run < runs; run++) {
+      const result = unpairedClusterBootstrapDifference(clusteredPasses(random, 40, 5), clusteredPasses(random, 40, 5), { seed: run, resamples: 1000 })!;
+      if (result.pValue < 0.05) rejected++;
+    }
+    console.log(`unpaired cluster bootstrap: ${((rejected / runs) * 100).toFixed(1)}% of ${runs} null comparisons rejected at α = 0.05`);
+    expect(rejected / runs).toBeGreaterThanOrEqual(0.03);
+    expect(rejected / runs).toBeLessThanOrEqual(0.07);
+  });
+
+  it('handles empty samples and constant ones', () => {
+    expect(unpairedClusterBootstrapDifference([], [{ sum: 1, count: 1 }])).toBeNull();
+    expect(unpairedClusterBootstrapDifference([{ sum: 2, count: 2 }], [{ sum: 3, count: 3 }])).toEqual({ difference: 0, interval: [0, 0], pValue: 1 });
+    expect(unpairedClusterBootstrapDifference([{ sum: 0, count: 2 }], [{ sum: 3, count: 3 }], { resamples: 99 })).toEqual({ difference: 1, interval: [1, 1], pValue: 0.01 });
   });
 });

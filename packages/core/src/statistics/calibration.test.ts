@@ -36,6 +36,18 @@ describe('binaryCalibration', () => {
 });
 
 describe('roganGladenInterval', () => {
+  it('shrinks the observed sample to n / designEffect when items are repeats of fewer cases', () => {
+    const calibration = { sensitivity: 0.9, specificity: 0.8, positives: 100, negatives: 100 };
+    const independent = roganGladenInterval({ observedPasses: 40, n: 50, ...calibration });
+    // 100 items that are 50 cases run twice with perfectly agreeing repeats (design effect 2) carry 50 cases' information.
+    const repeated = roganGladenInterval({ observedPasses: 80, n: 100, ...calibration, designEffect: 2 });
+    expect(repeated.estimate).toBeCloseTo(independent.estimate!, 12);
+    expect(repeated.interval![0]).toBeCloseTo(independent.interval![0], 12);
+    expect(repeated.interval![1]).toBeCloseTo(independent.interval![1], 12);
+    expect(roganGladenInterval({ observedPasses: 80, n: 100, ...calibration, designEffect: 1 })).toEqual(roganGladenInterval({ observedPasses: 80, n: 100, ...calibration }));
+    expect(() => roganGladenInterval({ observedPasses: 80, n: 100, ...calibration, designEffect: 0.5 })).toThrow(RangeError);
+  });
+
   // Reference values: an independent Python (scipy) transcription of Lang & Reiczigel's published
   // R script (CI4TruePrevalence, 2013), which their 2014 paper describes.
   it.each([

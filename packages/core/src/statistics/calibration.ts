@@ -78,6 +78,12 @@ export interface RoganGladenInput {
   negatives: number;
   /** Default 0.95. */
   confidence?: number;
+  /**
+   * When the n items are repeats of fewer cases, the design effect of that clustering (see
+   * `clusteredProportionInterval`): the observed rate then carries the information of n / designEffect
+   * items. Default 1 (independent items); must be ≥ 1.
+   */
+  designEffect?: number;
 }
 
 export interface RoganGladenResult {
@@ -98,6 +104,8 @@ export interface RoganGladenResult {
  * centre; it holds its nominal coverage far better than the plain delta method at small calibration
  * sets. It is widened, if need be, to contain the point estimate.
  *
+ * With repeats, `designEffect` shrinks the observed rate's sample size to n / designEffect.
+ *
  * Both are null (never NaN) when n = 0, and when sensitivity + specificity ≤ 1: such a judge is no
  * better than a coin, its verdicts carry no information about the true rate, and no correction
  * exists. The interval alone is null when the adjusted sensitivity + specificity is ≤ 1.
@@ -114,6 +122,8 @@ export function roganGladenInterval(input: RoganGladenInput): RoganGladenResult 
   assertInteger('roganGladenInterval: positives', positives);
   assertInteger('roganGladenInterval: negatives', negatives);
   assertConfidence(confidence);
+  const designEffect = input.designEffect ?? 1;
+  if (!(designEffect >= 1 && Number.isFinite(designEffect))) throw new RangeError(`roganGladenInterval: designEffect must be a finite number ≥ 1, got ${designEffect}`);
 
   const youden = sensitivity + specificity - 1;
   if (n === 0 || youden <= 0) return { estimate: null, interval: null };
@@ -122,8 +132,9 @@ export function roganGladenInterval(input: RoganGladenInput): RoganGladenResult 
   // Lang & Reiczigel (2014), section 2.3: adjusted proportions, delta-method variance, shifted centre.
   const z = zForConfidence(confidence);
   const z2 = z * z;
-  const observedN = n + z2;
-  const observed = (observedPasses + z2 / 2) / observedN;
+  // Repeats: the observed rate on the effective sample size n / designEffect (Kish).
+  const observedN = n / designEffect + z2;
+  const observed = (observedPasses / designEffect + z2 / 2) / observedN;
   const [sens, sensVariance] = adjusted(sensitivity, positives);
   const [spec, specVariance] = adjusted(specificity, negatives);
   const adjustedYouden = sens + spec - 1;

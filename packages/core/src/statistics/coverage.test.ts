@@ -2,23 +2,13 @@
 // Every simulation is seeded (seededRandom), so the printed numbers are the same on every run.
 import jStat from 'jstat';
 import { describe, expect, it } from 'vitest';
+import { binomialPmf } from './_test-reference.ts';
 import { bootstrapMeanInterval } from './bootstrap.ts';
 import { clusteredProportionInterval } from './cluster.ts';
 import { hashSeed, seededRandom } from './random.ts';
 import { wilsonInterval } from './wilson.ts';
 
 const band = { low: 0.93, high: 0.97 };
-
-/** Binomial(n, p) pmf by a log-space product (independent of jstat and of the code under test). */
-function binomialPmf(n: number, p: number): Float64Array {
-  const pmf = new Float64Array(n + 1);
-  let logCoefficient = 0;
-  for (let x = 0; x <= n; x++) {
-    if (x > 0) logCoefficient += Math.log((n - x + 1) / x);
-    pmf[x] = Math.exp(logCoefficient + x * Math.log(p) + (n - x) * Math.log1p(-p));
-  }
-  return pmf;
-}
 
 /** A Binomial(n, p) draw as a sum of n seeded Bernoulli trials. */
 function drawBinomial(n: number, p: number, random: () => number): number {

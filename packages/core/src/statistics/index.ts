@@ -9,5 +9,6 @@ export * from './paired-tests.ts';
 export * from './difference.ts';
 export * from './multiple-comparisons.ts';
 export * from './power.ts';
+export * from './exact-power.ts';
 export * from './agreement.ts';
 export * from './calibration.ts';

@@ -37,6 +37,26 @@ describe('mcnemarExact', () => {
     }
   });
 
+  it('is accurate to 3e-10 relative, not exact in floating point (measured against BigInt sums up to n = 5,000)', () => {
+    let worst = 0;
+    for (const n of [50, 500, 2000, 5000]) {
+      const denominator = 2n ** BigInt(n);
+      let tail = 0n;
+      let coefficient = 1n;
+      for (let k = 0; k <= n / 2; k++) {
+        if (k > 0) coefficient = (coefficient * BigInt(n - k + 1)) / BigInt(k);
+        tail += coefficient;
+        if (k % Math.max(1, Math.floor(n / 100)) !== 0) continue;
+        const expected = Math.min(1, 2 * bigRatio(tail, denominator));
+        if (expected < 1e-290) continue;
+        worst = Math.max(worst, Math.abs(mcnemarExact(k, n - k).pValue - expected) / expected);
+      }
+    }
+    // About 2e-10 at n in the thousands (jStat.gammaln), as the JSDoc says.
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(3e-10);
+  });
+
   it('keeps precision for tiny p-values', () => {
     const expected = exactMcNemar(5, 300);
     expect(expected).toBeGreaterThan(0);
@@ -91,9 +111,15 @@ describe('wilcoxonSignedRank', () => {
     }
   });
 
-  it('drops zero differences (Wilcoxon, not Pratt)', () => {
+  it('drops zero differences (Wilcoxon, not Pratt) and stays exact, where R switches to the normal approximation', () => {
     const withZeros = [...depression, 0, 0, 0];
     expect(wilcoxonSignedRank(withZeros)).toEqual(wilcoxonSignedRank(depression));
+    // The conditional exact test: every sign pattern of the 9 non-zero differences. R's default,
+    // wilcox.test(c(x − y, 0, 0, 0)), warns "cannot compute exact p-value with zeroes" and gives the
+    // normal approximation instead: z = (40 − 22.5 − 0.5)/√71.25 = 2.014, p ≈ 0.0440.
+    expect(wilcoxonSignedRank(withZeros)).toMatchObject({ method: 'exact', nonZero: 9 });
+    expect(wilcoxonSignedRank(withZeros).pValue).toBeCloseTo(bruteForceSignedRank(withZeros), 12);
+    expect(2 * normalCdf(-(40 - 22.5 - 0.5) / Math.sqrt(71.25))).toBeCloseTo(0.044, 4);
   });
 
   it('uses the normal approximation with tie and continuity corrections when |differences| tie', () => {

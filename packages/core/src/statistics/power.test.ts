@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { binomialPmf } from './_test-reference.ts';
 import { normalQuantile } from './normal.ts';
 import {
   casesWithRepeats,
@@ -7,17 +8,6 @@ import {
   sampleSizePaired,
   sampleSizeTwoProportions,
 } from './power.ts';
-
-/** P(X = x) for X ~ Binomial(n, p), by log-space product — independent of jstat and of the code under test. */
-function binomialPmf(n: number, p: number): Float64Array {
-  const pmf = new Float64Array(n + 1);
-  let logCoefficient = 0;
-  for (let x = 0; x <= n; x++) {
-    if (x > 0) logCoefficient += Math.log((n - x + 1) / x);
-    pmf[x] = Math.exp(logCoefficient + x * Math.log(p) + (n - x) * Math.log1p(-p));
-  }
-  return pmf;
-}
 
 /** Exact power of the two-sided pooled z-test with n per arm, by enumerating both binomials. */
 function exactUnpairedPower(n: number, p1: number, p2: number, alpha: number): number {

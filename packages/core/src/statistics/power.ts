@@ -24,7 +24,7 @@ export interface SampleSizeOptions {
 export function sampleSizeTwoProportions(options: SampleSizeOptions): number {
   const { baselineRate, difference, alpha = 0.05, power = 0.8 } = options;
   checkDesign(baselineRate, difference, alpha, power);
-  return roundUp(unpairedCases(baselineRate, difference, alpha, power));
+  return roundUp(unpairedCases(baselineRate, difference, quantiles(alpha, power)));
 }
 
 /** Power of the two-sided pooled z-test with n cases per arm (the inverse of `sampleSizeTwoProportions`). */
@@ -75,7 +75,7 @@ export function sampleSizePaired(options: SampleSizeOptions & { discordance?: nu
       `sampleSizePaired: a discordance of ${discordance} cannot hold a difference of ${difference} from a baseline of ${baselineRate} (need |difference| ≤ discordance, p10 ≤ baselineRate, p01 ≤ 1 − baselineRate)`,
     );
   }
-  return { cases: roundUp(connorCases(discordance, difference, alpha, power)), discordance, assumed };
+  return { cases: roundUp(connorCases(discordance, difference, quantiles(alpha, power))), discordance, assumed };
 }
 
 /**
@@ -128,10 +128,10 @@ export function minimumDetectableDifference(options: MinimumDetectableDifference
   assertRate('minimumDetectableDifference: baselineRate', baselineRate);
   checkLevels(alpha, power);
   if (paired) assertRate('minimumDetectableDifference: paired.discordance', paired.discordance);
+  // The quantiles once, not at every step of the search (it runs for every row of a comparison).
+  const z = quantiles(alpha, power);
   const requiredCases = (difference: number): number =>
-    paired
-      ? connorCases(Math.max(paired.discordance, Math.abs(difference)), difference, alpha, power)
-      : unpairedCases(baselineRate, difference, alpha, power);
+    paired ? connorCases(Math.max(paired.discordance, Math.abs(difference)), difference, z) : unpairedCases(baselineRate, difference, z);
   const search = (sign: 1 | -1): number => {
     const room = sign > 0 ? 1 - baselineRate : baselineRate;
     if (room <= 0) return 0;
@@ -163,21 +163,27 @@ function smallestSufficient(sufficient: (d: number) => boolean, room: number): n
   return room;
 }
 
-function unpairedCases(baselineRate: number, difference: number, alpha: number, power: number): number {
+/** z_{1−α/2} and z_{power}. */
+interface Quantiles {
+  alpha: number;
+  power: number;
+}
+
+function quantiles(alpha: number, power: number): Quantiles {
+  return { alpha: normalQuantile(1 - alpha / 2), power: normalQuantile(power) };
+}
+
+function unpairedCases(baselineRate: number, difference: number, z: Quantiles): number {
   const p1 = baselineRate;
   // Clamped: the search in minimumDetectableDifference steps up to 1 − p₁, which can round past 1.
   const p2 = Math.min(1, Math.max(0, baselineRate + difference));
   const pooled = (p1 + p2) / 2;
-  const zAlpha = normalQuantile(1 - alpha / 2);
-  const zPower = normalQuantile(power);
-  const numerator = zAlpha * Math.sqrt(2 * pooled * (1 - pooled)) + zPower * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
+  const numerator = z.alpha * Math.sqrt(2 * pooled * (1 - pooled)) + z.power * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
   return (numerator * numerator) / (difference * difference);
 }
 
-function connorCases(discordance: number, difference: number, alpha: number, power: number): number {
-  const zAlpha = normalQuantile(1 - alpha / 2);
-  const zPower = normalQuantile(power);
-  const numerator = zAlpha * Math.sqrt(discordance) + zPower * Math.sqrt(Math.max(0, discordance - difference * difference));
+function connorCases(discordance: number, difference: number, z: Quantiles): number {
+  const numerator = z.alpha * Math.sqrt(discordance) + z.power * Math.sqrt(Math.max(0, discordance - difference * difference));
   return (numerator * numerator) / (difference * difference);
 }
 

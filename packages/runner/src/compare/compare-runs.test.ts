@@ -143,6 +143,27 @@ describe('compareRuns', () => {
     expect(comparison.warnings.join('\n')).toMatch(/no case is in both runs/);
   });
 
+  it('compares unpaired runs with repeats by a cluster bootstrap over cases, not tries as if independent (issue 10)', async () => {
+    // 30 cases × 4 repeats per run, each case passing all its repeats or none: 120 tries carry the information of 30 cases.
+    const rows = (prefix: string, passing: number) =>
+      Array.from({ length: 30 }, (_, i) => [0, 1, 2, 3].map((repeat) => ({ caseId: `${prefix}${i}`, repeat, pass: i < passing }))).flat();
+    const comparison = await compareRuns(source('A', rows('a', 12)), source('B', rows('b', 18)));
+    const [row] = comparison.cells;
+    expect(row).toMatchObject({ test: 'bootstrap-unpaired', paired: 0 });
+    expect(row!.difference).toBeCloseTo(0.2, 12);
+    // The same difference between 30 independent cases per run (Newcombe) is the width to expect;
+    // over 120 tries as if independent the interval was about half as wide.
+    const cases = (await compareRuns(source('A', rows('a', 12).filter((r) => r.repeat === 0)), source('B', rows('b', 18).filter((r) => r.repeat === 0)))).cells[0]!;
+    expect(cases.test).toBe('newcombe-unpaired');
+    const width = (range: [number, number] | null) => range![1] - range![0];
+    expect(width(row!.ci95)).toBeGreaterThan(0.85 * width(cases.ci95));
+    expect(width(row!.ci95)).toBeLessThan(1.15 * width(cases.ci95));
+    expect(row!.pValue).toBeGreaterThan(0.05);
+    expect(row!.verdict).toBe('no detectable difference');
+    // The smallest detectable effect is sized on the 30 cases the 120 tries are worth.
+    expect(row!.minimumDetectableEffect).toBeCloseTo(cases.minimumDetectableEffect!, 12);
+  });
+
   it('never reports NaN, even for a comparison of identical runs', async () => {
     const { baseline, candidate } = pairedRuns(10, () => true, () => true);
     const comparison = await compareRuns(baseline, candidate);

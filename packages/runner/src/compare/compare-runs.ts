@@ -6,6 +6,7 @@ import {
   pairedBootstrapMeanDifference,
   pairedProportionDifferenceInterval,
   unpairedProportionDifferenceInterval,
+  unpairedClusterBootstrapDifference,
   unpairedProportionTest,
   wilsonInterval,
   bootstrapMeanInterval,
@@ -23,8 +24,6 @@ interface CaseOutcomes {
   scoreSum: number;
   /** Per metric: tries that had the metric, and how many of those passed every assertion with it. */
   metrics: Map<string, { tries: number; passed: number }>;
-  /** Pass/fail per repeat index (for flipped cases when cases ran once). */
-  byRepeat: Map<number, boolean>;
 }
 
 interface CellData {
@@ -74,7 +73,7 @@ function addResult(cells: RunData, result: CaseResult, unreadable: Unreadable): 
   }
   let outcomes = cell.cases.get(result.caseId);
   if (!outcomes) {
-    outcomes = { index: Number.isFinite(result.caseIndex) ? result.caseIndex : 0, tries: 0, passed: 0, scoreSum: 0, metrics: new Map(), byRepeat: new Map() };
+    outcomes = { index: Number.isFinite(result.caseIndex) ? result.caseIndex : 0, tries: 0, passed: 0, scoreSum: 0, metrics: new Map() };
     cell.cases.set(result.caseId, outcomes);
   }
   const pass = result.pass === true;
@@ -85,7 +84,6 @@ function addResult(cells: RunData, result: CaseResult, unreadable: Unreadable): 
   const score = Number.isFinite(result.score) ? result.score : 0;
   outcomes.scoreSum += score;
   if (score > 0 && score < 1) cell.graded = true;
-  outcomes.byRepeat.set(repeat, pass);
   const assertions: unknown = result.assertions;
   if (!Array.isArray(assertions)) {
     unreadable.noAssertions++;
@@ -192,7 +190,15 @@ export async function compareRuns(baseline: RunSource, candidate: RunSource, opt
 
 type Pick = (outcomes: CaseOutcomes) => { tries: number; passed: number } | undefined;
 
-function estimateOf(cell: CellData, pick: Pick, confidence: number): Estimate & { passed: number } {
+interface RateEstimate extends Estimate {
+  passed: number;
+  /** One per case: its passes and tries. */
+  clusters: { successes: number; trials: number }[];
+  /** Tries divided by the design effect of their repeats (the tries themselves when cases ran once). */
+  effectiveN: number;
+}
+
+function estimateOf(cell: CellData, pick: Pick, confidence: number): RateEstimate {
   const clusters: { successes: number; trials: number }[] = [];
   for (const outcomes of cell.cases.values()) {
     const picked = pick(outcomes);
@@ -200,10 +206,12 @@ function estimateOf(cell: CellData, pick: Pick, confidence: number): Estimate & 
   }
   const n = clusters.reduce((sum, cluster) => sum + cluster.trials, 0);
   const passed = clusters.reduce((sum, cluster) => sum + cluster.successes, 0);
-  if (n === 0) return { n: 0, passed: 0, estimate: null, ci95: null };
-  const repeated = clusters.some((cluster) => cluster.trials > 1);
-  const ci95 = repeated ? clusteredProportionInterval(clusters, confidence).interval : wilsonInterval(passed, n, zForConfidence(confidence));
-  return { n, passed, estimate: passed / n, ci95 };
+  if (n === 0) return { n: 0, passed: 0, estimate: null, ci95: null, clusters, effectiveN: 0 };
+  if (clusters.some((cluster) => cluster.trials > 1)) {
+    const clustered = clusteredProportionInterval(clusters, confidence);
+    return { n, passed, estimate: passed / n, ci95: clustered.interval, clusters, effectiveN: clustered.effectiveN };
+  }
+  return { n, passed, estimate: passed / n, ci95: wilsonInterval(passed, n, zForConfidence(confidence)), clusters, effectiveN: n };
 }
 
 function rateRow(
@@ -223,11 +231,23 @@ function rateRow(
   if (base.n === 0 || cand.n === 0) return row;
 
   if (paired.length === 0) {
-    row.test = 'newcombe-unpaired';
     row.difference = cand.estimate! - base.estimate!;
-    row.ci95 = unpairedProportionDifferenceInterval(base.passed, base.n, cand.passed, cand.n, confidence);
-    row.pValue = unpairedProportionTest(base.passed, base.n, cand.passed, cand.n).pValue;
-    row.minimumDetectableEffect = minimumDetectableDifference({ n: Math.min(base.n, cand.n), baselineRate: base.estimate!, alpha, power });
+    if (repeated) {
+      // Repeats of a case are not independent tries (issue 10: counting them as such rejected a true
+      // null 17% of the time at α = 0.05): resample whole cases, each run on its own.
+      const totals = (clusters: RateEstimate['clusters']) => clusters.map((cluster) => ({ sum: cluster.successes, count: cluster.trials }));
+      const test = unpairedClusterBootstrapDifference(totals(base.clusters), totals(cand.clusters), { confidence })!;
+      row.test = 'bootstrap-unpaired';
+      row.ci95 = test.interval;
+      row.pValue = test.pValue;
+    } else {
+      row.test = 'newcombe-unpaired';
+      row.ci95 = unpairedProportionDifferenceInterval(base.passed, base.n, cand.passed, cand.n, confidence);
+      row.pValue = unpairedProportionTest(base.passed, base.n, cand.passed, cand.n).pValue;
+    }
+    // Sized on the cases the tries are worth: n / design effect.
+    const effectiveN = Math.max(1, Math.floor(Math.min(base.effectiveN, cand.effectiveN)));
+    row.minimumDetectableEffect = minimumDetectableDifference({ n: effectiveN, baselineRate: base.estimate!, alpha, power });
     return row;
   }
 
