@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GateSchema, type CaseResult } from '@assay/spec';
-import { wilsonInterval } from '@assay/core';
-import { SummaryAccumulator } from './summary.ts';
+import { bootstrapMeanInterval, clusterBootstrapMeanInterval, clusteredProportionInterval, hashSeed, roganGladenInterval, seededRandom, wilsonInterval } from '@assay/core';
+import { SummaryAccumulator, type SummaryOptions } from './summary.ts';
 
 function result(overrides: Partial<CaseResult> & { caseId: string; pass: boolean }): CaseResult {
   return {
@@ -100,6 +100,86 @@ describe('SummaryAccumulator', () => {
     expect(low).toBeLessThan(0.6);
     expect(high).toBeGreaterThan(0.6);
     expect(metrics.find((metric) => metric.metric === 'polite')!.judge).toEqual({ file: 'judges/polite.yaml', calibrated: false });
+  });
+});
+
+describe('SummaryAccumulator with repeats: metric and score intervals cluster by case like the pass rate (issue 10)', () => {
+  const judged = (pass: boolean, metric: string) => [{ type: 'judge', pass, score: pass ? 1 : 0, reason: '', weight: 1, required: false, metric }];
+
+  /** 30 cases × 3 repeats; a case's repeats agree on the metric (so they are worth one case), and its score is graded. */
+  function repeatedRun(options: Pick<SummaryOptions, 'judges'> = {}) {
+    const accumulator = new SummaryAccumulator(cellOrder, { repeat: 3, ...options });
+    for (let i = 0; i < 30; i++) {
+      for (let repeat = 0; repeat < 3; repeat++) {
+        const pass = i < 18;
+        accumulator.add(result({ caseId: `c${i}`, repeat, pass, score: pass ? 0.9 - 0.1 * repeat : 0.2, assertions: judged(pass, 'helpful') }));
+      }
+    }
+    return accumulator;
+  }
+
+  it('gives a metric the cluster-aware interval, not Wilson over the tries', () => {
+    const { metrics, cells } = repeatedRun().summarize({ durationMs: 1, warnings: [] });
+    const helpful = metrics.find((metric) => metric.metric === 'helpful')!;
+    expect(helpful).toMatchObject({ n: 90, passed: 54 });
+    const clusters = Array.from({ length: 30 }, (_, i) => ({ successes: i < 18 ? 3 : 0, trials: 3 }));
+    expect(helpful.ci95).toEqual(clusteredProportionInterval(clusters).interval);
+    // The same numbers as the cell's pass rate, whose tries are the same.
+    expect(helpful.ci95).toEqual(cells[0]!.ci95);
+    // Repeats that agree are worth one case each: the interval of 18 of 30 cases, wider than 54 of 90.
+    expect(helpful.ci95![0]).toBeCloseTo(wilsonInterval(18, 30)![0], 12);
+    expect(helpful.ci95![1] - helpful.ci95![0]).toBeGreaterThan(wilsonInterval(54, 90)![1] - wilsonInterval(54, 90)![0] + 0.05);
+  });
+
+  it('bootstraps the mean score over cases, resampling each case with its repeats', () => {
+    const accumulator = repeatedRun();
+    const [cell] = accumulator.summarize({ durationMs: 1, warnings: [] }).cells;
+    const clusters = Array.from({ length: 30 }, (_, i) => ({ sum: i < 18 ? 0.9 + 0.8 + 0.7 : 0.6, count: 3 }));
+    expect(cell!.scoreCi95).toEqual(clusterBootstrapMeanInterval(clusters));
+    const tries = clusters.flatMap((cluster, i) => (i < 18 ? [0.9, 0.8, 0.7] : [0.2, 0.2, 0.2]));
+    const overTries = bootstrapMeanInterval(tries)!;
+    expect(cell!.scoreCi95![1] - cell!.scoreCi95![0]).toBeGreaterThan(1.3 * (overTries[1] - overTries[0]));
+    // Gates on minScore read the same interval.
+    expect(accumulator.intervalsAt(0.95).get('v1 × echo')!.score).toEqual(cell!.scoreCi95);
+  });
+
+  it('widens a calibrated judge metric by the design effect of its repeats', () => {
+    const calibration = { sensitivity: 0.9, specificity: 0.8, positives: 100, negatives: 100 };
+    const accumulator = repeatedRun({ judges: { helpful: { file: 'judges/helpful.yaml', calibration: { ...calibration, labelsFile: 'l.jsonl', createdAt: 'x' } } } });
+    const helpful = accumulator.summarize({ durationMs: 1, warnings: [] }).metrics.find((metric) => metric.metric === 'helpful')!;
+    // Repeats that agree: design effect 3, so the 90 tries count as the 30 cases.
+    const asCases = roganGladenInterval({ observedPasses: 18, n: 30, ...calibration });
+    expect(helpful.judge!.correctedCi95![0]).toBeCloseTo(asCases.interval![0], 12);
+    expect(helpful.judge!.correctedCi95![1]).toBeCloseTo(asCases.interval![1], 12);
+  });
+
+  it('covers the true rate and mean score about 95% of the time (1,000 seeded runs of 40 cases × 5, intra-case correlation 1/3)', () => {
+    // Each case passes its metric with its own q ~ U(0, 1) (true rate 1/2) and scores q + noise (true mean 1/2).
+    const random = seededRandom(hashSeed('issue-10:summary-coverage'));
+    const runs = 1000;
+    let metricCovered = 0;
+    let scoreCovered = 0;
+    for (let run = 0; run < runs; run++) {
+      const accumulator = new SummaryAccumulator(cellOrder, { repeat: 5 });
+      for (let i = 0; i < 40; i++) {
+        const q = random();
+        for (let repeat = 0; repeat < 5; repeat++) {
+          const pass = random() < q;
+          accumulator.add(result({ caseId: `c${i}`, repeat, pass, score: q + (random() - 0.5) * 0.2, assertions: judged(pass, 'accuracy') }));
+        }
+      }
+      const summary = accumulator.summarize({ durationMs: 1, warnings: [] });
+      const [low, high] = summary.metrics[0]!.ci95!;
+      if (low <= 0.5 && 0.5 <= high) metricCovered++;
+      const [scoreLow, scoreHigh] = summary.cells[0]!.scoreCi95!;
+      if (scoreLow <= 0.5 && 0.5 <= scoreHigh) scoreCovered++;
+    }
+    console.log(`with repeats: metric interval covers 1/2 in ${((metricCovered / runs) * 100).toFixed(1)}%, score interval in ${((scoreCovered / runs) * 100).toFixed(1)}% of ${runs} runs`);
+    // Before the fix (Wilson and a bootstrap over the 200 tries as if independent) the same runs covered 79.6% and 62.1%.
+    for (const covered of [metricCovered, scoreCovered]) {
+      expect(covered / runs).toBeGreaterThanOrEqual(0.92);
+      expect(covered / runs).toBeLessThanOrEqual(0.98);
+    }
   });
 });
 

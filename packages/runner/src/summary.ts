@@ -1,5 +1,6 @@
 import {
   bootstrapMeanInterval,
+  clusterBootstrapMeanInterval,
   clusteredProportionInterval,
   passAllK,
   passAtK,
@@ -45,8 +46,42 @@ interface CellCounter {
   /** Results whose model has a known price. */
   priced: number;
   scores: Scores;
-  /** Per case id: passes and tries; kept only when cases repeat. */
-  cases?: Map<string, { passed: number; trials: number }>;
+  /** Per case id: passes, tries and the sum of their scores; kept only when cases repeat. */
+  cases?: Map<string, CaseTally & { scoreSum: number }>;
+}
+
+/** One case's passes among its tries (of a cell, or of one metric in it). */
+interface CaseTally {
+  passed: number;
+  trials: number;
+}
+
+interface MetricCounter {
+  metric: string;
+  prompt: string;
+  provider: string;
+  n: number;
+  passed: number;
+  /** Per case id, kept only when cases repeat: the repeats of a case are not independent tries. */
+  cases?: Map<string, CaseTally>;
+}
+
+/** A pass rate's interval: cluster-aware by case when some case has more than one try, else Wilson. */
+function rateInterval(passed: number, n: number, cases: Map<string, CaseTally> | undefined, confidence: number) {
+  if (cases && [...cases.values()].some((entry) => entry.trials > 1)) {
+    const clustered = clusteredProportionInterval([...cases.values()].map((entry) => ({ successes: entry.passed, trials: entry.trials })), confidence);
+    return { interval: clustered.interval, icc: clustered.icc, designEffect: clustered.designEffect };
+  }
+  return { interval: wilsonInterval(passed, n, zForConfidence(confidence)), icc: null, designEffect: null };
+}
+
+/** Adds one try to a case's tally. */
+function tally<Entry extends CaseTally>(cases: Map<string, Entry>, caseId: string, pass: boolean, create: () => Entry): Entry {
+  let entry = cases.get(caseId);
+  if (!entry) cases.set(caseId, (entry = create()));
+  entry.trials++;
+  if (pass) entry.passed++;
+  return entry;
 }
 
 export interface SummaryOptions {
@@ -61,11 +96,12 @@ const flakyListLimit = 100;
 
 /**
  * Folds results into per-cell counters as they arrive. Memory grows with cells plus 8 bytes a
- * case for scores (bootstrap intervals need them), and one small entry per case when cases repeat.
+ * case for scores (bootstrap intervals need them), and, when cases repeat, one small entry per case
+ * in each cell and in each metric of it: the intervals then treat a case's repeats as one cluster.
  */
 export class SummaryAccumulator {
   private readonly cells = new Map<string, CellCounter>();
-  private readonly metrics = new Map<string, { metric: string; prompt: string; provider: string; n: number; passed: number }>();
+  private readonly metrics = new Map<string, MetricCounter>();
   private readonly trackCases: boolean;
   private readonly judges: Record<string, JudgeInfo>;
   total = 0;
@@ -118,13 +154,9 @@ export class SummaryAccumulator {
       this.errors++;
     }
     if (result.cached) this.cached++;
-    cell.scores.push(Number.isFinite(result.score) ? result.score : 0);
-    if (cell.cases) {
-      let entry = cell.cases.get(result.caseId);
-      if (!entry) cell.cases.set(result.caseId, (entry = { passed: 0, trials: 0 }));
-      entry.trials++;
-      if (result.pass) entry.passed++;
-    }
+    const score = Number.isFinite(result.score) ? result.score : 0;
+    cell.scores.push(score);
+    if (cell.cases) tally(cell.cases, result.caseId, result.pass, () => ({ passed: 0, trials: 0, scoreSum: 0 })).scoreSum += score;
     const cost = result.cost ?? 0;
     if (result.cost !== null) cell.priced++;
     cell.cost += cost;
@@ -136,11 +168,12 @@ export class SummaryAccumulator {
       const key = `${assertion.metric}\u0000${result.promptId}\u0000${result.providerId}`;
       let metric = this.metrics.get(key);
       if (!metric) {
-        metric = { metric: assertion.metric, prompt: result.promptId, provider: result.providerId, n: 0, passed: 0 };
+        metric = { metric: assertion.metric, prompt: result.promptId, provider: result.providerId, n: 0, passed: 0, cases: this.trackCases ? new Map() : undefined };
         this.metrics.set(key, metric);
       }
       metric.n++;
       if (assertion.pass) metric.passed++;
+      if (metric.cases) tally(metric.cases, result.caseId, assertion.pass, () => ({ passed: 0, trials: 0 }));
     }
     if (!result.error && !result.cached) {
       cell.latencySum += result.latencyMs;
@@ -153,19 +186,11 @@ export class SummaryAccumulator {
     const intervals = new Map<string, CellIntervals>();
     for (const cell of this.cells.values()) {
       intervals.set(`${cell.prompt} × ${cell.provider}`, {
-        rate: this.rateInterval(cell, confidence).interval,
-        score: bootstrapMeanInterval(cell.scores.view(), { confidence }),
+        rate: rateInterval(cell.passed, cell.n, cell.cases, confidence).interval,
+        score: scoreInterval(cell, confidence),
       });
     }
     return intervals;
-  }
-
-  private rateInterval(cell: CellCounter, confidence: number) {
-    if (cell.cases && [...cell.cases.values()].some((entry) => entry.trials > 1)) {
-      const clustered = clusteredProportionInterval([...cell.cases.values()].map((entry) => ({ successes: entry.passed, trials: entry.trials })), confidence);
-      return { interval: clustered.interval, icc: clustered.icc, designEffect: clustered.designEffect };
-    }
-    return { interval: wilsonInterval(cell.passed, cell.n, zForConfidence(confidence)), icc: null, designEffect: null };
   }
 
   private repeats(cell: CellCounter, icc: number | null, designEffect: number | null): RepeatSummary | undefined {
@@ -203,7 +228,7 @@ export class SummaryAccumulator {
 
   summarize(options: { durationMs: number; threshold?: number; gate?: Gate; warnings: string[] }): RunSummary {
     const cells: SummaryCell[] = [...this.cells.values()].map((cell) => {
-      const rate = this.rateInterval(cell, 0.95);
+      const rate = rateInterval(cell.passed, cell.n, cell.cases, 0.95);
       const summary: SummaryCell = {
         prompt: cell.prompt,
         provider: cell.provider,
@@ -213,7 +238,7 @@ export class SummaryAccumulator {
         passRate: cell.n ? cell.passed / cell.n : null,
         ci95: rate.interval,
         meanScore: cell.n ? mean(cell.scores.view()) : null,
-        scoreCi95: bootstrapMeanInterval(cell.scores.view(), { confidence: 0.95 }),
+        scoreCi95: scoreInterval(cell, 0.95),
         cost: cell.cost,
         // No known price (echo, a local model without a `prices:` entry): say nothing rather than $0.
         costPerCase: cell.n && cell.priced ? cell.cost / cell.n : null,
@@ -227,14 +252,16 @@ export class SummaryAccumulator {
     });
     const metrics: MetricSummary[] = [...this.metrics.values()]
       .sort((a, b) => a.metric.localeCompare(b.metric))
-      .map((metric) => {
-        const summary: MetricSummary = { ...metric, passRate: metric.n ? metric.passed / metric.n : null, ci95: wilsonInterval(metric.passed, metric.n) };
+      .map(({ cases, ...metric }) => {
+        const rate = rateInterval(metric.passed, metric.n, cases, 0.95);
+        const summary: MetricSummary = { ...metric, passRate: metric.n ? metric.passed / metric.n : null, ci95: rate.interval };
         const judge = this.judges[metric.metric];
         if (judge) {
           summary.judge = { file: judge.file, calibrated: judge.calibration !== undefined };
           if (judge.calibration) {
             const { sensitivity, specificity, positives, negatives } = judge.calibration;
-            const corrected = roganGladenInterval({ observedPasses: metric.passed, n: metric.n, sensitivity, specificity, positives, negatives });
+            const designEffect = rate.designEffect ?? 1;
+            const corrected = roganGladenInterval({ observedPasses: metric.passed, n: metric.n, sensitivity, specificity, positives, negatives, designEffect });
             Object.assign(summary.judge, { sensitivity, specificity, positives, negatives, correctedPassRate: corrected.estimate, correctedCi95: corrected.interval });
           }
         }
@@ -266,6 +293,17 @@ export class SummaryAccumulator {
       warnings: options.warnings,
     };
   }
+}
+
+/**
+ * The mean score's interval: a bootstrap over cases, resampling each case with all its repeats
+ * (a cluster bootstrap) when some case has more than one try, else over the tries.
+ */
+function scoreInterval(cell: CellCounter, confidence: number): [number, number] | null {
+  if (cell.cases && [...cell.cases.values()].some((entry) => entry.trials > 1)) {
+    return clusterBootstrapMeanInterval([...cell.cases.values()].map((entry) => ({ sum: entry.scoreSum, count: entry.trials })), { confidence });
+  }
+  return bootstrapMeanInterval(cell.scores.view(), { confidence });
 }
 
 function mean(values: Float64Array): number {
