@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { LanguageModelV3Middleware, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { ConfigError, ProviderError } from '@assay/spec';
@@ -12,15 +12,23 @@ export type CassetteEntry = CacheEntry;
 export type CassetteMode = 'record' | 'replay';
 
 /**
- * A JSONL file of recorded responses keyed by request hash. Loaded once into a Map; `record`
- * keeps earlier entries, adds (or replaces) what it records, and writes the file, sorted by key,
- * on `flush()`. `replay` never touches the network.
+ * A JSONL file of recorded responses keyed by request hash. Loaded once into a Map (a later line
+ * for a key wins); `record` keeps earlier entries and appends each response it records as it
+ * arrives, before the call returns, so a killed recording keeps every call that finished and a
+ * resumed one completes the file; `flush()` then rewrites it sorted by key, one line per key.
+ * `replay` never touches the network.
  */
 export class Cassette {
   readonly path: string;
   readonly mode: CassetteMode;
   #entries: Promise<Map<string, CassetteEntry>> | undefined;
   #dirty = false;
+  /** The file opened for appending, once something is recorded. */
+  #appendHandle: Promise<FileHandle> | undefined;
+  /** Appends in order: each waits for the one before. */
+  #appending: Promise<void> = Promise.resolve();
+  /** The file does not end with a newline: the first append starts a line. */
+  #startsLine = false;
 
   constructor(file: string, mode: CassetteMode) {
     this.path = file;
@@ -50,6 +58,7 @@ export class Cassette {
       return entries;
     }
     const lines = text.split('\n');
+    this.#startsLine = text !== '' && !text.endsWith('\n');
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index]!.trim();
       if (line === '') continue;
@@ -57,6 +66,12 @@ export class Cassette {
       try {
         entry = JSON.parse(line) as CassetteEntry;
       } catch (error) {
+        if (this.mode === 'record' && index === lines.length - 1) {
+          // The last line of a recording that was killed mid-write: it is recorded again, and the
+          // file is rewritten without it before anything is appended.
+          await this.#rewrite(entries);
+          break;
+        }
         throw new ConfigError(`cassette line ${index + 1} is not valid JSON`, { file: this.path, line: index + 1, hint: 'fix or delete the line, or re-record with --record', docs: 'cassettes.md', cause: error });
       }
       if (typeof entry.key !== 'string' || typeof entry.response !== 'object' || entry.response === null) {
@@ -67,16 +82,37 @@ export class Cassette {
     return entries;
   }
 
-  /** Writes the cassette (record mode, when something was recorded). Entries sorted by key. */
+  /** Rewrites the cassette (record mode, when something was recorded): one line per key, sorted. */
   async flush(): Promise<void> {
     if (this.mode !== 'record' || !this.#dirty || this.#entries === undefined) return;
     const entries = await this.#entries;
+    await this.#appending;
+    const handle = this.#appendHandle;
+    this.#appendHandle = undefined;
+    if (handle) await (await handle).close();
+    await this.#rewrite(entries);
+    this.#dirty = false;
+  }
+
+  async #rewrite(entries: Map<string, CassetteEntry>): Promise<void> {
     const keys = [...entries.keys()].sort();
     let out = '';
     for (const key of keys) out += JSON.stringify(entries.get(key)) + '\n';
     await mkdir(path.dirname(this.path), { recursive: true });
     await writeAtomic(this.path, out);
-    this.#dirty = false;
+    this.#startsLine = false;
+  }
+
+  /** Appends one entry to the file; resolves once it is written (it survives the process being killed). */
+  #append(entry: CassetteEntry): Promise<void> {
+    const written = this.#appending.then(async () => {
+      this.#appendHandle ??= mkdir(path.dirname(this.path), { recursive: true }).then(() => open(this.path, 'a'));
+      const handle = await this.#appendHandle;
+      await handle.write(`${this.#startsLine ? '\n' : ''}${JSON.stringify(entry)}\n`);
+      this.#startsLine = false;
+    });
+    this.#appending = written.catch(() => {});
+    return written;
   }
 
   middleware(options: { provider: string; modelId: string; keyOf: KeyFunction }): LanguageModelV3Middleware {
@@ -100,8 +136,10 @@ export class Cassette {
         const result = await doGenerate();
         // Recorded again for its deployment, the request's entry from before replaces the old one.
         if (recordedBefore !== undefined) entries.delete(legacyKey!);
-        entries.set(key, { key, provider, model: modelId, request, ...(deployment ? { deployment } : {}), response: toRecordedResponse(result) });
+        const entry: CassetteEntry = { key, provider, model: modelId, request, ...(deployment ? { deployment } : {}), response: toRecordedResponse(result) };
+        entries.set(key, entry);
         this.#dirty = true;
+        await this.#append(entry);
         return result;
       },
     };
