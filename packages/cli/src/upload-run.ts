@@ -15,8 +15,8 @@ export interface UploadedRun {
 }
 
 /**
- * Uploads a stored run to the server: the record (POST /runs), its results in batches of 2,000
- * read from the store as a stream, then the final status and summary (POST /runs/:id/finish).
+ * Uploads a stored run to the server: the record (POST /runs, as running), its results in batches
+ * of 2,000 read from the store as a stream, then the final status and summary (POST /runs/:id/finish).
  * Every step may be repeated, so uploading the same run again completes an upload that broke off
  * (results already there are replaced by themselves; none are sent when the server has them all).
  *
@@ -30,7 +30,10 @@ export async function uploadRun(store: Store, run: RunRecord, client: ServerClie
       docs: 'prompts-registry.md',
     });
   }
-  const created = await client.createRun(run);
+  // The record goes up as running, without its summary: until /finish the server has only part of
+  // the results, and a client killed in between must not leave a "completed" run there.
+  const { summary: _summary, finishedAt: _finishedAt, ...record } = run;
+  const created = await client.createRun({ ...record, status: 'running' });
   const resumed = created.status === 200;
   const local = await store.countResults(run.id);
   let stored = created.body.stored;

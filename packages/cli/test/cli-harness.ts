@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openSqliteStore } from '@assay/store';
 
 export const binPath = fileURLToPath(new URL('../bin/assay.js', import.meta.url));
 
@@ -49,3 +50,35 @@ model: openai/gpt-4o-mini
 {{role "user"}}
 Say hello to {{name}}.
 `;
+
+/**
+ * Waits until `until` finds what it looks for in the SQLite store at `dataDirectory`, polling the
+ * store a child process writes to (a condition, not a sleep: WAL lets us read while it writes).
+ */
+export async function waitForStore<T>(dataDirectory: string, until: (store: ReturnType<typeof openSqliteStore>) => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    try {
+      const store = openSqliteStore({ directory: dataDirectory });
+      try {
+        const found = await until(store);
+        if (found !== undefined) return found;
+      } finally {
+        await store.close();
+      }
+    } catch {
+      // the database may not exist yet
+    }
+    // Poll again shortly (the condition above is the synchronisation; this only paces the polling).
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Waits until the newest run in the store at `dataDirectory` has at least `minimum` results. */
+export function waitForStoredResults(dataDirectory: string, minimum: number): Promise<{ runId: string; stored: number }> {
+  return waitForStore(dataDirectory, async (store) => {
+    const [run] = await store.listRuns({ limit: 1 });
+    if (!run) return undefined;
+    const stored = await store.countResults(run.id);
+    return stored >= minimum ? { runId: run.id, stored } : undefined;
+  });
+}

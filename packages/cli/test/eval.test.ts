@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer } from '@assay/providers/mock-server';
 import { openSqliteStore } from '@assay/store';
-import { binPath, makeProject, runCli, simplePrompt } from './cli-harness.ts';
+import { binPath, makeProject, runCli, simplePrompt, waitForStoredResults } from './cli-harness.ts';
 
 type MockServer = Awaited<ReturnType<typeof startMockServer>>;
 
@@ -335,28 +335,6 @@ describe('interrupted runs', () => {
   const caseCount = 60;
   const suiteFor = (server: MockServer) =>
     `prompts:\n  - prompts/hello.prompt\n${providerBlock(server)}tests:\n${Array.from({ length: caseCount }, (_, index) => `  - vars: { name: p${index} }\n`).join('')}defaultAssert:\n  - type: icontains\n    value: "{{name}}"\noptions:\n  concurrency: 2\n`;
-
-  async function waitForStoredResults(dataDirectory: string, minimum: number): Promise<{ runId: string; stored: number }> {
-    // Poll the store the child writes to (a condition, not a sleep): WAL lets us read while it writes.
-    for (;;) {
-      try {
-        const store = openSqliteStore({ directory: dataDirectory });
-        try {
-          const [run] = await store.listRuns({ limit: 1 });
-          if (run) {
-            const stored = await store.countResults(run.id);
-            if (stored >= minimum) return { runId: run.id, stored };
-          }
-        } finally {
-          await store.close();
-        }
-      } catch {
-        // the database may not exist yet
-      }
-      // Poll again shortly (the condition above is the synchronisation; this only paces the polling).
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
 
   it('kill -9 mid-run, then --resume: no finished call is repeated', async () => {
     const server = await startMockServer({ mode: 'echo', faults: { latencyMs: 40 } });

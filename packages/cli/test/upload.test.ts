@@ -1,8 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseResult, RunRecord } from '@assay/spec';
+import type { CaseResult, RunRecord, RunSummary } from '@assay/spec';
 import { openSqliteStore } from '@assay/store';
-import { makeProject, runCli } from './cli-harness.ts';
+import { binPath, makeProject, runCli } from './cli-harness.ts';
 import { startProxy, startTestServer, type TestServer } from './server-harness.ts';
 
 // `assay eval --upload` and `assay runs upload` against a real server in this process.
@@ -87,22 +88,7 @@ describe('uploading runs', () => {
   it('runs upload sends results in batches of 2,000 and completes an upload that broke off', async () => {
     await using project = makeProject({});
     const cwd = project.directory;
-    const run: RunRecord = {
-      id: 'big-run-1',
-      createdAt: '2026-11-20T10:00:00.000Z',
-      status: 'completed',
-      configPath: path.join(cwd, 'suite.yaml'),
-      planHash: 'sha256:abc',
-      total: 4500,
-      options: {},
-      finishedAt: '2026-11-20T10:05:00.000Z',
-    };
-    const results = Array.from({ length: 4500 }, (_, index) => caseResult(run.id, index));
-    const local = openSqliteStore({ directory: path.join(cwd, '.assay') });
-    await local.createRun(run);
-    await local.appendResults(run.id, results);
-    await local.finishRun(run.id, { status: 'completed', finishedAt: run.finishedAt! });
-    await local.close();
+    const { run, results } = await storeFinishedRun(cwd, 'big-run-1');
 
     // An earlier upload stopped after its first batch.
     expect((await t.api('POST', '/api/runs', editorKey, { run: { ...run, status: 'running', finishedAt: undefined } })).status).toBe(201);
@@ -122,6 +108,73 @@ describe('uploading runs', () => {
     expect(unknown.stderr).toMatch(/No run with id or label "nope"/);
   });
 });
+
+describe('an upload that breaks off (issue 10)', () => {
+  it('leaves the run running on the server, without the summary, saying how many results arrived, until an upload finishes it', async () => {
+    await using project = makeProject({});
+    const cwd = project.directory;
+    const summary: RunSummary = { total: 4500, passed: 3000, failed: 1500, errors: 0, cost: 0, tokens: 0, durationMs: 1, cells: [], metrics: [], thresholds: [], gates: [], warnings: [] };
+    const { run } = await storeFinishedRun(cwd, 'killed-upload-1', summary);
+
+    // The client is killed (kill -9) while it sends its second batch.
+    const client: { process?: ChildProcess } = {};
+    let batches = 0;
+    await using proxy = await startProxy(t.url, async (_method, url) => {
+      if (url.endsWith('/results') && ++batches === 2) {
+        const exited = new Promise((resolve) => client.process!.on('exit', resolve));
+        client.process!.kill('SIGKILL');
+        await exited;
+      }
+    });
+    const child = spawn(process.execPath, [binPath, 'runs', 'upload', run.id], {
+      cwd,
+      env: { ...process.env, ASSAY_SERVER: proxy.url, ASSAY_API_KEY: editorKey, ASSAY_DATABASE_URL: '', ASSAY_DATA_DIR: '' },
+      stdio: 'ignore',
+    });
+    client.process = child;
+    const killed = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    expect(killed).toBe('SIGKILL');
+    expect(proxy.seen.some((line) => line.endsWith('/finish'))).toBe(false);
+
+    const partial = await t.api('GET', `/api/runs/${run.id}`, editorKey);
+    expect(partial.body.run.status).toBe('running');
+    expect(partial.body.run.summary).toBeUndefined();
+    expect(partial.body.run.finishedAt).toBeUndefined();
+    expect(partial.body.stored).toBeLessThan(4500);
+    expect(partial.body.run.total).toBe(4500);
+    expect((await t.api('GET', '/api/runs?status=completed', editorKey)).body.items.map((item: { id: string }) => item.id)).not.toContain(run.id);
+
+    // Uploading it again finishes it.
+    const again = await cli(['runs', 'upload', run.id], cwd);
+    expect(again.code).toBe(0);
+    const finished = await t.api('GET', `/api/runs/${run.id}`, editorKey);
+    expect(finished.body).toMatchObject({ run: { status: 'completed', finishedAt: run.finishedAt, summary }, stored: 4500 });
+  });
+});
+
+/** A completed run of 4,500 results (a third failed) in the project's local store, as `assay eval` leaves it. */
+async function storeFinishedRun(cwd: string, id: string, summary?: RunSummary): Promise<{ run: RunRecord; results: CaseResult[] }> {
+  const run: RunRecord = {
+    id,
+    createdAt: '2026-11-20T10:00:00.000Z',
+    status: 'completed',
+    configPath: path.join(cwd, 'suite.yaml'),
+    planHash: 'sha256:abc',
+    total: 4500,
+    options: {},
+    finishedAt: '2026-11-20T10:05:00.000Z',
+  };
+  const results = Array.from({ length: 4500 }, (_, index) => caseResult(id, index));
+  const local = openSqliteStore({ directory: path.join(cwd, '.assay') });
+  try {
+    await local.createRun(run);
+    await local.appendResults(id, results);
+    await local.finishRun(id, { status: 'completed', ...(summary ? { summary } : {}), finishedAt: run.finishedAt! });
+  } finally {
+    await local.close();
+  }
+  return { run, results };
+}
 
 function caseResult(runId: string, index: number): CaseResult {
   const pass = index % 3 !== 0;

@@ -15,6 +15,8 @@ export interface BaseModel {
   apiKeyEnv?: string;
   /** The key, credential headers and base-URL credentials this model sends: redacted from every error. */
   secrets: string[];
+  /** Set when the model needs a key and has none: every real call fails (`ProviderRegistry.checkKeys`). */
+  missingKey?: boolean;
 }
 
 const defaultEnvKeys = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
@@ -22,7 +24,7 @@ const defaultEnvKeys = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY
 /**
  * The AI SDK model for a parsed provider id. Keys and URLs come from the provider config first,
  * then `env`. A missing key does not fail here (a cassette replay needs none): the model returned
- * fails on its first real call instead.
+ * fails on its first real call instead, and says so in `missingKey`.
  */
 export function createLanguageModel(
   parsed: ParsedProviderId,
@@ -40,7 +42,7 @@ export function createLanguageModel(
     const baseUrl = config?.apiBaseUrl ?? env[provider === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL'] ?? undefined;
     const shownUrl = baseUrl ?? (provider === 'openai' ? 'https://api.openai.com/v1' : 'https://api.anthropic.com/v1');
     const secrets = secretsOf(apiKey, headers, baseUrl);
-    if (!apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl: shownUrl, apiKeyEnv, secrets };
+    if (!apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl: shownUrl, apiKeyEnv, secrets, missingKey: true };
     const model =
       provider === 'openai'
         ? // Chat Completions, not Responses: it is what OpenAI-compatible base URLs speak.
@@ -65,7 +67,7 @@ export function createLanguageModel(
   const apiKeyEnv = config?.apiKeyEnv;
   const apiKey = config?.apiKey ?? (apiKeyEnv ? env[apiKeyEnv] : undefined);
   const secrets = secretsOf(apiKey, headers, baseUrl);
-  if (apiKeyEnv && !apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl, apiKeyEnv, secrets };
+  if (apiKeyEnv && !apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl, apiKeyEnv, secrets, missingKey: true };
   const model = createOpenAICompatible({ name: provider, baseURL: baseUrl, apiKey, headers, fetch, includeUsage: true }).chatModel(modelId);
   return { model, baseUrl, apiKeyEnv, secrets };
 }

@@ -2,7 +2,7 @@ import { keepAliveFetch } from './keep-alive-fetch.ts';
 import path from 'node:path';
 import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
 import { redactSecrets } from '@assay/core';
-import { AssayError, ProviderError, type ProviderConfig } from '@assay/spec';
+import { AssayError, ConfigError, ProviderError, type ProviderConfig } from '@assay/spec';
 import { applyMiddleware } from './apply-middleware.ts';
 import { createLanguageModel } from './create-language-model.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
@@ -20,6 +20,12 @@ export interface ProviderRegistry {
   resolve(config: ProviderConfig | string): ModelHandle;
   /** Writes the cassette when recording. Call once at the end of a run. */
   flush(): Promise<void>;
+  /**
+   * Throws a ConfigError naming every entry that needs an API key and has none (the provider and
+   * the variable to set), so a run can refuse before it starts instead of failing on its first
+   * call. Replaying a cassette needs no key, so then it checks nothing.
+   */
+  checkKeys(configs: readonly (ProviderConfig | string)[]): void;
 }
 
 /**
@@ -37,6 +43,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
   const cassette = options.cassette ? new Cassette(path.resolve(options.cwd, options.cassette.path), options.cassette.mode) : undefined;
   const cacheDirectory = options.cache ? path.resolve(options.cwd, options.cache.directory) : undefined;
   const handles = new Map<string, ModelHandle>();
+  /** The env var each handle without its key reads the key from. */
+  const missingKeys = new WeakMap<ModelHandle, string>();
   // Every key and credential of every provider resolved so far: a gateway may echo any of them.
   const secrets = new Set<string>();
   const redact = (text: string) => redactSecrets(text, secrets);
@@ -73,7 +81,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     const errorContext = { provider, modelId, apiKeyEnv: base.apiKeyEnv, baseUrl: base.baseUrl };
     const defaults = config.config;
 
-    return {
+    const handle: ModelHandle = {
       id: config.id,
       label: config.label ?? config.id,
       modelId,
@@ -95,20 +103,41 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
         return toModelResponse(result, performance.now() - started, warnings);
       },
     };
+    if (base.missingKey) missingKeys.set(handle, base.apiKeyEnv ?? 'the API key variable');
+    return handle;
+  }
+
+  function resolve(config: ProviderConfig | string): ModelHandle {
+    const cacheKey = typeof config === 'string' ? config : JSON.stringify(config);
+    let handle = handles.get(cacheKey);
+    if (handle === undefined) {
+      handle = create(typeof config === 'string' ? { id: config } : config);
+      handles.set(cacheKey, handle);
+    }
+    return handle;
   }
 
   return {
-    resolve(config) {
-      const cacheKey = typeof config === 'string' ? config : JSON.stringify(config);
-      let handle = handles.get(cacheKey);
-      if (handle === undefined) {
-        handle = create(typeof config === 'string' ? { id: config } : config);
-        handles.set(cacheKey, handle);
-      }
-      return handle;
-    },
+    resolve,
     async flush() {
       await cassette?.flush();
+    },
+    checkKeys(configs) {
+      if (cassette?.mode === 'replay') return;
+      const missing = new Map<string, { label: string; env: string }>();
+      for (const config of configs) {
+        const handle = resolve(config);
+        const env = missingKeys.get(handle);
+        if (env !== undefined) missing.set(handle.label, { label: handle.label, env });
+      }
+      if (missing.size === 0) return;
+      const entries = [...missing.values()];
+      const variables = [...new Set(entries.map((entry) => entry.env))];
+      throw new ConfigError(`No API key for ${entries.map((entry) => `${entry.label} (${entry.env} is not set)`).join(', ')}`, {
+        field: 'providers[].config.apiKey',
+        hint: `set ${variables.join(' and ')} (or apiKey / apiKeyEnv in the provider entry), or replay a cassette with --replay`,
+        docs: 'providers.md',
+      });
     },
   };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProviderRegistry } from '@assay/providers';
 import { startMockServer } from '@assay/providers/mock-server';
-import { CaseResultSchema, RunUploadSchema, type CaseResult, type RunEvent } from '@assay/spec';
+import { CaseResultSchema, ConfigError, RunLeaseError, RunUploadSchema, type CaseResult, type RunEvent } from '@assay/spec';
 import { openSqliteStore, type Store } from '@assay/store';
 import { loadSuite } from './config/load-suite.ts';
 import { runEval } from './run-eval.ts';
@@ -124,6 +124,71 @@ describe('runEval', () => {
     await expect(runEval({ suite: await loadSuite(file), store, providers: registry(), configPath: file, resumeRunId: first.runId })).rejects.toThrow(
       /changed since run/,
     );
+  });
+
+  it('fails only the case a provider answers 413 for, with the reason, and goes on with the run (issue 10)', async () => {
+    const server = await startMockServer({
+      rules: [{ match: { contains: 'HUGE' }, response: { status: 413, content: 'Request too large for this model' } }, { response: { content: '{{last_user}}' } }],
+    });
+    try {
+      const cases = Array.from({ length: 12 }, (_, index) => `  - id: c${index}\n    vars: { word: ${index === 4 ? 'HUGE' : `w${index}`} }\n`).join('');
+      const file = writeProject({
+        'a.prompt': prompt,
+        'suite.yaml': `prompts: [a.prompt]\nproviders:\n  - id: openai:m\n    config: { apiBaseUrl: "${server.url}/v1", apiKey: k }\ntests:\n${cases}defaultAssert: [{ type: icontains, value: "{{word}}" }]\n`,
+      });
+      const outcome = await runEval({ suite: await loadSuite(file), store, providers: registry(), configPath: file, concurrency: 1 });
+      expect(outcome.status).toBe('completed');
+      expect(outcome.summary).toMatchObject({ total: 12, passed: 11, errors: 1 });
+      const errored = (await store.listResults(outcome.runId, { limit: 10, outcome: 'error' })).items;
+      expect(errored.map((result) => result.caseId)).toEqual(['c4']);
+      expect(errored[0]!.error).toMatch(/HTTP 413.*Request too large/);
+      // Not retried: another attempt would be just as large.
+      expect(server.stats().requests).toBe(12);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a provider without its API key before the run exists, naming the provider and the variable (issue 10)', async () => {
+    const file = writeProject({ 'a.prompt': prompt, 'suite.yaml': 'prompts: [a.prompt]\nproviders: [echo, anthropic:claude-x]\ntests:\n  - vars: { word: x }\n' });
+    const providers = createProviderRegistry({ cwd: directory, env: {}, cache: false, timeoutMs: 5000, retries: 0 });
+    const refused = runEval({ suite: await loadSuite(file), store, providers, configPath: file });
+    await expect(refused).rejects.toBeInstanceOf(ConfigError);
+    await expect(refused).rejects.toThrow(/anthropic:claude-x \(ANTHROPIC_API_KEY is not set\)/);
+    expect(await store.listRuns()).toEqual([]);
+  });
+
+  it('refuses to resume a run another process holds, before any call, and releases its own lease at the end (issue 10)', async () => {
+    const server = await startMockServer({ mode: 'echo' });
+    try {
+      const file = writeProject({
+        'a.prompt': prompt,
+        'suite.yaml': `prompts: [a.prompt]\nproviders:\n  - id: openai:m\n    config: { apiBaseUrl: "${server.url}/v1", apiKey: k }\ntests:\n${'  - vars: { word: x }\n'.repeat(3)}`,
+      });
+      const suite = await loadSuite(file);
+      const first = await runEval({ suite, store, providers: registry(), configPath: file });
+      expect(await store.getRunLease(first.runId)).toBeUndefined();
+      await store.appendResults(first.runId, [{ ...(await store.listResults(first.runId, { limit: 1 })).items[0]!, error: 'HTTP 503', pass: false }]);
+
+      // Another machine's process is running it.
+      const holder = '777@another-host#0badcafe';
+      const held = await store.acquireRunLease(first.runId, { owner: holder, ttlMs: 60_000 });
+      const before = server.stats().requests;
+      const refused = runEval({ suite, store, providers: registry(), configPath: file, resumeRunId: first.runId });
+      await expect(refused).rejects.toBeInstanceOf(RunLeaseError);
+      await expect(refused).rejects.toThrow(`Run ${first.runId} is held by another process (process 777 on another-host), which is running it; its lease expires at ${held.lease.expiresAt}`);
+      expect(server.stats().requests).toBe(before);
+      expect(await store.getRunLease(first.runId)).toEqual(held.lease);
+
+      // Once that lease has run out, the run is this process's to finish.
+      await store.acquireRunLease(first.runId, { owner: holder, ttlMs: 1, now: new Date(Date.now() - 1000) });
+      const resumed = await runEval({ suite, store, providers: registry(), configPath: file, resumeRunId: first.runId });
+      expect(resumed).toMatchObject({ status: 'completed', summary: { total: 3, errors: 0 } });
+      expect(server.stats().requests - before).toBe(1);
+      expect(await store.getRunLease(first.runId)).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 
   it('stops the run with the provider error when a call cannot succeed (401)', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { computeCost, scoreCase, type AssertionContext, type CompiledAssertion, type GradeFunction, type PromptTemplate } from '@assay/core';
 import type { ModelHandle, ModelResponse } from '@assay/providers';
-import { AssayError, ConfigError, ProviderError, type AssertionResult, type CaseResult, type RunComparison, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
+import { ConfigError, ProviderError, RunLeaseError, type AssertionResult, type CaseResult, type RunComparison, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
 import type { Store } from '@assay/store';
 import type { ResolvedProvider, ResolvedSuite } from './config/resolved-suite.ts';
 import { expandPlan, planHash, planSize, runsOn, type PlannedCall } from './plan.ts';
@@ -10,10 +10,13 @@ import { SummaryAccumulator } from './summary.ts';
 import { compareRuns } from './compare/compare-runs.ts';
 import { storeRunSource, type RunSource } from './compare/run-source.ts';
 import { regressionGate } from './gates.ts';
+import { claimRun, defaultLeaseTtlMs, leaseOwnerId, type RunClaim } from './run-lease.ts';
 
 export interface ProviderResolver {
   resolve(config: ResolvedProvider | string): ModelHandle;
   flush(): Promise<void>;
+  /** Throws a ConfigError when a provider cannot make any call (no API key); runEval asks before it stores the run. */
+  checkKeys?(configs: readonly (ResolvedProvider | string)[]): void;
 }
 
 export interface EvalOptions {
@@ -37,6 +40,11 @@ export interface EvalOptions {
   label?: string;
   /** Compare the finished run against this one; the `noSignificantRegression` gate reads the result. */
   baseline?: RunSource;
+  /**
+   * The run's lease in the store (see `claimRun`): who this process is (default `<pid>@<host>#<token>`)
+   * and how long a lease lasts unless renewed (default 30 s).
+   */
+  lease?: { owner?: string; ttlMs?: number };
 }
 
 export interface EvalOutcome {
@@ -48,9 +56,21 @@ export interface EvalOutcome {
 
 const emptyUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 0 };
 
-/** Errors that mean every further call would fail the same way: stop the run instead of failing each case. */
-function isFatal(error: unknown): boolean {
-  return ProviderError.isInstance(error) && !(error as ProviderError).isRetryable;
+/**
+ * Provider statuses about one request, not about the provider: 413, the case's prompt is too
+ * large. Another case may well fit, so the case fails with the reason and the run goes on.
+ */
+const caseSpecificStatuses: ReadonlySet<number> = new Set([413]);
+
+/**
+ * Whether a failed call fails only its case: a provider error that retrying may fix (its retries
+ * ran out; `--resume` tries again) or that concerns this request alone. Anything else (401, 403,
+ * 404, unreachable, no key, a cassette without the call, a bug) would fail every further call the
+ * same way, so it stops the run instead of failing each case.
+ */
+function failsOnlyTheCase(error: unknown): boolean {
+  if (!ProviderError.isInstance(error)) return false;
+  return error.isRetryable || (error.statusCode !== undefined && caseSpecificStatuses.has(error.statusCode));
 }
 
 /**
@@ -73,10 +93,8 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     { repeat, judges: suite.judges },
   );
 
-  let runId: string;
-  let completed = new Set<string>();
-  if (options.resumeRunId) {
-    const previous = await store.getRun(options.resumeRunId);
+  const previous = options.resumeRunId === undefined ? undefined : await store.getRun(options.resumeRunId);
+  if (options.resumeRunId !== undefined) {
     if (!previous) {
       throw new ConfigError(`No run with id ${options.resumeRunId}`, { hint: 'List runs with `assay runs`.', docs: 'cli.md' });
     }
@@ -87,10 +105,33 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
         docs: 'cli.md',
       });
     }
+  }
+  // A provider that cannot make any call (no key) is a usage error before the run exists, not a run that failed at 0/0.
+  options.providers.checkKeys?.([...suite.providers, ...(suite.options.grader ? [suite.options.grader] : [])]);
+  const handles = new Map<string, ModelHandle>();
+  for (const provider of suite.providers) handles.set(provider.label, options.providers.resolve(provider));
+  const grade = createGrader(suite, options.providers);
+
+  const abort = new AbortController();
+  let fatal: unknown;
+  const stopWith = (error: unknown) => {
+    fatal ??= error;
+    abort.abort(error);
+  };
+  let leaseLost = false;
+  const onLost = (error: RunLeaseError) => {
+    leaseLost = true;
+    stopWith(error);
+  };
+  const leaseOptions = { owner: options.lease?.owner ?? leaseOwnerId(), ttlMs: options.lease?.ttlMs ?? defaultLeaseTtlMs, onLost };
+
+  let runId: string;
+  let claim: RunClaim;
+  let completed = new Set<string>();
+  if (previous) {
     runId = previous.id;
-    completed = await store.completedKeys(runId);
-    for await (const result of store.iterateResults(runId)) if (completed.has(result.key)) accumulator.add(result);
-    await store.finishRun(runId, { status: 'running', finishedAt: new Date().toISOString() });
+    // Claimed before anything is read or called: a second resume of a run that is going stops here.
+    claim = await claimRun(store, runId, leaseOptions);
   } else {
     runId = `${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
     const record: RunRecord = {
@@ -104,119 +145,123 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     };
     if (options.label) record.label = options.label;
     await store.createRun(record);
+    claim = await claimRun(store, runId, leaseOptions);
   }
-  emit({ type: 'run-start', runId, total, skipped: completed.size, resumed: Boolean(options.resumeRunId) });
+  try {
+    if (previous) {
+      completed = await store.completedKeys(runId);
+      for await (const result of store.iterateResults(runId)) if (completed.has(result.key)) accumulator.add(result);
+      await store.finishRun(runId, { status: 'running', finishedAt: new Date().toISOString() });
+    }
+    emit({ type: 'run-start', runId, total, skipped: completed.size, resumed: Boolean(options.resumeRunId) });
 
-  const handles = new Map<string, ModelHandle>();
-  for (const provider of suite.providers) handles.set(provider.label, options.providers.resolve(provider));
-  const grade = createGrader(suite, options.providers);
+    // Batched, ordered writes: one transaction per batch, never a synchronous write per result.
+    let buffer: CaseResult[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const flush = (): Promise<void> => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (buffer.length === 0) return writing;
+      const batch = buffer;
+      buffer = [];
+      writing = writing.then(() => store.appendResults(runId, batch));
+      // A failed write (disk full) is reported by the final flush, which awaits this chain; mark
+      // it handled here so the intermediate, un-awaited flushes do not crash the process first.
+      writing.catch(() => {});
+      return writing;
+    };
+    const batchSize = options.batchSize ?? 200;
+    const flushIntervalMs = options.flushIntervalMs ?? 250;
 
-  // Batched, ordered writes: one transaction per batch, never a synchronous write per result.
-  let buffer: CaseResult[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const flush = (): Promise<void> => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (buffer.length === 0) return writing;
-    const batch = buffer;
-    buffer = [];
-    writing = writing.then(() => store.appendResults(runId, batch));
-    // A failed write (disk full) is reported by the final flush, which awaits this chain; mark
-    // it handled here so the intermediate, un-awaited flushes do not crash the process first.
-    writing.catch(() => {});
-    return writing;
-  };
-  const batchSize = options.batchSize ?? 200;
-  const flushIntervalMs = options.flushIntervalMs ?? 250;
+    const onAbort = () => abort.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const abort = new AbortController();
-  const onAbort = () => abort.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  let fatal: unknown;
+    const pending = (function* (): Generator<PlannedCall> {
+      for (const call of expandPlan(suite, repeat)) if (!completed.has(call.key)) yield call;
+    })();
 
-  const pending = (function* (): Generator<PlannedCall> {
-    for (const call of expandPlan(suite, repeat)) if (!completed.has(call.key)) yield call;
-  })();
+    const execute = async (call: PlannedCall): Promise<void> => {
+      const handle = handles.get(call.provider.label)!;
+      const result = await executeCall(runId, call, handle, suite, grade, abort.signal);
+      if (abort.signal.aborted && result.result.error) return; // interrupted mid-call: not a result, resume redoes it
+      for (const warning of result.warnings) {
+        if (!warnings.has(warning)) {
+          warnings.add(warning);
+          emit({ type: 'warning', message: warning });
+        }
+      }
+      accumulator.add(result.result);
+      buffer.push(result.result);
+      if (buffer.length >= batchSize) void flush();
+      else if (!timer) timer = setTimeout(() => void flush(), flushIntervalMs);
+      emit({ type: 'case-result', result: result.result });
+    };
 
-  const execute = async (call: PlannedCall): Promise<void> => {
-    const handle = handles.get(call.provider.label)!;
-    const result = await executeCall(runId, call, handle, suite, grade, abort.signal);
-    if (abort.signal.aborted && result.result.error) return; // interrupted mid-call: not a result, resume redoes it
-    for (const warning of result.warnings) {
-      if (!warnings.has(warning)) {
-        warnings.add(warning);
-        emit({ type: 'warning', message: warning });
+    try {
+      await runBounded(
+        pending,
+        options.concurrency ?? suite.options.concurrency,
+        async (call) => {
+          try {
+            await execute(call);
+          } catch (error) {
+            // A call cut short by Ctrl-C is not a failure: it is simply not done, and resume redoes it.
+            if (options.signal?.aborted) return;
+            // What escapes a call (executeCall keeps the errors of one case) ends the run.
+            stopWith(error);
+            throw error;
+          }
+        },
+        abort.signal,
+      );
+    } catch (error) {
+      stopWith(error);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      await flush();
+      await options.providers.flush();
+    }
+
+    const status: RunStatus = fatal ? 'failed' : options.signal?.aborted ? 'interrupted' : 'completed';
+    const summary = accumulator.summarize({
+      durationMs: performance.now() - startedAt,
+      // Without a threshold every case must pass, unless the suite has gates: then the gates decide.
+      threshold: suite.threshold ?? (suite.gate ? undefined : 1),
+      gate: suite.gate,
+      warnings: [...warnings],
+    });
+    let comparison: RunComparison | undefined;
+    let comparisonProblem: string | undefined;
+    if (status === 'completed' && options.baseline) {
+      try {
+        comparison = await compareRuns(options.baseline, storeRunSource(store, { id: runId, label: options.label }), {
+          confidence: suite.gate?.confidence,
+        });
+        for (const warning of comparison.warnings) summary.warnings.push(`Comparison: ${warning}`);
+      } catch (error) {
+        // The run itself is done and saved; a baseline that cannot be compared fails the gate, not the run.
+        if (!ConfigError.isInstance(error)) throw error;
+        comparisonProblem = `cannot compare with baseline ${options.baseline.info.id}: ${(error as ConfigError).message}`;
+        summary.warnings.push(comparisonProblem);
       }
     }
-    accumulator.add(result.result);
-    buffer.push(result.result);
-    if (buffer.length >= batchSize) void flush();
-    else if (!timer) timer = setTimeout(() => void flush(), flushIntervalMs);
-    emit({ type: 'case-result', result: result.result });
-  };
-
-  try {
-    await runBounded(
-      pending,
-      options.concurrency ?? suite.options.concurrency,
-      async (call) => {
-        try {
-          await execute(call);
-        } catch (error) {
-          // A call cut short by Ctrl-C is not a failure: it is simply not done, and resume redoes it.
-          if (options.signal?.aborted) return;
-          if (isFatal(error) || !AssayError.isInstance(error)) {
-            fatal ??= error;
-            abort.abort(error);
-          }
-          throw error;
-        }
-      },
-      abort.signal,
-    );
-  } catch (error) {
-    fatal ??= error;
+    if (status === 'completed' && suite.gate?.noSignificantRegression) summary.gates.push(...regressionGate(comparison, comparisonProblem));
+    for (const metric of summary.metrics) {
+      if (metric.judge && !metric.judge.calibrated && suite.gate?.metrics?.[metric.metric] !== undefined) {
+        const warning = `Gate on metric "${metric.metric}" uses judge ${metric.judge.file}, which is not calibrated against human labels (run \`assay judge calibrate\`)`;
+        if (!summary.warnings.includes(warning)) summary.warnings.push(warning);
+      }
+    }
+    // A run another process took over is that process's to finish.
+    if (!leaseLost) await store.finishRun(runId, { status, summary, finishedAt: new Date().toISOString() });
+    emit({ type: 'run-end', runId, status, summary });
+    if (fatal) throw fatal;
+    return comparison ? { runId, status, summary, comparison } : { runId, status, summary };
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    await flush();
-    await options.providers.flush();
+    // After finishRun: the run is never seen without its final status and without a holder.
+    await claim.release();
   }
-
-  const status: RunStatus = fatal ? 'failed' : options.signal?.aborted ? 'interrupted' : 'completed';
-  const summary = accumulator.summarize({
-    durationMs: performance.now() - startedAt,
-    // Without a threshold every case must pass, unless the suite has gates: then the gates decide.
-    threshold: suite.threshold ?? (suite.gate ? undefined : 1),
-    gate: suite.gate,
-    warnings: [...warnings],
-  });
-  let comparison: RunComparison | undefined;
-  let comparisonProblem: string | undefined;
-  if (status === 'completed' && options.baseline) {
-    try {
-      comparison = await compareRuns(options.baseline, storeRunSource(store, { id: runId, label: options.label }), {
-        confidence: suite.gate?.confidence,
-      });
-      for (const warning of comparison.warnings) summary.warnings.push(`Comparison: ${warning}`);
-    } catch (error) {
-      // The run itself is done and saved; a baseline that cannot be compared fails the gate, not the run.
-      if (!ConfigError.isInstance(error)) throw error;
-      comparisonProblem = `cannot compare with baseline ${options.baseline.info.id}: ${(error as ConfigError).message}`;
-      summary.warnings.push(comparisonProblem);
-    }
-  }
-  if (status === 'completed' && suite.gate?.noSignificantRegression) summary.gates.push(...regressionGate(comparison, comparisonProblem));
-  for (const metric of summary.metrics) {
-    if (metric.judge && !metric.judge.calibrated && suite.gate?.metrics?.[metric.metric] !== undefined) {
-      const warning = `Gate on metric "${metric.metric}" uses judge ${metric.judge.file}, which is not calibrated against human labels (run \`assay judge calibrate\`)`;
-      if (!summary.warnings.includes(warning)) summary.warnings.push(warning);
-    }
-  }
-  await store.finishRun(runId, { status, summary, finishedAt: new Date().toISOString() });
-  emit({ type: 'run-end', runId, status, summary });
-  if (fatal) throw fatal;
-  return comparison ? { runId, status, summary, comparison } : { runId, status, summary };
 }
 
 /** One grade function per provider entry (the fallback judge is the model under test). */
@@ -280,8 +325,8 @@ async function executeCall(
       repeat: call.repeat,
     });
   } catch (caught) {
-    if (isFatal(caught) || !AssayError.isInstance(caught)) throw caught;
-    error = (caught as Error).message;
+    if (!failsOnlyTheCase(caught)) throw caught;
+    error = (caught as ProviderError).message;
   }
 
   const usage = response?.usage ?? emptyUsage;

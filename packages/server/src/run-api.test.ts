@@ -45,6 +45,23 @@ describeEachDialect((openApp) => {
       ]);
     });
 
+    it('keeps an uploaded run running, without its summary, until /finish, and says how many results arrived (issue 10)', async () => {
+      const summary = { total: 3, passed: 3, failed: 0, errors: 0, cost: 0, tokens: 0, durationMs: 1, cells: [], metrics: [], thresholds: [], gates: [], warnings: [] };
+      // A client that sends the final status up front, then breaks off after one result.
+      const created = await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1', { total: 3, status: 'completed', summary, finishedAt: '2026-11-20T10:05:00.000Z' }) } });
+      expect(created.status).toBe(201);
+      expect(created.body.run).toMatchObject({ status: 'running' });
+      await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [caseResult('run-1', 0, true)] } });
+      const partial = await t.call('GET', '/api/runs/run-1', { as: editor });
+      expect(partial.body).toMatchObject({ run: { status: 'running', total: 3 }, stored: 1 });
+      expect(partial.body.run.summary).toBeUndefined();
+      expect(partial.body.run.finishedAt).toBeUndefined();
+      expect((await t.call('GET', '/api/runs?status=completed', { as: editor })).body.total).toBe(0);
+
+      await t.call('POST', '/api/runs/run-1/finish', { as: editor, body: { status: 'completed', summary, finishedAt: '2026-11-20T10:05:00.000Z' } });
+      expect((await t.call('GET', '/api/runs/run-1', { as: editor })).body).toMatchObject({ run: { status: 'completed', summary }, stored: 1 });
+    });
+
     it('resumes an upload of the same run id instead of duplicating it', async () => {
       await t.call('POST', '/api/runs', { as: editor, body: { run: runRecord('run-1') } });
       await t.call('POST', '/api/runs/run-1/results', { as: editor, body: { results: [caseResult('run-1', 0, true)] } });

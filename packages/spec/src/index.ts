@@ -1,6 +1,7 @@
 export { AssayError, type AssayErrorOptions } from './errors.ts';
 export { ConfigError, type ConfigErrorOptions } from './config-error.ts';
 export { ProviderError, type ProviderErrorOptions } from './provider-error.ts';
+export { RunLeaseError, type RunLeaseErrorOptions } from './run-lease-error.ts';
 export {
   AssertionSchema,
   assertionTypes,

@@ -1,5 +1,7 @@
 import { AssayError, type AssayErrorOptions } from './errors.ts';
 
+const marker = Symbol.for('assay.provider-error');
+
 export interface ProviderErrorOptions extends AssayErrorOptions {
   provider: string;
   statusCode?: number;
@@ -10,6 +12,7 @@ export interface ProviderErrorOptions extends AssayErrorOptions {
 
 /** A provider call failed. Fatal ones (401, 404, unreachable) stop a run with exit code 2. */
 export class ProviderError extends AssayError {
+  readonly [marker] = true;
   readonly provider: string;
   readonly statusCode?: number;
   readonly isRetryable: boolean;
@@ -22,5 +25,13 @@ export class ProviderError extends AssayError {
     this.statusCode = options.statusCode;
     this.isRetryable = options.isRetryable ?? false;
     this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  /**
+   * Only provider errors: the inherited check is true for every AssayError, so a ConfigError
+   * passed for a ProviderError (with `isRetryable` undefined) and was taken for a fatal one.
+   */
+  static override isInstance(error: unknown): error is ProviderError {
+    return AssayError.isInstance(error) && (error as unknown as Record<symbol, unknown>)[marker] === true;
   }
 }

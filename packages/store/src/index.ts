@@ -1,4 +1,4 @@
-export type { ListResultsOptions, ListRunsOptions, ResultOutcome, RunStore, Store } from './store.ts';
+export type { LeaseClaim, LeaseRequest, ListResultsOptions, ListRunsOptions, ResultOutcome, RunLease, RunStore, Store } from './store.ts';
 export { openStore, openPostgresStore, type OpenStoreOptions } from './open-store.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 export type { PostgresStore, PostgresStoreOptions } from './postgres-store.ts';

@@ -120,6 +120,17 @@ export const migrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX results_run_seq ON results (project_id, run_id, seq);
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- A run is claimed by the process working on it (issue 10: two \`assay eval --resume\` of one
+      -- run both made every remaining call). The lease is renewed while the run goes and released
+      -- at its end; a running run whose lease expired was killed (\`assay runs\` shows it interrupted).
+      -- Times are ISO 8601 text as toISOString() writes it, so they compare as text.
+      ALTER TABLE runs ADD COLUMN lease_owner TEXT;
+      ALTER TABLE runs ADD COLUMN lease_expires_at TEXT;
+    `,
+  },
 ];
 
 /**

@@ -4,7 +4,7 @@ import { AssayError } from '@assay/spec';
 /**
  * Forward-only schema migrations of the PostgreSQL store. Version N means the same logical schema
  * as version N of the SQLite store (`migrations.ts`): 1 = runs and results, 2 = run labels, 3 = run projects,
- * 4 = run ids unique per project.
+ * 4 = run ids unique per project, 5 = run leases.
  * Append a new entry to change the schema; never edit or reorder one that has shipped.
  *
  * Types differ where PostgreSQL has a better one: timestamps are `timestamptz`, `pass` is
@@ -95,6 +95,15 @@ export const postgresMigrations: readonly { version: number; sql: string }[] = [
       DROP INDEX runs_label_created_at;
       CREATE INDEX runs_project_status_created_at ON runs (project_id, status, created_at DESC, seq DESC);
       CREATE INDEX runs_project_label_created_at ON runs (project_id, label, created_at DESC, seq DESC);
+    `,
+  },
+  {
+    version: 5,
+    sql: `
+      -- A run is claimed by the process working on it (issue 10: two \`assay eval --resume\` of one
+      -- run both made every remaining call). The lease is renewed while the run goes and released
+      -- at its end; a running run whose lease expired was killed (\`assay runs\` shows it interrupted).
+      ALTER TABLE runs ADD COLUMN lease_owner text, ADD COLUMN lease_expires_at timestamptz;
     `,
   },
 ];

@@ -94,6 +94,11 @@ describe('openPostgresStore', () => {
          VALUES ('', 'old-run', '2024-12-31T00:00:00.000Z', 'failed', '/elsewhere/assay.yaml', 'sha256:1', 1, '{}')`,
       );
     },
+    5: async (client) => {
+      await seeds[4]!(client);
+      // Version 5 adds run leases: the local run was left held by a process that died.
+      await client.query("UPDATE runs SET lease_owner = '1@gone#0', lease_expires_at = '2024-12-31T00:01:00.000Z' WHERE project_id = '' AND id = 'old-run'");
+    },
   };
 
   async function insertResults(client: pg.Client, runId: string, indexes: number[]): Promise<void> {
@@ -142,6 +147,10 @@ describe('openPostgresStore', () => {
       expect(await store.countResults('old-run')).toBe(0);
       expect(await store.claimRun('old-run', 'project-1')).toBe(false);
     }
+    // Runs from before leases have none, and can be claimed.
+    expect(await scope.getRunLease('old-run')).toBeUndefined();
+    expect((await scope.acquireRunLease('old-run', { owner: 'new', ttlMs: 1000 })).acquired).toBe(true);
+    if (version >= 5) expect(await store.getRunLease('old-run')).toEqual({ owner: '1@gone#0', expiresAt: '2024-12-31T00:01:00.000Z' });
     await store.close();
   });
 

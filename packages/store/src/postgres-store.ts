@@ -5,7 +5,8 @@ import pg from 'pg';
 import { migratePostgres } from './postgres-migrations.ts';
 import { checkResultPage } from './result-page.ts';
 import { checkProjectId, checkResultsBelongTo, checkRunScope, localScope } from './run-scope.ts';
-import type { ListResultsOptions, ListRunsOptions, RunStore, Store } from './store.ts';
+import { leaseTimes } from './run-lease.ts';
+import type { LeaseClaim, LeaseRequest, ListResultsOptions, ListRunsOptions, RunLease, RunStore, Store } from './store.ts';
 import { StoreUnavailableError } from './store-unavailable-error.ts';
 
 export interface PostgresStore extends Store {
@@ -47,6 +48,8 @@ interface RunsTable {
   label: string | null;
   /** `localScope` ('') for the runs without a project. */
   project_id: string;
+  lease_owner: ColumnType<string | null, never, string | null>;
+  lease_expires_at: ColumnType<Date | null, never, string | null>;
 }
 
 interface ResultsTable {
@@ -422,13 +425,65 @@ class PostgresRuns implements RunStore {
     }
   }
 
+  async acquireRunLease(runId: string, request: LeaseRequest): Promise<LeaseClaim> {
+    const { now, expiresAt } = leaseTimes(request);
+    for (;;) {
+      // The UPDATE is the claim: PostgreSQL re-checks the WHERE on the row it locks, so of two
+      // claims at once the second sees the first's lease and updates nothing.
+      const updated = await this.#guard('acquireRunLease', () =>
+        this.#database
+          .updateTable('runs')
+          .set({ lease_owner: request.owner, lease_expires_at: expiresAt })
+          .where('project_id', '=', this.#project)
+          .where('id', '=', runId)
+          .where((expression) =>
+            expression.or([
+              expression('lease_owner', 'is', null),
+              expression('lease_owner', '=', request.owner),
+              ...(request.replacing === undefined ? [] : [expression('lease_owner', '=', request.replacing)]),
+              expression('lease_expires_at', 'is', null),
+              expression('lease_expires_at', '<=', sql<Date>`${now}::timestamptz`),
+            ]),
+          )
+          .executeTakeFirst(),
+      );
+      if (updated.numUpdatedRows === 1n) return { acquired: true, lease: { owner: request.owner, expiresAt } };
+      const row = await this.#leaseRow('acquireRunLease', runId);
+      if (row === undefined) throw new RangeError(`acquireRunLease: no run with id ${runId}.`);
+      const lease = toLease(row);
+      // Released or expired between the two statements: claim again.
+      if (lease !== undefined && lease.expiresAt > now) return { acquired: false, lease };
+    }
+  }
+
+  async releaseRunLease(runId: string, owner: string): Promise<void> {
+    await this.#guard('releaseRunLease', () =>
+      this.#database
+        .updateTable('runs')
+        .set({ lease_owner: null, lease_expires_at: null })
+        .where('project_id', '=', this.#project)
+        .where('id', '=', runId)
+        .where('lease_owner', '=', owner)
+        .execute(),
+    );
+  }
+
+  async getRunLease(runId: string): Promise<RunLease | undefined> {
+    const row = await this.#leaseRow('getRunLease', runId);
+    return row === undefined ? undefined : toLease(row);
+  }
+
+  #leaseRow(operation: string, runId: string) {
+    return this.#guard(operation, () => this.#runs(this.#database.selectFrom('runs').select(['lease_owner', 'lease_expires_at'])).where('id', '=', runId).executeTakeFirst());
+  }
+
   #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
     return guard(this.#connection.target, operation, work);
   }
 }
 
 class PostgresStoreImpl extends PostgresRuns implements PostgresStore {
-  readonly specificationVersion = 'v2';
+  readonly specificationVersion = 'v3';
   readonly target: string;
   readonly #connection: Connection;
   #closed = false;
@@ -535,6 +590,10 @@ function toRunRecord(row: {
   if (row.label !== null) run.label = row.label;
   if (row.project_id !== localScope) run.projectId = row.project_id;
   return run;
+}
+
+function toLease(row: { lease_owner: string | null; lease_expires_at: Date | null }): RunLease | undefined {
+  return row.lease_owner !== null && row.lease_expires_at !== null ? { owner: row.lease_owner, expiresAt: row.lease_expires_at.toISOString() } : undefined;
 }
 
 function assertCount(name: string, value: number): void {

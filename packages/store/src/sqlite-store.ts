@@ -5,7 +5,8 @@ import { AssayError, type CaseResult, type RunRecord, type RunStatus, type RunSu
 import { migrate } from './migrations.ts';
 import { checkResultPage } from './result-page.ts';
 import { checkProjectId, checkResultsBelongTo, checkRunScope, localScope } from './run-scope.ts';
-import type { ListResultsOptions, ListRunsOptions, RunStore, Store } from './store.ts';
+import { leaseTimes } from './run-lease.ts';
+import type { LeaseClaim, LeaseRequest, ListResultsOptions, ListRunsOptions, RunLease, RunStore, Store } from './store.ts';
 
 export interface SqliteStore extends Store {
   /** The database file (or `:memory:`). */
@@ -203,10 +204,34 @@ class SqliteRuns implements RunStore {
     });
     if (changes === 0) throw new AssayError(`finishRun: no run ${runId} in ${this.#connection.path}.`, { hint: 'Create the run first.' });
   }
+
+  async acquireRunLease(runId: string, request: LeaseRequest): Promise<LeaseClaim> {
+    const { now, expiresAt } = leaseTimes(request);
+    const { statements } = this.#connection;
+    const claim = { project: this.#project, id: runId, owner: request.owner, replacing: request.replacing ?? null, now, expiresAt };
+    // The UPDATE is the claim: of two processes claiming at once, SQLite's write lock lets one in.
+    for (;;) {
+      if (statements.acquireLease.run(claim).changes === 1) return { acquired: true, lease: { owner: request.owner, expiresAt } };
+      const row = statements.getRun.get(this.#project, runId);
+      if (row === undefined) throw new RangeError(`acquireRunLease: no run with id ${runId}.`);
+      const lease = toLease(row.lease_owner, row.lease_expires_at);
+      // Released or expired between the two statements: claim again.
+      if (lease !== undefined && lease.expiresAt > now) return { acquired: false, lease };
+    }
+  }
+
+  async releaseRunLease(runId: string, owner: string): Promise<void> {
+    this.#connection.statements.releaseLease.run({ project: this.#project, id: runId, owner });
+  }
+
+  async getRunLease(runId: string): Promise<RunLease | undefined> {
+    const row = this.#connection.statements.getRun.get(this.#project, runId);
+    return row === undefined ? undefined : toLease(row.lease_owner, row.lease_expires_at);
+  }
 }
 
 class SqliteStoreImpl extends SqliteRuns implements SqliteStore {
-  readonly specificationVersion = 'v2';
+  readonly specificationVersion = 'v3';
   readonly path: string;
   readonly #connection: Connection;
   #closed = false;
@@ -256,6 +281,14 @@ function prepareStatements(database: DatabaseSync) {
       `UPDATE runs SET project_id = :project WHERE project_id = :local AND id = :id
          AND NOT EXISTS (SELECT 1 FROM runs WHERE project_id = :project AND id = :id)`,
     ),
+    acquireLease: database.prepare(
+      `UPDATE runs SET lease_owner = :owner, lease_expires_at = :expiresAt
+       WHERE project_id = :project AND id = :id
+         AND (lease_owner IS NULL OR lease_owner = :owner OR lease_owner = :replacing OR lease_expires_at IS NULL OR lease_expires_at <= :now)`,
+    ),
+    releaseLease: database.prepare(
+      'UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE project_id = :project AND id = :id AND lease_owner = :owner',
+    ),
     finishRun: database.prepare(
       `UPDATE runs SET status = :status, summary_json = coalesce(:summary, summary_json), finished_at = :finishedAt
        WHERE project_id = :project AND id = :id`,
@@ -296,6 +329,10 @@ function toRunRecord(row: Record<string, SQLOutputValue>): RunRecord {
   if (row.label !== null && row.label !== undefined) run.label = row.label as string;
   if (row.project_id !== localScope) run.projectId = row.project_id as string;
   return run;
+}
+
+function toLease(owner: SQLOutputValue | undefined, expiresAt: SQLOutputValue | undefined): RunLease | undefined {
+  return typeof owner === 'string' && typeof expiresAt === 'string' ? { owner, expiresAt } : undefined;
 }
 
 function assertCount(name: string, value: number): void {

@@ -24,8 +24,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await cleanup?.();
     });
 
-    it('declares specification v2', () => {
-      expect(store.specificationVersion).toBe('v2');
+    it('declares specification v3', () => {
+      expect(store.specificationVersion).toBe('v3');
     });
 
     describe('runs', () => {
@@ -231,6 +231,69 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         expect(await store.claimRun('same', 'project-a')).toBe(false);
         expect((await collect(store.iterateResults('same'))).map((result) => result.output)).toEqual(['local']);
         expect(await store.project('project-a').countResults('same')).toBe(0);
+      });
+    });
+
+    describe('run leases', () => {
+      const at = (seconds: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, seconds));
+
+      beforeEach(async () => {
+        await store.createRun(makeRun('run-1'));
+      });
+
+      it('grants a run to one owner at a time, until its lease expires (issue 10: two resumes of one run)', async () => {
+        expect(await store.getRunLease('run-1')).toBeUndefined();
+        const first = await store.acquireRunLease('run-1', { owner: 'a', ttlMs: 30_000, now: at(0) });
+        expect(first).toEqual({ acquired: true, lease: { owner: 'a', expiresAt: at(30).toISOString() } });
+        expect(await store.getRunLease('run-1')).toEqual({ owner: 'a', expiresAt: at(30).toISOString() });
+
+        const second = await store.acquireRunLease('run-1', { owner: 'b', ttlMs: 30_000, now: at(10) });
+        expect(second).toEqual({ acquired: false, lease: { owner: 'a', expiresAt: at(30).toISOString() } });
+
+        // The holder renews; the other still waits.
+        expect((await store.acquireRunLease('run-1', { owner: 'a', ttlMs: 30_000, now: at(20) })).acquired).toBe(true);
+        expect(await store.acquireRunLease('run-1', { owner: 'b', ttlMs: 30_000, now: at(45) })).toEqual({ acquired: false, lease: { owner: 'a', expiresAt: at(50).toISOString() } });
+
+        // Not renewed (its process was killed): from the instant it expires, another may take it.
+        expect(await store.acquireRunLease('run-1', { owner: 'b', ttlMs: 30_000, now: at(50) })).toEqual({ acquired: true, lease: { owner: 'b', expiresAt: at(80).toISOString() } });
+        expect((await store.acquireRunLease('run-1', { owner: 'a', ttlMs: 30_000, now: at(51) })).acquired).toBe(false);
+      });
+
+      it('takes a lease over from a holder named as gone, and from no one else', async () => {
+        await store.acquireRunLease('run-1', { owner: 'dead', ttlMs: 30_000, now: at(0) });
+        expect((await store.acquireRunLease('run-1', { owner: 'b', ttlMs: 30_000, now: at(1), replacing: 'someone-else' })).acquired).toBe(false);
+        expect(await store.acquireRunLease('run-1', { owner: 'b', ttlMs: 30_000, now: at(1), replacing: 'dead' })).toEqual({ acquired: true, lease: { owner: 'b', expiresAt: at(31).toISOString() } });
+        expect((await store.acquireRunLease('run-1', { owner: 'c', ttlMs: 30_000, now: at(2), replacing: 'dead' })).acquired).toBe(false);
+      });
+
+      it('releases only its own lease', async () => {
+        await store.acquireRunLease('run-1', { owner: 'a', ttlMs: 30_000 });
+        await store.releaseRunLease('run-1', 'b');
+        expect((await store.getRunLease('run-1'))?.owner).toBe('a');
+        await store.releaseRunLease('run-1', 'a');
+        expect(await store.getRunLease('run-1')).toBeUndefined();
+        expect((await store.acquireRunLease('run-1', { owner: 'b', ttlMs: 30_000 })).acquired).toBe(true);
+        await store.releaseRunLease('no-such-run', 'b');
+      });
+
+      it('grants exactly one of many claims made at once', async () => {
+        const claims = await Promise.all(Array.from({ length: 8 }, (_, index) => store.acquireRunLease('run-1', { owner: `owner-${index}`, ttlMs: 30_000 })));
+        const granted = claims.filter((claim) => claim.acquired);
+        expect(granted).toHaveLength(1);
+        for (const claim of claims) expect(claim.lease.owner).toBe(granted[0]!.lease.owner);
+      });
+
+      it('keeps leases per run and per project, leaves the run record alone, and rejects an unknown run', async () => {
+        await store.createRun(makeRun('run-2'));
+        await store.project('project-a').createRun(makeRun('run-1'));
+        await store.acquireRunLease('run-1', { owner: 'a', ttlMs: 30_000 });
+        expect((await store.acquireRunLease('run-2', { owner: 'b', ttlMs: 30_000 })).acquired).toBe(true);
+        expect((await store.project('project-a').acquireRunLease('run-1', { owner: 'c', ttlMs: 30_000 })).acquired).toBe(true);
+        expect(await store.getRun('run-1')).toEqual(makeRun('run-1'));
+        expect(await store.getRunLease('no-such-run')).toBeUndefined();
+        await expect(store.acquireRunLease('no-such-run', { owner: 'a', ttlMs: 30_000 })).rejects.toThrow(RangeError);
+        await expect(store.acquireRunLease('run-2', { owner: '', ttlMs: 30_000 })).rejects.toThrow(RangeError);
+        await expect(store.acquireRunLease('run-2', { owner: 'b', ttlMs: 0 })).rejects.toThrow(RangeError);
       });
     });
 

@@ -29,17 +29,49 @@ export interface RunStore {
    */
   listResults(runId: string, options: ListResultsOptions): Promise<{ items: CaseResult[]; total: number }>;
   finishRun(runId: string, update: { status: RunStatus; summary?: RunSummary; finishedAt: string }): Promise<void>;
+  /**
+   * Claims the run for `owner` until `now + ttlMs`, so that two processes never work on one run
+   * (two `assay eval --resume` of it at once). It is granted when the run has no lease, when its
+   * lease has expired, when `owner` holds it already (a renewal) or when `replacing` does (the
+   * holder is known to be dead); otherwise `acquired` is false and `lease` is the holder's.
+   * One atomic step, so of two claims at once exactly one is granted. Rejects an unknown run.
+   */
+  acquireRunLease(runId: string, request: LeaseRequest): Promise<LeaseClaim>;
+  /** Ends `owner`'s lease on the run; does nothing when someone else holds it (or nobody does). */
+  releaseRunLease(runId: string, owner: string): Promise<void>;
+  /** The run's lease, expired or not; undefined when it has none (never claimed, or released). */
+  getRunLease(runId: string): Promise<RunLease | undefined>;
 }
+
+/** Who holds a run, until when. Times come from the claimant's clock. */
+export interface RunLease {
+  owner: string;
+  /** ISO 8601; the lease is void from this instant on. */
+  expiresAt: string;
+}
+
+export interface LeaseRequest {
+  owner: string;
+  /** How long the lease lasts from `now`; renew it before then. */
+  ttlMs: number;
+  /** The current time (default: the clock of this process). */
+  now?: Date;
+  /** Take the lease over from this holder even if it has not expired (its process is gone). */
+  replacing?: string;
+}
+
+export type LeaseClaim = { acquired: true; lease: RunLease } | { acquired: false; lease: RunLease };
 
 /**
  * Where runs and their results live. One interface for the CLI, the server and the dashboard;
  * every implementation passes the shared conformance suite in `store-conformance.ts`.
  *
  * Its own `RunStore` methods address the runs without a project (`assay eval`'s); `project(id)`
- * addresses one registry project's runs. v2: run ids became unique per project (v1: per store).
+ * addresses one registry project's runs. v3: run leases (`acquireRunLease`); v2: run ids became
+ * unique per project (v1: per store).
  */
 export interface Store extends RunStore {
-  readonly specificationVersion: 'v2';
+  readonly specificationVersion: 'v3';
   /** The runs uploaded to one registry project (`assay serve`); runs it creates carry `projectId`. */
   project(projectId: string): RunStore;
   /**

@@ -230,9 +230,14 @@ export const cancelChangeRequest = (projectId: string, id: string) =>
 export const listRuns = (projectId: string, options: { label?: string; limit?: number; offset?: number }, signal?: AbortSignal) =>
   request<{ items: RunListItem[]; total: number }>('GET', `${project(projectId)}/runs`, { query: { ...options }, signal });
 
-/** The run, read defensively (read-run.ts): `problems` names what was stored in another shape. */
-export const getRun = async (projectId: string, runId: string, signal?: AbortSignal): Promise<Read<RunRecord>> =>
-  readRun((await request<{ run: unknown }>('GET', `${project(projectId)}/runs/${encodeURIComponent(runId)}`, { signal })).run);
+/**
+ * The run, read defensively (read-run.ts): `problems` names what was stored in another shape;
+ * `stored` is how many of its results have arrived (null from a server that does not say).
+ */
+export const getRun = async (projectId: string, runId: string, signal?: AbortSignal): Promise<Read<RunRecord> & { stored: number | null }> => {
+  const body = await request<{ run: unknown; stored?: unknown }>('GET', `${project(projectId)}/runs/${encodeURIComponent(runId)}`, { signal });
+  return { ...readRun(body.run), stored: typeof body.stored === 'number' && Number.isSafeInteger(body.stored) ? body.stored : null };
+};
 
 export const listResults = async (
   projectId: string,

@@ -255,6 +255,23 @@ describe('dashboard in Chromium', () => {
     await shot(page, '06-run-case');
   });
 
+  it('says how many results of an unfinished upload have arrived, and shows no summary for it (issue 10)', async () => {
+    // An upload whose client was killed after its first batch: no /finish.
+    await api('POST', '/runs', { run: { id: 'run-half', createdAt: new Date().toISOString(), status: 'running', configPath: 'evals/suite.yaml', planHash: 'sha256:e2e', total: 300, options: {} } });
+    await api('POST', '/runs/run-half/results', { results: Array.from({ length: 120 }, (_, index) => triageResult('run-half', index, true)) });
+    await page.goto(`${server.url}/p/${projectId}/runs/run-half`);
+    const arrived = page.getByTestId('run-arrived');
+    await arrived.waitFor();
+    expect(await arrived.textContent()).toContain('120 of 300 results have arrived');
+    expect(await page.getByTestId('run-summary').textContent()).toContain('has not finished');
+    expect(await page.getByTestId('run-header').textContent()).toContain('running');
+    await shot(page, '06b-unfinished-upload');
+
+    await page.goto(`${server.url}/p/${projectId}/runs/run-main`);
+    await page.getByTestId('run-summary').waitFor();
+    expect(await page.getByTestId('run-arrived').count()).toBe(0);
+  });
+
   it('compares two runs with verdicts and flipped cases', async () => {
     await page.goto(`${server.url}/p/${projectId}/runs`);
     await page.locator('[data-testid="run-row"][data-run-id="run-main"]').getByTestId('run-select').check();

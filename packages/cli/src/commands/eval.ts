@@ -95,17 +95,25 @@ export async function evalCommand(options: EvalCommandOptions): Promise<number> 
   }
 }
 
+/** A run that has something left to do: it did not complete, or some of its calls ended in an error (retried on resume). */
 async function findRunToResume(store: Store, resume: string | boolean): Promise<RunRecord> {
   if (typeof resume === 'string') {
     const run = await store.getRun(resume);
     if (!run) throw new ConfigError(`No run with id ${resume}`, { hint: 'List runs with `assay runs`.', docs: 'cli.md' });
-    if (run.status === 'completed') {
-      throw new ConfigError(`Run ${resume} already completed; nothing to resume`, { hint: 'Start a new run without --resume.', docs: 'cli.md' });
+    if (!(await hasWorkLeft(store, run))) {
+      throw new ConfigError(`Run ${resume} already completed and none of its calls errored; nothing to resume`, { hint: 'Start a new run without --resume.', docs: 'cli.md' });
     }
     return run;
   }
-  for (const run of await store.listRuns({ limit: 50 })) if (run.status !== 'completed') return run;
-  throw new ConfigError('No interrupted run to resume', { hint: 'Every run in this folder completed. Start a new one with `assay eval`.', docs: 'cli.md' });
+  for (const run of await store.listRuns({ limit: 50 })) if (await hasWorkLeft(store, run)) return run;
+  throw new ConfigError('No run to resume', {
+    hint: 'Every recent run in this folder completed without an errored call. Start a new one with `assay eval`.',
+    docs: 'cli.md',
+  });
+}
+
+async function hasWorkLeft(store: Store, run: RunRecord): Promise<boolean> {
+  return run.status !== 'completed' || (await store.listResults(run.id, { limit: 1, outcome: 'error' })).total > 0;
 }
 
 export async function executeSuite(

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { effectiveStatus } from '@assay/runner';
 import { ConfigError, type RunRecord } from '@assay/spec';
 import { openStore, type Store } from '@assay/store';
 import { outputFormatOf } from '../output/write-output.ts';
@@ -16,8 +17,11 @@ export async function runsCommand(options: { limit: number; label?: string }): P
       return 0;
     }
     for (const run of runs) {
-      const done = run.summary ? `${run.summary.passed}/${run.summary.total} passed` : `${await store.countResults(run.id)}/${run.total} done`;
-      process.stdout.write(`${run.id}  ${run.createdAt.slice(0, 19).replace('T', ' ')}  ${run.status.padEnd(11)}  ${done}  ${run.label ? `[${run.label}]  ` : ''}${run.configPath}\n`);
+      // A run still marked running whose process is gone (killed, its lease expired) is shown as what it is.
+      const status = effectiveStatus(run, run.status === 'running' ? await store.getRunLease(run.id) : undefined);
+      const done = run.summary && run.status !== 'running' ? `${run.summary.passed}/${run.summary.total} passed` : `${await store.countResults(run.id)}/${run.total} done`;
+      const resume = status === 'interrupted' ? `  (continue: assay eval --resume ${run.id})` : '';
+      process.stdout.write(`${run.id}  ${run.createdAt.slice(0, 19).replace('T', ' ')}  ${status.padEnd(11)}  ${done}  ${run.label ? `[${run.label}]  ` : ''}${run.configPath}${resume}\n`);
     }
     return 0;
   } finally {

@@ -86,7 +86,8 @@ export function runRoutes(dependencies: ServerDependencies) {
       method: 'post',
       path: '/runs',
       tags: ['runs'],
-      summary: 'Start an upload: the run record. Uploading a run id again resumes it; run ids are unique per project.',
+      summary:
+        'Start an upload: the run record, stored as running (without summary) until /finish. Uploading a run id again resumes it; run ids are unique per project.',
       request: { body: jsonBody(z.object({ run: RunUploadSchema }).strict()) },
       responses: {
         200: jsonResponse(z.object({ run: RunRecordSchema, stored: z.number().int() }), 'The run was already here (an upload being resumed)'),
@@ -108,7 +109,10 @@ export function runRoutes(dependencies: ServerDependencies) {
         await registry.recordAuditEvent(projectId, { action: 'run.upload', targetType: 'run', targetId: adopted.id, details: { adopted: true, label: adopted.label ?? null } }, audit);
         return resumed(adopted);
       }
-      const run: RunRecord = { ...uploaded, projectId };
+      // Running until /finish, whatever the body says: an upload that breaks off after some batches
+      // (the client killed) must not show as a completed run with the full summary (issue 10).
+      const { summary: _summary, finishedAt: _finishedAt, ...record } = uploaded;
+      const run: RunRecord = { ...record, status: 'running', projectId };
       try {
         await runs.createRun(run);
       } catch (error) {
@@ -179,13 +183,18 @@ export function runRoutes(dependencies: ServerDependencies) {
       method: 'get',
       path: '/runs/{id}',
       tags: ['runs'],
-      summary: 'A run with its summary (matrix, intervals, gates)',
+      summary: 'A run with its summary (matrix, intervals, gates) and how many of its results have arrived',
       request: { params: z.object({ id: RunIdSchema }) },
-      responses: { 200: jsonResponse(z.object({ run: RunRecordSchema }), 'The run'), ...errorResponses },
+      responses: {
+        200: jsonResponse(z.object({ run: RunRecordSchema, stored: z.number().int().describe('Results stored (of `run.total` planned)') }), 'The run'),
+        ...errorResponses,
+      },
     }),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
-      return context.json({ run: await projectRun(store.project(projectId), context.req.valid('param').id) }, 200);
+      const runs = store.project(projectId);
+      const run = await projectRun(runs, context.req.valid('param').id);
+      return context.json({ run, stored: await runs.countResults(run.id) }, 200);
     },
   );
 

@@ -25,8 +25,10 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
     );
   }
   if (!run.data) return <Loading what="Loading run" />;
-  const { value: record, problems } = run.data;
+  const { value: record, problems, stored } = run.data;
   const summary = record.summary;
+  // A run is running until its upload finishes: say how much of it is here (issue 10).
+  const partial = stored !== null && (record.status === 'running' || stored < record.total);
   const gatesFailed = summary?.gates.filter((gate) => !gate.ok).length ?? 0;
 
   return (
@@ -49,6 +51,24 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
         }
       />
       <StoredShapeNotice what="this run" problems={problems} testId="run-shape-problems" />
+      {partial && (
+        <div className="banner banner-info" role="status" data-testid="run-arrived">
+          <div className="banner-body">
+            <strong className="banner-title">
+              {formatNumber(stored)} of {formatNumber(record.total)} results have arrived
+            </strong>
+            <span className="banner-detail">
+              {record.status === 'running' ? (
+                <>
+                  The run is still going, or its upload broke off: <code>assay runs upload {record.id}</code> completes it.
+                </>
+              ) : (
+                'The rest of the planned calls were not run or not uploaded.'
+              )}
+            </span>
+          </div>
+        </div>
+      )}
       {summary ? (
         <>
           <div className="stat-row" data-testid="run-summary">
@@ -104,7 +124,7 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
         </>
       ) : (
         <p className="muted" data-testid="run-summary">
-          {record.status === 'running' ? 'This run is still in progress; its summary appears when it finishes.' : 'This run has no summary.'} {formatNumber(record.total)}{' '}
+          {record.status === 'running' ? 'This run has not finished; its summary appears when it does.' : 'This run has no summary.'} {formatNumber(record.total)}{' '}
           case(s) planned.
         </p>
       )}
