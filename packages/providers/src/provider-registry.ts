@@ -152,6 +152,7 @@ function redactProviderError(error: ProviderError, redact: (text: string) => str
     statusCode: error.statusCode,
     isRetryable: error.isRetryable,
     retryAfterSeconds: error.retryAfterSeconds,
+    concernsRequest: error.concernsRequest,
     hint: error.hint === undefined ? undefined : redact(error.hint),
     docs: error.docs,
   });

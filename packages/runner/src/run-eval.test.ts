@@ -149,6 +149,36 @@ describe('runEval', () => {
     }
   });
 
+  it('fails only the case whose prompt exceeds the context window (a 400 context_length_exceeded), and goes on with the run (issue 10)', async () => {
+    const server = await startMockServer({
+      rules: [
+        { match: { contains: 'HUGE' }, response: { status: 400, content: "This model's maximum context length is 128000 tokens. However, your messages resulted in 210000 tokens." } },
+        { match: { contains: 'BAD' }, response: { status: 400, content: "Invalid value for 'temperature'" } },
+        { response: { content: '{{last_user}}' } },
+      ],
+    });
+    try {
+      const cases = (words: string[]) => words.map((word, index) => `  - id: c${index}\n    vars: { word: ${word} }\n`).join('');
+      const suiteFile = (words: string[]) =>
+        writeProject({
+          'a.prompt': prompt,
+          'suite.yaml': `prompts: [a.prompt]\nproviders:\n  - id: openai:m\n    config: { apiBaseUrl: "${server.url}/v1", apiKey: k }\ntests:\n${cases(words)}defaultAssert: [{ type: icontains, value: "{{word}}" }]\n`,
+        });
+      const file = suiteFile(['w0', 'HUGE', 'w2', 'w3']);
+      const outcome = await runEval({ suite: await loadSuite(file), store, providers: registry(), configPath: file, concurrency: 1 });
+      expect(outcome.status).toBe('completed');
+      expect(outcome.summary).toMatchObject({ total: 4, passed: 3, errors: 1 });
+      const errored = (await store.listResults(outcome.runId, { limit: 10, outcome: 'error' })).items;
+      expect(errored.map((result) => result.caseId)).toEqual(['c1']);
+      expect(errored[0]!.error).toMatch(/HTTP 400.*maximum context length/);
+      // Any other 400 is about the settings, which every case shares: it still stops the run.
+      const other = suiteFile(['w0', 'BAD', 'w2']);
+      await expect(runEval({ suite: await loadSuite(other), store, providers: registry(), configPath: other, concurrency: 1 })).rejects.toThrow(/HTTP 400.*temperature/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses a provider without its API key before the run exists, naming the provider and the variable (issue 10)', async () => {
     const file = writeProject({ 'a.prompt': prompt, 'suite.yaml': 'prompts: [a.prompt]\nproviders: [echo, anthropic:claude-x]\ntests:\n  - vars: { word: x }\n' });
     const providers = createProviderRegistry({ cwd: directory, env: {}, cache: false, timeoutMs: 5000, retries: 0 });

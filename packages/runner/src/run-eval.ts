@@ -57,20 +57,15 @@ export interface EvalOutcome {
 const emptyUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 0 };
 
 /**
- * Provider statuses about one request, not about the provider: 413, the case's prompt is too
- * large. Another case may well fit, so the case fails with the reason and the run goes on.
- */
-const caseSpecificStatuses: ReadonlySet<number> = new Set([413]);
-
-/**
  * Whether a failed call fails only its case: a provider error that retrying may fix (its retries
- * ran out; `--resume` tries again) or that concerns this request alone. Anything else (401, 403,
- * 404, unreachable, no key, a cassette without the call, a bug) would fail every further call the
+ * ran out; `--resume` tries again) or that concerns this request alone (its prompt is too large:
+ * a 413, or a 400 saying the context length was exceeded). Anything else (401, 403, 404,
+ * unreachable, no key, a cassette without the call, a bug) would fail every further call the
  * same way, so it stops the run instead of failing each case.
  */
 function failsOnlyTheCase(error: unknown): boolean {
   if (!ProviderError.isInstance(error)) return false;
-  return error.isRetryable || (error.statusCode !== undefined && caseSpecificStatuses.has(error.statusCode));
+  return error.isRetryable || error.concernsRequest;
 }
 
 /**

@@ -8,6 +8,11 @@ export interface ProviderErrorOptions extends AssayErrorOptions {
   isRetryable?: boolean;
   /** Seconds the provider asked us to wait (Retry-After), when it said. */
   retryAfterSeconds?: number;
+  /**
+   * The failure is about this request alone (its prompt is too large: a 413, or a 400 saying the
+   * context length was exceeded), so another request may well succeed: the case fails, the run goes on.
+   */
+  concernsRequest?: boolean;
 }
 
 /** A provider call failed. Fatal ones (401, 404, unreachable) stop a run with exit code 2. */
@@ -17,6 +22,7 @@ export class ProviderError extends AssayError {
   readonly statusCode?: number;
   readonly isRetryable: boolean;
   readonly retryAfterSeconds?: number;
+  readonly concernsRequest: boolean;
 
   constructor(message: string, options: ProviderErrorOptions) {
     super(message, options);
@@ -25,6 +31,7 @@ export class ProviderError extends AssayError {
     this.statusCode = options.statusCode;
     this.isRetryable = options.isRetryable ?? false;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.concernsRequest = options.concernsRequest ?? false;
   }
 
   /**

@@ -128,7 +128,15 @@ export function toProviderError(error: unknown, options: Pick<RetryOptions, 'pro
         cause: error,
       });
     }
-    return new ProviderError(message, { provider, statusCode: status, hint: statusHint(status, options, error.url), docs: 'providers.md', cause: error });
+    const tooLarge = status === 413 || (status === 400 && contextExceeded.test(`${error.message} ${error.responseBody ?? ''}`));
+    return new ProviderError(message, {
+      provider,
+      statusCode: status,
+      concernsRequest: tooLarge,
+      hint: tooLarge ? 'the prompt is too large for this model: shorten this case or use a model with a larger context window' : statusHint(status, options, error.url),
+      docs: 'providers.md',
+      cause: error,
+    });
   }
   if (code !== undefined && transientCodes.has(code)) {
     return new ProviderError(`${provider} connection failed (${code})`, { provider, isRetryable: true, cause: error });
@@ -141,11 +149,17 @@ export function toProviderError(error: unknown, options: Pick<RetryOptions, 'pro
   return new ProviderError(`${provider}: ${detail}`, { provider, isRetryable: malformed, cause: error });
 }
 
+/**
+ * How providers say a prompt does not fit the model's context (OpenAI's `context_length_exceeded`
+ * and its message, Anthropic's "prompt is too long", vLLM and llama.cpp servers): a 400 about this
+ * request alone, not about the provider.
+ */
+const contextExceeded = /context_length_exceeded|maximum context length|context (window|length) (exceeded|is exceeded)|prompt is too long|exceeds the (model's )?context|too many tokens/i;
+
 function statusHint(status: number, options: Pick<RetryOptions, 'modelId' | 'apiKeyEnv'>, url: string): string {
   if (status === 401) return `check ${options.apiKeyEnv ?? 'the API key'} / apiKeyEnv`;
   if (status === 403) return `the key is not allowed to use ${options.modelId}: check the key's project and model access`;
   if (status === 404) return `model "${options.modelId}" or endpoint ${url} not found: check the model id and apiBaseUrl`;
-  if (status === 413) return 'the prompt is too large for this model';
   return 'the provider rejected the request: check settings, tools and outputSchema for this model';
 }
 
