@@ -4,6 +4,6 @@ export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sq
 export type { PostgresStore, PostgresStoreOptions } from './postgres-store.ts';
 export { StoreUnavailableError, type StoreUnavailableErrorOptions } from './store-unavailable-error.ts';
 export { defaultDataDirectory } from './data-directory.ts';
-export { openRegistryStore } from './open-registry-store.ts';
-export type { RegistryDatabase, RegistryStore, RegistryStoreOptions } from './registry-store.ts';
-export { hashPassword, verifyPassword } from './registry-secrets.ts';
+export { openRegistryStore } from './registry/open-registry-store.ts';
+export type { RegistryDatabase, RegistryStore, RegistryStoreOptions } from './registry/registry-store.ts';
+export { hashPassword, verifyPassword } from './registry/registry-secrets.ts';

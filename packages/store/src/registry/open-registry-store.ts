@@ -16,6 +16,6 @@ import type { RegistryDatabase, RegistryStore, RegistryStoreOptions } from './re
  * }
  */
 export async function openRegistryStore(options: RegistryDatabase & RegistryStoreOptions): Promise<RegistryStore> {
-  const { openSqlRegistryStore } = await import('./registry-sql-store.ts');
+  const { openSqlRegistryStore } = await import('./sql/registry-sql-store.ts');
   return openSqlRegistryStore(options);
 }

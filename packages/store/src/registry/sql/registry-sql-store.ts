@@ -71,11 +71,11 @@ import {
 } from '@assay/spec';
 import { Kysely, PostgresDialect, sql, type Selectable, type Transaction } from 'kysely';
 import type { z } from 'zod';
-import { migrateRegistry, type RegistryDialect } from './registry-migrations.ts';
-import { defaultScryptLogN, hashPassword, newApiKeySecret, randomToken, sha256, verifyPassword } from './registry-secrets.ts';
-import { NodeSqliteDialect } from './registry-sqlite-dialect.ts';
-import type { RegistryDatabase, RegistryStore, RegistryStoreOptions } from './registry-store.ts';
-import type { RegistryTables } from './registry-tables.ts';
+import { migrateRegistry, type RegistryDialect } from '../registry-migrations.ts';
+import { defaultScryptLogN, hashPassword, newApiKeySecret, randomToken, sha256, verifyPassword } from '../registry-secrets.ts';
+import { NodeSqliteDialect } from '../registry-sqlite-dialect.ts';
+import type { RegistryDatabase, RegistryStore, RegistryStoreOptions } from '../registry-store.ts';
+import type { RegistryTables } from '../registry-tables.ts';
 
 /**
  * Opens the Kysely-backed registry store; use `openRegistryStore` (registry-store.ts), which loads

@@ -5,7 +5,7 @@ import { describeRegistryConformance, promptInput } from './registry-conformance
 import { registryMigrations } from './registry-migrations.ts';
 import { sha256 } from './registry-secrets.ts';
 import { openRegistryStore } from './open-registry-store.ts';
-import { startPostgres, type PostgresServer, withClient } from './testing/postgres-server.ts';
+import { startPostgres, type PostgresServer, withClient } from '../testing/postgres-server.ts';
 
 let server: PostgresServer;
 
