@@ -37,6 +37,7 @@ import type pg from 'pg';
 /**
  * Storage for the prompt registry, auth and the audit log. One implementation over SQLite and
  * PostgreSQL (`openRegistryStore`); every behaviour is pinned by `registry-conformance.ts`.
+ * It is made of one interface per aggregate (below), each implemented by one file of `sql/`.
  *
  * Rules every method keeps:
  * - **Project isolation.** Methods that take a `projectId` read and write only that project's
@@ -55,12 +56,23 @@ import type pg from 'pg';
  * a reviewer of a change request must be a user with the `approver` role (or an instance admin)
  * in the project, and must not be the requester.
  */
-export interface RegistryStore {
+export interface RegistryStore
+  extends RegistryProjects,
+    RegistryUsers,
+    RegistryApiKeys,
+    RegistrySessions,
+    RegistryPrompts,
+    RegistryLabels,
+    RegistryChangeRequests,
+    RegistryAuditLog {
   readonly specificationVersion: 'v1';
   readonly dialect: 'sqlite' | 'postgres';
 
-  // --- organizations and projects -------------------------------------------------------------
+  close(): Promise<void>;
+}
 
+/** Organizations and projects. */
+export interface RegistryProjects {
   /** `ConflictError` when the name is taken. */
   createOrganization(input: CreateOrganizationInput, context: AuditContext): Promise<Organization>;
   getOrganization(organizationId: string): Promise<Organization | undefined>;
@@ -79,9 +91,10 @@ export interface RegistryStore {
   listProjects(options?: { organizationId?: string; userId?: string }): Promise<Project[]>;
   /** Replaces the settings (fields left out take their defaults). */
   updateProjectSettings(projectId: string, settings: ProjectSettingsInput, context: AuditContext): Promise<Project>;
+}
 
-  // --- users and memberships ------------------------------------------------------------------
-
+/** Users and their project memberships. */
+export interface RegistryUsers {
   /** `ConflictError` when the email is taken (emails compare case-insensitively). */
   createUser(input: CreateUserInput, context: AuditContext): Promise<User>;
   getUser(userId: string): Promise<User | undefined>;
@@ -100,9 +113,10 @@ export interface RegistryStore {
   getMember(projectId: string, userId: string): Promise<Membership | undefined>;
   /** Ordered by email. */
   listMembers(projectId: string): Promise<Membership[]>;
+}
 
-  // --- API keys -------------------------------------------------------------------------------
-
+/** API keys of a project. */
+export interface RegistryApiKeys {
   /** `secret` is returned here and never again; only its SHA-256 hash and a short prefix are stored. */
   createApiKey(projectId: string, input: CreateApiKeyInput, context: AuditContext): Promise<{ apiKey: ApiKey; secret: string }>;
   /** Newest first, revoked keys included. */
@@ -114,9 +128,10 @@ export interface RegistryStore {
    * Notes the time of use (at most once a minute per key, so reads do not turn into writes).
    */
   authenticateApiKey(secret: string): Promise<ApiKey | undefined>;
+}
 
-  // --- sessions and first-run setup -------------------------------------------------------------
-
+/** Login sessions and the one-time setup of the first admin. */
+export interface RegistrySessions {
   /** `token` goes into the cookie; only its hash is stored. */
   createSession(userId: string, input?: CreateSessionInput): Promise<{ session: Session; token: string }>;
   /** The session and its user, or undefined when the token is unknown or expired. */
@@ -135,9 +150,10 @@ export interface RegistryStore {
    * (`setup-token-invalid`) when the token is unknown, used, expired, or a user already exists.
    */
   consumeSetupToken(token: string, input: ConsumeSetupTokenInput, context?: Omit<AuditContext, 'actor'>): Promise<User>;
+}
 
-  // --- prompts and versions ---------------------------------------------------------------------
-
+/** Prompts and their immutable versions. */
+export interface RegistryPrompts {
   /**
    * Stores a new immutable version (number = previous + 1, no gaps, safe under concurrent pushes)
    * or, when a version with the same `contentHash` exists, returns it with `created: false`.
@@ -149,9 +165,10 @@ export interface RegistryStore {
   /** Newest first. `NotFoundError` when the prompt does not exist. */
   listPromptVersions(projectId: string, name: string, options?: PageOptions): Promise<Page<PromptVersion>>;
   getPromptVersion(projectId: string, name: string, version: number): Promise<PromptVersion | undefined>;
+}
 
-  // --- labels -----------------------------------------------------------------------------------
-
+/** Labels: named pointers at one version or several weighted ones (canaries). */
+export interface RegistryLabels {
   /** By name. `NotFoundError` when the prompt does not exist. */
   listLabels(projectId: string, promptName: string): Promise<Label[]>;
   getLabel(projectId: string, promptName: string, label: string): Promise<Label | undefined>;
@@ -174,9 +191,10 @@ export interface RegistryStore {
   rollbackLabel(projectId: string, promptName: string, label: string, input: { expectedRevision: number; message?: string }, context: AuditContext): Promise<Label>;
   /** Newest first. */
   listLabelHistory(projectId: string, promptName: string, label: string, options?: PageOptions): Promise<Page<LabelHistoryEntry>>;
+}
 
-  // --- change requests (approvals) --------------------------------------------------------------
-
+/** Change requests: label moves that wait for approvals (the two-person rule). */
+export interface RegistryChangeRequests {
   /**
    * Asks to move a label; records the label's current revision as the base and how many
    * approvals the policy asks for then (a request needing none is created `approved`).
@@ -199,15 +217,14 @@ export interface RegistryStore {
   applyChangeRequest(projectId: string, changeRequestId: string, context: AuditContext): Promise<{ changeRequest: ChangeRequest; label: Label }>;
   /** Withdraws a pending or approved request. */
   cancelChangeRequest(projectId: string, changeRequestId: string, context: AuditContext): Promise<ChangeRequest>;
+}
 
-  // --- audit log --------------------------------------------------------------------------------
-
+/** The append-only audit log. */
+export interface RegistryAuditLog {
   /** Newest first. `projectId` null lists instance-level events (users, organizations). */
   listAuditEvents(projectId: string | null, options?: ListAuditEventsOptions): Promise<Page<AuditEvent>>;
   /** For events the server observes itself (a failed login, an export). */
   recordAuditEvent(projectId: string | null, input: RecordAuditEventInput, context: AuditContext): Promise<AuditEvent>;
-
-  close(): Promise<void>;
 }
 
 /** Where the registry lives: the same database as the runs. */

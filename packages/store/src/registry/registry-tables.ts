@@ -2,8 +2,8 @@ import type { ColumnType } from 'kysely';
 
 // The registry's tables as Kysely sees them (DDL in registry-migrations.ts). Column types say
 // what is written; reads differ by dialect (PostgreSQL returns Date for timestamptz, objects for
-// jsonb, strings for bigint, booleans), so readers go through the converters in
-// registry-sql-store.ts.
+// jsonb, strings for bigint, booleans), so readers go through the converters of sql/ (rows.ts
+// and each aggregate's `to…` functions).
 
 /** ISO-8601 UTC written; a string (SQLite) or Date (PostgreSQL) read. */
 type Timestamp = ColumnType<string | Date, string, string>;
