@@ -4,7 +4,7 @@ import type { ModelHandle, ModelResponse } from '@assay/providers';
 import { ConfigError, ProviderError, RunLeaseError, type AssertionResult, type CaseResult, type RunComparison, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
 import type { Store } from '@assay/store';
 import type { ResolvedProvider, ResolvedSuite } from './config/resolved-suite.ts';
-import { expandPlan, planHash, planSize, runsOn, type PlannedCall } from './plan.ts';
+import { describePlan, expandPlan, type PlannedCall } from './plan.ts';
 import { runBounded } from './scheduler.ts';
 import { SummaryAccumulator } from './summary.ts';
 import { compareRuns } from './compare/compare-runs.ts';
@@ -75,16 +75,17 @@ function failsOnlyTheCase(error: unknown): boolean {
 export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const { suite, store } = options;
   const repeat = options.repeat ?? suite.repeat;
-  const hash = planHash(suite, repeat);
-  const total = planSize(suite, repeat);
+  // One pass over the cases (a dataset file is read, not held): the plan's size, hash and cells.
+  const plan = await describePlan(suite, repeat);
+  const hash = plan.hash;
+  const total = plan.size;
   const emit = options.onEvent ?? (() => {});
   const warnings = new Set<string>(suite.warnings);
   const startedAt = performance.now();
 
   // A provider no case runs on (every case names others in `providers:`) has no cell.
-  const providersInPlan = suite.providers.filter((provider) => suite.cases.some((testCase) => runsOn(testCase, provider)));
   const accumulator = new SummaryAccumulator(
-    suite.prompts.flatMap((prompt) => providersInPlan.map((provider) => ({ prompt: prompt.id, provider: provider.label }))),
+    suite.prompts.flatMap((prompt) => plan.providers.map((provider) => ({ prompt: prompt.id, provider: provider.label }))),
     { repeat, judges: suite.judges },
   );
 
@@ -172,8 +173,8 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     const onAbort = () => abort.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const pending = (function* (): Generator<PlannedCall> {
-      for (const call of expandPlan(suite, repeat)) if (!completed.has(call.key)) yield call;
+    const pending = (async function* (): AsyncGenerator<PlannedCall> {
+      for await (const call of expandPlan(suite, repeat)) if (!completed.has(call.key)) yield call;
     })();
 
     const execute = async (call: PlannedCall): Promise<void> => {

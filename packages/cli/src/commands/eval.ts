@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { stopSandbox } from '@assay/core';
 import { createProviderRegistry } from '@assay/providers';
-import { compareRuns, findConfigFile, loadSuite, promptRunSource, resolveRunSource, runEval, planSize, storeRunSource, type ResolvedSuite, type RunSource } from '@assay/runner';
+import { compareRuns, findConfigFile, loadSuite, promptRunSource, resolveRunSource, runEval, storeRunSource, type ResolvedSuite, type RunSource } from '@assay/runner';
 import { ConfigError, type CaseResult, type RunRecord } from '@assay/spec';
 import { defaultDataDirectory, openStore, type Store } from '@assay/store';
 import { createProgress } from '../output/progress.ts';
@@ -159,10 +159,11 @@ export async function executeSuite(
 
   const promptPair = options.comparePrompts ? parsePromptPair(options.comparePrompts, suite) : undefined;
 
-  const total = planSize(suite, options.repeat ?? suite.repeat);
+  // The plan's size, known at run-start (runEval counts it in its pass over the cases).
+  let total = 0;
   if (options.banner) out.write(`${options.banner}\n`);
   // Created at run-start, when a resume knows how many calls are already done.
-  let progress: ReturnType<typeof createProgress> = createProgress({ total, enabled: false, stream: process.stderr });
+  let progress: ReturnType<typeof createProgress> = createProgress({ total: 0, enabled: false, stream: process.stderr });
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -191,6 +192,7 @@ export async function executeSuite(
       onEvent(event) {
         if (event.type === 'run-start') {
           const resumed = event.resumed ? ` (resuming: ${event.skipped} of ${event.total} calls already done)` : '';
+          total = event.total;
           progress = createProgress({ total: event.total, skipped: event.skipped, enabled: options.progress !== false, stream: process.stderr });
           progress.log(
             `Run ${event.runId}: ${suite.prompts.length} prompt(s) × ${suite.providers.length} provider(s) × ${suite.cases.length} case(s) × ${options.repeat ?? suite.repeat} repeat(s) = ${event.total} calls${resumed}`,

@@ -57,11 +57,11 @@ export async function selectCases(suite: ResolvedSuite, store: Store, selection:
     } catch (error) {
       throw new ConfigError(`--filter is not a regular expression: ${(error as Error).message}`, { hint: 'e.g. --filter "^refund" or --filter "billing|invoice".', docs: 'cli.md' });
     }
-    cases = cases.filter((testCase) => pattern.test(testCase.id) || (testCase.description !== undefined && pattern.test(testCase.description)));
+    cases = await cases.filter((testCase) => pattern.test(testCase.id) || (testCase.description !== undefined && pattern.test(testCase.description)));
     said.push(`--filter ${selection.filter}`);
   }
   if (selection.tag?.length) {
-    cases = cases.filter((testCase) => testCase.tags.some((tag) => selection.tag!.includes(tag)));
+    cases = await cases.filter((testCase) => testCase.tags.some((tag) => selection.tag!.includes(tag)));
     said.push(`--tag ${selection.tag.join(',')}`);
   }
   let failingRunId: string | undefined;
@@ -71,11 +71,11 @@ export async function selectCases(suite: ResolvedSuite, store: Store, selection:
     failingRunId = run.id;
     const failed = new Set<string>();
     for await (const result of store.iterateResults(run.id)) if (!result.pass || result.error !== undefined) failed.add(result.caseId);
-    cases = cases.filter((testCase) => failed.has(testCase.id));
+    cases = await cases.filter((testCase) => failed.has(testCase.id));
     said.push(`--failing ${run.id}`);
   }
   if (selection.first !== undefined) {
-    cases = cases.slice(0, selection.first);
+    cases = cases.take(selection.first);
     said.push(`--first ${selection.first}`);
   }
   if (cases.length === 0) {
@@ -85,7 +85,7 @@ export async function selectCases(suite: ResolvedSuite, store: Store, selection:
     });
   }
   const selected: ResolvedSuite = { ...suite, prompts, providers, cases };
-  if (planSize(selected, 1) === 0) {
+  if ((await planSize(selected, 1)) === 0) {
     throw new ConfigError(`The selection leaves no call to make (${said.join(' ')})`, {
       hint: "The selected cases run only on providers outside --provider (their `providers:`). Select one of theirs, or other cases.",
       docs: 'cli.md',

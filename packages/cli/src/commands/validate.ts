@@ -10,11 +10,13 @@ export async function validateCommand(options: { config?: string; format?: 'assa
   }
   const suite = await loadSuite(configPath, { format: options.format });
   for (const warning of suite.warnings) process.stderr.write(`Warning: ${warning}\n`);
-  const assertionCount = suite.cases.reduce((sum, testCase) => sum + testCase.assertions.length, 0);
+  let assertionCount = 0;
+  for await (const testCase of suite.cases) assertionCount += testCase.assertions.length;
+  const calls = await planSize(suite);
   process.stdout.write(
     `${path.relative(process.cwd(), configPath) || configPath} is valid (${suite.format} format): ` +
       `${suite.prompts.length} prompt(s), ${suite.providers.length} provider(s), ${suite.cases.length} case(s), ` +
-      `${assertionCount} assertion(s); a run makes ${planSize(suite)} call(s).\n`,
+      `${assertionCount} assertion(s); a run makes ${calls} call(s).\n`,
   );
   return 0;
 }

@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseCsv } from 'csv-parse';
 import { ConfigError, TestCaseSchema, type TestCase } from '@assay/spec';
 import { formatFieldPath, parseYamlSource } from '@assay/core';
 import type { ErrorAt } from './config-location.ts';
@@ -10,9 +11,6 @@ export interface LoadedTestCase extends TestCase {
   sourceFile: string;
   sourceLine: number | undefined;
 }
-
-/** Max dataset file size we read (a golden set larger than this belongs in a database). */
-const maxDatasetBytes = 512 * 1024 * 1024;
 
 /** Where a config names a dataset file: errors about the file itself (missing, too large, of an unknown kind) point there. */
 export interface DatasetReference {
@@ -24,13 +22,24 @@ export interface DatasetReference {
   expects?: string;
 }
 
+/** A dataset file, checked and ready to be read, row by row, as many times as the run needs. */
+export interface DatasetFile {
+  file: string;
+  /**
+   * The cases, in file order, each validated (a mistake names its line). JSONL and CSV are
+   * streamed: a pass holds one row at a time. A file changed since it was opened is an error,
+   * so every pass of a run reads the same cases.
+   */
+  rows(): AsyncGenerator<LoadedTestCase>;
+}
+
 /**
- * Reads a dataset file: `.jsonl` (one case per line), `.csv` (columns are vars; `__id`,
- * `__description`, `__tags`, `__expected*` are special), or `.yaml`/`.json` (a list of cases).
- * A mistake inside the file names its line; one about the file itself names the line of
- * `reference`, the place in the config that points at it.
+ * Opens a dataset file: `.jsonl` (one case per line), `.csv` (columns are vars; `__id`,
+ * `__description`, `__tags`, `__expected*` are special), or `.yaml`/`.json` (a list of cases,
+ * read whole). A mistake inside the file names its line; one about the file itself names the
+ * line of `reference`, the place in the config that points at it.
  */
-export function loadDatasetFile(file: string, reference?: DatasetReference): LoadedTestCase[] {
+export function openDatasetFile(file: string, reference?: DatasetReference): DatasetFile {
   const fail = (message: string, hint: string): ConfigError =>
     reference ? reference.at(message, hint, 'datasets.md') : new ConfigError(message, { file, hint, docs: 'datasets.md' });
   const written = reference?.written ?? file;
@@ -42,29 +51,65 @@ export function loadDatasetFile(file: string, reference?: DatasetReference): Loa
     throw fail(`Dataset file not found: ${written}`, `${where} Check the spelling, or create the file.${reference?.expects ? ` ${reference.expects}` : ''}`);
   }
   if (stats.isDirectory()) throw fail(`Dataset ${written} is a folder, not a file`, `${where} Name one file, e.g. ${written.replace(/\/+$/, '')}/cases.jsonl.`);
-  if (stats.size > maxDatasetBytes) {
-    throw fail(`Dataset file ${written} is larger than ${maxDatasetBytes / 1024 / 1024} MB`, 'Split it into several files, or keep a sample for evals.');
-  }
   const extension = path.extname(file).toLowerCase();
-  const load = datasetLoaders[extension];
-  if (load === undefined) throw fail(`Unsupported dataset format "${extension || '(no extension)'}": ${written}`, 'Use .jsonl, .csv, .yaml or .json.');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw fail(`Dataset file ${written} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'Check its permissions.');
+  const read = datasetReaders[extension];
+  if (read === undefined) throw fail(`Unsupported dataset format "${extension || '(no extension)'}": ${written}`, 'Use .jsonl, .csv, .yaml or .json.');
+  if (read.whole && stats.size > maxWholeFileBytes) {
+    throw fail(
+      `Dataset file ${written} is larger than ${maxWholeFileBytes / 1024 / 1024} MB`,
+      'A .yaml or .json dataset is read whole; write a large one as .jsonl (one case per line) or .csv, which are streamed.',
+    );
   }
-  return load(text, file);
+  const stamp = `${stats.size}:${stats.mtimeMs}`;
+  const cannotRead = (error: unknown): ConfigError =>
+    fail(`Dataset file ${written} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'Check its permissions.');
+  return {
+    file,
+    async *rows() {
+      // Before and after each pass: a file edited while a run reads it would mix two datasets.
+      const unchanged = () => {
+        let now;
+        try {
+          now = statSync(file);
+        } catch (error) {
+          throw cannotRead(error);
+        }
+        if (`${now.size}:${now.mtimeMs}` !== stamp) {
+          throw fail(`Dataset file ${written} changed since the suite was loaded`, 'Run again without editing the dataset during the run: each pass over it must read the cases that were checked.');
+        }
+      };
+      unchanged();
+      yield* read.rows(file, cannotRead);
+      unchanged();
+    },
+  };
 }
 
-const datasetLoaders: Readonly<Record<string, (text: string, file: string) => LoadedTestCase[]>> = {
-  '.jsonl': loadJsonl,
-  '.ndjson': loadJsonl,
-  '.csv': loadCsv,
-  '.yaml': loadYamlList,
-  '.yml': loadYamlList,
-  '.json': loadYamlList,
+/** Largest .yaml/.json dataset read whole (JSONL and CSV are streamed and have no limit). */
+const maxWholeFileBytes = 512 * 1024 * 1024;
+
+interface DatasetReader {
+  /** Read into memory at once (YAML, JSON) rather than streamed. */
+  whole: boolean;
+  rows(file: string, cannotRead: (error: unknown) => ConfigError): AsyncGenerator<LoadedTestCase>;
+}
+
+const datasetReaders: Readonly<Record<string, DatasetReader>> = {
+  '.jsonl': { whole: false, rows: jsonlRows },
+  '.ndjson': { whole: false, rows: jsonlRows },
+  '.csv': { whole: false, rows: csvRows },
+  '.yaml': { whole: true, rows: yamlListRows },
+  '.yml': { whole: true, rows: yamlListRows },
+  '.json': { whole: true, rows: yamlListRows },
 };
+
+/** A file's stream; a read error (EACCES, EISDIR) ends `into` with that error. */
+function readInto<T extends NodeJS.WritableStream & { destroy(error?: Error): unknown }>(file: string, into: T): T {
+  const input = createReadStream(file);
+  input.on('error', (error) => into.destroy(error));
+  input.pipe(into);
+  return into;
+}
 
 function validateCase(value: unknown, file: string, line: number | undefined, locate?: (path: PropertyKey[]) => number | undefined): LoadedTestCase {
   const normalized = normalizeCaseShape(value);
@@ -91,42 +136,99 @@ function normalizeCaseShape(value: unknown): unknown {
   return { id, description, tags, vars };
 }
 
-function loadJsonl(text: string, file: string): LoadedTestCase[] {
-  const cases: LoadedTestCase[] = [];
-  const lines = text.split('\n');
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!.trim();
-    if (!line) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new ConfigError(`Invalid JSON on line ${index + 1}: ${(error as Error).message}`, {
+async function* jsonlRows(file: string, cannotRead: (error: unknown) => ConfigError): AsyncGenerator<LoadedTestCase> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let lineNumber = 0;
+  try {
+    for await (const text of lines) {
+      lineNumber++;
+      const line = text.trim();
+      if (!line) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (error) {
+        throw new ConfigError(`Invalid JSON on line ${lineNumber}: ${(error as Error).message}`, {
+          file,
+          line: lineNumber,
+          hint: 'Each line of a .jsonl file is one complete JSON object.',
+          docs: 'datasets.md',
+        });
+      }
+      yield validateCase(value, file, lineNumber);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw cannotRead(error);
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+async function* csvRows(file: string, cannotRead: (error: unknown) => ConfigError): AsyncGenerator<LoadedTestCase> {
+  const parser = readInto(
+    file,
+    parseCsv({
+      columns: (header: string[]) => checkCsvHeader(header, file),
+      skip_empty_lines: true,
+      bom: true,
+      relax_column_count: false,
+      info: true,
+    }),
+  );
+  try {
+    for await (const { record: row, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      // The line the record starts on (a quoted cell may span lines).
+      const line = info.lines - countNewlines(row);
+      const vars: Record<string, unknown> = {};
+      const assert: { type: string; value?: unknown; metric?: string }[] = [];
+      let id: string | undefined;
+      let description: string | undefined;
+      let tags: string[] | undefined;
+      let threshold: number | undefined;
+      let metric: string | undefined;
+      let metadata: Record<string, string> | undefined;
+      for (const [column, cell] of Object.entries(row)) {
+        if (column === '__id') id = cell || undefined;
+        else if (column === '__description') description = cell || undefined;
+        else if (column === '__tags') tags = cell ? cell.split(',').map((tag) => tag.trim()).filter(Boolean) : undefined;
+        else if (column === '__metric') metric = cell || undefined;
+        else if (column === '__threshold') threshold = cell ? parseThreshold(cell, file, line) : undefined;
+        else if (column.startsWith('__metadata:')) {
+          if (cell) (metadata ??= {})[column.slice('__metadata:'.length)] = cell;
+        } else if (column.startsWith('__expected')) {
+          if (cell) assert.push(parseExpectedCell(cell));
+        } else vars[column] = cell;
+      }
+      if (metric) for (const assertion of assert) assertion.metric = metric;
+      yield validateCase({ id, description, tags, vars, assert: assert.length ? assert : undefined, threshold, metadata }, file, line);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if ((error as NodeJS.ErrnoException).code?.startsWith('CSV_')) {
+      const lineMatch = /line (\d+)/i.exec((error as Error).message);
+      throw new ConfigError(`Invalid CSV: ${(error as Error).message}`, {
         file,
-        line: index + 1,
-        hint: 'Each line of a .jsonl file is one complete JSON object.',
+        line: lineMatch ? Number(lineMatch[1]) : undefined,
+        hint: 'Quote fields that contain commas or newlines; every row needs as many fields as the header.',
         docs: 'datasets.md',
       });
     }
-    cases.push(validateCase(value, file, index + 1));
+    throw cannotRead(error);
+  } finally {
+    parser.destroy();
   }
-  return cases;
 }
 
-function loadCsv(text: string, file: string): LoadedTestCase[] {
-  let rows: Record<string, string>[];
-  try {
-    rows = parseCsv(text, { columns: true, skip_empty_lines: true, bom: true, relax_column_count: false });
-  } catch (error) {
-    const lineMatch = /line (\d+)/i.exec((error as Error).message);
-    throw new ConfigError(`Invalid CSV: ${(error as Error).message}`, {
-      file,
-      line: lineMatch ? Number(lineMatch[1]) : undefined,
-      hint: 'Quote fields that contain commas or newlines; every row needs as many fields as the header.',
-      docs: 'datasets.md',
-    });
-  }
-  const columns = Object.keys(rows[0] ?? {});
+function countNewlines(row: Record<string, string>): number {
+  let count = 0;
+  for (const cell of Object.values(row)) for (let index = cell.indexOf('\n'); index !== -1; index = cell.indexOf('\n', index + 1)) count++;
+  return count;
+}
+
+function checkCsvHeader(columns: string[], file: string): string[] {
   for (const column of columns) {
     if (column.startsWith('__') && !isSpecialColumn(column)) {
       throw new ConfigError(`Unknown special column "${column}" in the CSV header`, {
@@ -141,31 +243,7 @@ function loadCsv(text: string, file: string): LoadedTestCase[] {
       });
     }
   }
-  return rows.map((row, index) => {
-    const line = index + 2;
-    const vars: Record<string, unknown> = {};
-    const assert: { type: string; value?: unknown; metric?: string }[] = [];
-    let id: string | undefined;
-    let description: string | undefined;
-    let tags: string[] | undefined;
-    let threshold: number | undefined;
-    let metric: string | undefined;
-    let metadata: Record<string, string> | undefined;
-    for (const [column, cell] of Object.entries(row)) {
-      if (column === '__id') id = cell || undefined;
-      else if (column === '__description') description = cell || undefined;
-      else if (column === '__tags') tags = cell ? cell.split(',').map((tag) => tag.trim()).filter(Boolean) : undefined;
-      else if (column === '__metric') metric = cell || undefined;
-      else if (column === '__threshold') threshold = cell ? parseThreshold(cell, file, line) : undefined;
-      else if (column.startsWith('__metadata:')) {
-        if (cell) (metadata ??= {})[column.slice('__metadata:'.length)] = cell;
-      } else if (column.startsWith('__expected')) {
-        if (cell) assert.push(parseExpectedCell(cell));
-      } else vars[column] = cell;
-    }
-    if (metric) for (const assertion of assert) assertion.metric = metric;
-    return validateCase({ id, description, tags, vars, assert: assert.length ? assert : undefined, threshold, metadata }, file, line);
-  });
+  return columns;
 }
 
 const specialColumns = '__id, __description, __tags, __expected (and __expected2, __expected3…), __metric, __threshold, __metadata:<key>';
@@ -204,7 +282,13 @@ export function parseExpectedCell(cell: string): { type: string; value?: unknown
   return { type: 'equals', value: cell };
 }
 
-function loadYamlList(text: string, file: string): LoadedTestCase[] {
+async function* yamlListRows(file: string, cannotRead: (error: unknown) => ConfigError): AsyncGenerator<LoadedTestCase> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw cannotRead(error);
+  }
   const source = parseYamlSource(text, file);
   if (!Array.isArray(source.value)) {
     throw new ConfigError('A dataset file must hold a list of cases', {
@@ -214,7 +298,7 @@ function loadYamlList(text: string, file: string): LoadedTestCase[] {
       docs: 'datasets.md',
     });
   }
-  return source.value.map((value, index) =>
-    validateCase(value, file, source.locate([index])?.line, (issuePath) => source.locate([index, ...issuePath])?.line),
-  );
+  for (const [index, value] of source.value.entries()) {
+    yield validateCase(value, file, source.locate([index])?.line, (issuePath) => source.locate([index, ...issuePath])?.line);
+  }
 }

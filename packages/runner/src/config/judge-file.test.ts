@@ -48,7 +48,7 @@ describe('judge files in a suite', () => {
     write({ 'judges/helpful.yaml': helpful, 'suite.yaml': suite('      - type: judge\n        value: judges/helpful.yaml') });
     const loaded = await loadSuite(path.join(directory, 'suite.yaml'));
     expect(loaded.judges).toEqual({ helpful: { file: 'judges/helpful.yaml' } });
-    const [first, second] = loaded.cases.map((testCase) => testCase.assertions[0]!);
+    const [first, second] = (await loaded.cases.toArray()).map((testCase) => testCase.assertions[0]!);
     expect(first!.modelGraded).toBe(true);
     expect(first!.assertion.value).toEqual({
       file: 'judges/helpful.yaml',
@@ -81,7 +81,7 @@ describe('judge files in a suite', () => {
     const loaded = await loadSuite(path.join(directory, 'suite.yaml'));
     expect(loaded.judges.helpful!.calibration).toMatchObject({ sensitivity: 0.9, specificity: 0.85, positives: 20, negatives: 30 });
     expect(loaded.judges['not-helpful']!.calibration).toMatchObject({ sensitivity: 0.85, specificity: 0.9, positives: 30, negatives: 20 });
-    expect(loaded.cases[0]!.assertions[1]!.assertion.type).toBe('not-judge');
+    expect((await loaded.cases.toArray())[0]!.assertions[1]!.assertion.type).toBe('not-judge');
 
     write({ 'suite.yaml': suite('      - type: judge\n        value: judges/helpful.yaml\n      - type: not-judge\n        value: judges/helpful.yaml\n        metric: helpful') });
     await expect(loadSuite(path.join(directory, 'suite.yaml'))).rejects.toThrow('"helpful" is used both as judge and as not-judge');

@@ -28,18 +28,18 @@ describe('loadSuite (Assay format)', () => {
     });
     const suite = await loadSuite(path.join(directory, 'suite.yaml'));
     expect(suite.format).toBe('assay');
-    expect(suite.cases.map((testCase) => testCase.id)).toEqual(['one', expect.any(String), expect.any(String)]);
-    expect(suite.cases[1]!.vars).toEqual({ q: 'bare object is vars' });
-    expect(suite.cases[0]!.tags).toEqual(['x']);
-    expect(suite.cases[0]!.source).toMatch(/cases\.jsonl:1$/);
-    expect(suite.cases[1]!.source).toMatch(/cases\.jsonl:3$/);
+    expect((await suite.cases.toArray()).map((testCase) => testCase.id)).toEqual(['one', expect.any(String), expect.any(String)]);
+    expect((await suite.cases.toArray())[1]!.vars).toEqual({ q: 'bare object is vars' });
+    expect((await suite.cases.toArray())[0]!.tags).toEqual(['x']);
+    expect((await suite.cases.toArray())[0]!.source).toMatch(/cases\.jsonl:1$/);
+    expect((await suite.cases.toArray())[1]!.source).toMatch(/cases\.jsonl:3$/);
     expect(suite.repeat).toBe(3);
-    expect(suite.cases[2]!.assertions.map((compiled) => compiled.assertion.type)).toEqual(['not-is-refusal']);
+    expect((await suite.cases.toArray())[2]!.assertions.map((compiled) => compiled.assertion.type)).toEqual(['not-is-refusal']);
 
     write({ 'suite.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ndataset: cases.csv\n' });
     const csv = await loadSuite(path.join(directory, 'suite.yaml'));
-    expect(csv.cases[0]).toMatchObject({ id: 'csv-1', vars: { q: 'a, b' }, tags: ['t1', 't2'] });
-    expect(csv.cases[0]!.assertions[0]!.assertion).toEqual({ type: 'icontains', value: 'B' });
+    expect((await csv.cases.toArray())[0]).toMatchObject({ id: 'csv-1', vars: { q: 'a, b' }, tags: ['t1', 't2'] });
+    expect((await csv.cases.toArray())[0]!.assertions[0]!.assertion).toEqual({ type: 'icontains', value: 'B' });
   });
 
   it('renders {{var}} in assertion values per case, defaults included', async () => {
@@ -48,7 +48,7 @@ describe('loadSuite (Assay format)', () => {
       'suite.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ntests:\n  - vars: { q: apple }\n  - vars: { q: pear }\ndefaultAssert:\n  - type: contains\n    value: "{{q}}"\n',
     });
     const suite = await loadSuite(path.join(directory, 'suite.yaml'));
-    expect(suite.cases.map((testCase) => testCase.assertions[0]!.assertion.value)).toEqual(['apple', 'pear']);
+    expect((await suite.cases.toArray()).map((testCase) => testCase.assertions[0]!.assertion.value)).toEqual(['apple', 'pear']);
   });
 
   it('adds the contract assertion to prompts that declare a contract', async () => {
@@ -69,7 +69,7 @@ describe('loadSuite (Assay format)', () => {
       'suite.yaml': 'prompts: [p.prompt]\nproviders: [echo]\ndataset: cases.csv\n',
     });
     const suite = await loadSuite(path.join(directory, 'suite.yaml'));
-    const [apple, pear] = suite.cases;
+    const [apple, pear] = await suite.cases.toArray();
     expect(apple!.vars).toEqual({ q: 'apple' });
     expect(apple!.threshold).toBe(0.5);
     expect(apple!.assertions.map((compiled) => compiled.assertion)).toEqual([
@@ -134,8 +134,9 @@ describe('loadSuite (Assay format)', () => {
       'file-typo.yaml': 'prompts: [p.prompt]\nproviders: [echo, openai:gpt-4o-mini]\ndataset: cases.jsonl\n',
     });
     const suite = await loadSuite(path.join(directory, 'suite.yaml'));
-    expect(suite.cases.map((testCase) => testCase.providers)).toEqual([undefined, ['fast'], ['echo', 'anthropic:claude-haiku-4-5'], []]);
-    const plan = [...expandPlan(suite)].map((call) => `${call.testCase.vars.q} @ ${call.provider.label}`);
+    expect((await suite.cases.toArray()).map((testCase) => testCase.providers)).toEqual([undefined, ['fast'], ['echo', 'anthropic:claude-haiku-4-5'], []]);
+    const plan: string[] = [];
+    for await (const call of expandPlan(suite)) plan.push(`${call.testCase.vars.q} @ ${call.provider.label}`);
     expect(plan).toEqual([
       'everywhere @ echo',
       'everywhere @ fast',
@@ -144,8 +145,8 @@ describe('loadSuite (Assay format)', () => {
       'by name @ echo',
       'by name @ anthropic:claude-haiku-4-5',
     ]);
-    expect(planSize(suite)).toBe(plan.length);
-    expect(planSize(suite, 3)).toBe(plan.length * 3);
+    expect(await planSize(suite)).toBe(plan.length);
+    expect(await planSize(suite, 3)).toBe(plan.length * 3);
     expect(suite.warnings.join('\n')).toMatch(/runs on no provider \(providers: \[\]\) and is skipped/);
 
     const typo = await loadSuite(path.join(directory, 'typo.yaml')).catch((caught) => caught);
@@ -207,8 +208,8 @@ describe('loadSuite (promptfoo format)', () => {
     expect(suite.providers[1]!.config).toEqual({ temperature: 0, maxTokens: 100, apiKeyEnv: 'MY_KEY', frequencyPenalty: 0.5, stopSequences: ['END'], topK: 40, responseFormat: 'json' });
     expect(suite.options.concurrency).toBe(3);
     expect(suite.repeat).toBe(2);
-    expect(suite.cases[0]!.vars).toEqual({ extra: 1, topic: 'tea' });
-    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion)).toEqual([
+    expect((await suite.cases.toArray())[0]!.vars).toEqual({ extra: 1, topic: 'tea' });
+    expect((await suite.cases.toArray())[0]!.assertions.map((compiled) => compiled.assertion)).toEqual([
       { type: 'icontains', value: 'tea' },
       { type: 'javascript', value: 'output.length > 0', transform: 'output.trim()' },
     ]);
@@ -227,7 +228,7 @@ describe('loadSuite (promptfoo format)', () => {
       'promptfooconfig.yaml': 'prompts: ["{{policy}} {{q}}"]\nproviders: [echo]\ndefaultTest:\n  vars: { policy: file://docs/policy.txt }\ntests:\n  - vars: { q: why }\n',
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
-    expect(suite.cases[0]!.vars).toEqual({ policy: 'Refunds within 14 days.', q: 'why' });
+    expect((await suite.cases.toArray())[0]!.vars).toEqual({ policy: 'Refunds within 14 days.', q: 'why' });
   });
 
   it('accepts promptfoo assertion names that Assay spells differently', async () => {
@@ -235,7 +236,7 @@ describe('loadSuite (promptfoo format)', () => {
       'promptfooconfig.yaml': 'prompts: ["Hi {{name}}"]\nproviders: [echo]\ntests:\n  - vars: { name: a }\n    assert:\n      - type: is-valid-openai-tools-call\n      - type: not-is-valid-function-call\n      - type: model-graded-closedqa\n        value: greets a\n',
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
-    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion.type)).toEqual(['is-valid-tool-call', 'not-is-valid-tool-call', 'llm-rubric']);
+    expect((await suite.cases.toArray())[0]!.assertions.map((compiled) => compiled.assertion.type)).toEqual(['is-valid-tool-call', 'not-is-valid-tool-call', 'llm-rubric']);
   });
 
   it('reads tests from globs and vars from YAML files, and maps options.provider to the grader', async () => {
@@ -261,9 +262,9 @@ describe('loadSuite (promptfoo format)', () => {
       ].join('\n'),
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
-    expect(suite.cases.map((testCase) => testCase.vars.name)).toEqual(['c', 'a', 'b']);
+    expect((await suite.cases.toArray()).map((testCase) => testCase.vars.name)).toEqual(['c', 'a', 'b']);
     expect(suite.options.grader).toBe('openai:gpt-4o-mini');
-    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion.provider)).toEqual(['anthropic:claude-haiku-4-5', 'echo', undefined]);
+    expect((await suite.cases.toArray())[0]!.assertions.map((compiled) => compiled.assertion.provider)).toEqual(['anthropic:claude-haiku-4-5', 'echo', undefined]);
     expect(suite.warnings.join('\n')).not.toMatch(/options/);
   });
 
@@ -283,7 +284,7 @@ describe('loadSuite (promptfoo format)', () => {
       ].join('\n'),
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
-    expect(suite.cases.map((testCase) => testCase.vars)).toEqual([
+    expect((await suite.cases.toArray()).map((testCase) => testCase.vars)).toEqual([
       { lang: 'French', text: 'hi', doc: '', meta: [{ k: 1 }] },
       { lang: 'French', text: 'bye', doc: '', meta: [{ k: 1 }] },
       { lang: 'German', text: 'hi', doc: '', meta: [{ k: 1 }] },
@@ -292,7 +293,7 @@ describe('loadSuite (promptfoo format)', () => {
       { lang: 'Latin', text: 'x', doc: 'Alpha text' },
       { lang: 'Latin', text: 'x', doc: 'Beta text' },
     ]);
-    expect(new Set(suite.cases.map((testCase) => testCase.id)).size).toBe(7);
+    expect(new Set((await suite.cases.toArray()).map((testCase) => testCase.id)).size).toBe(7);
     expect(suite.warnings.join('\n')).not.toMatch(/disableVarExpansion/);
   });
 
@@ -318,9 +319,9 @@ describe('loadSuite (promptfoo format)', () => {
       ].join('\n'),
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
-    expect(suite.cases.map((testCase) => testCase.providers)).toEqual([['echo'], ['openai:gpt-4o-mini', 'haiku'], ['openai:gpt-4o-mini']]);
-    expect(planSize(suite)).toBe(4);
-    expect(suite.cases.map((testCase) => testCase.threshold)).toEqual([0.5, 0.5, 0.5]);
+    expect((await suite.cases.toArray()).map((testCase) => testCase.providers)).toEqual([['echo'], ['openai:gpt-4o-mini', 'haiku'], ['openai:gpt-4o-mini']]);
+    expect(await planSize(suite)).toBe(4);
+    expect((await suite.cases.toArray()).map((testCase) => testCase.threshold)).toEqual([0.5, 0.5, 0.5]);
     expect(suite.warnings.join('\n')).not.toMatch(/providers|threshold/);
   });
 
@@ -344,7 +345,7 @@ describe('loadSuite (promptfoo format)', () => {
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
     expect(suite.warnings.join('\n')).not.toMatch(/transform/);
-    expect(suite.cases.map((testCase) => testCase.assertions.map((compiled) => compiled.assertion))).toEqual([
+    expect((await suite.cases.toArray()).map((testCase) => testCase.assertions.map((compiled) => compiled.assertion))).toEqual([
       [{ type: 'icontains', value: 'paris', transform: 'JSON.parse(output).answer' }],
       [
         { type: 'equals', value: 'PARIS', transform: ['JSON.parse(output).city', 'output.toUpperCase()'] },
@@ -380,7 +381,7 @@ describe('loadSuite (promptfoo format)', () => {
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
     expect(suite.prompts.map((prompt) => prompt.id)).toEqual(['a.txt', 'b.txt']);
-    expect(suite.cases.map((testCase) => [testCase.vars.lang, testCase.vars.text, testCase.description])).toEqual([
+    expect((await suite.cases.toArray()).map((testCase) => [testCase.vars.lang, testCase.vars.text, testCase.description])).toEqual([
       ['English', 'plain', undefined],
       ['French', 'hello', 'translations'],
       ['French', 'bye', 'bye'],
@@ -388,7 +389,7 @@ describe('loadSuite (promptfoo format)', () => {
       ['German', 'bye', 'bye'],
       ['Latin', 'x', 'extra'],
     ]);
-    expect(suite.cases[1]!.assertions.map((compiled) => compiled.assertion)).toEqual([
+    expect((await suite.cases.toArray())[1]!.assertions.map((compiled) => compiled.assertion)).toEqual([
       { type: 'icontains', value: 'french' },
       { type: 'contains', value: 'hello' },
     ]);
@@ -412,7 +413,7 @@ describe('loadSuite (promptfoo format)', () => {
       ].join('\n'),
     });
     const suite = await loadSuite(path.join(directory, 'promptfooconfig.yaml'));
-    expect(suite.cases[0]!.assertions.map((compiled) => compiled.assertion)).toEqual([
+    expect((await suite.cases.toArray())[0]!.assertions.map((compiled) => compiled.assertion)).toEqual([
       { type: 'assert-set', threshold: 0.5, assert: [{ type: 'icontains', value: 'refund' }, { type: 'is-valid-tool-call' }] },
     ]);
     expect(suite.warnings.join('\n')).not.toMatch(/assert\[\]\.assert/);

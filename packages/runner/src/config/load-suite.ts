@@ -61,7 +61,7 @@ export async function loadSuite(file: string, options: { format?: 'assay' | 'pro
   if (format === 'promptfoo') {
     const converted = convertPromptfooConfig(source.value as Record<string, unknown>, directory, warnings, new ConfigLocator(relative, source));
     const locator = new ConfigLocator(relative, source, converted.mapPath);
-    const resolved = await resolveSuite(converted.suite, { locator, directory, format, warnings, promptSpecs: converted.promptSpecs });
+    const resolved = await resolveSuite(converted.suite, { locator, directory, format, warnings, promptSpecs: converted.promptSpecs, caseSegments: converted.caseSegments });
     return converted.env ? { ...resolved, env: converted.env } : resolved;
   }
   return resolveSuite(source.value, { locator: new ConfigLocator(relative, source), directory, format, warnings });

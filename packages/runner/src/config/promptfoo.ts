@@ -3,7 +3,8 @@ import { ConfigError, modelGradedTypes, type AssertionType } from '@assay/spec';
 import path from 'node:path';
 import type { PromptSpec } from './prompts.ts';
 import type { ConfigLocator } from './config-location.ts';
-import { loadDatasetFile } from './dataset.ts';
+import { openDatasetFile, type DatasetFile, type LoadedTestCase } from './dataset.ts';
+import type { CaseSegment } from './resolve-cases.ts';
 import { isGlob, matchingFiles, originIn, scenarioList, splitTextPromptFile, testFiles, testsExpects, varCombinations, loadVarsFile, type Origin } from './promptfoo-files.ts';
 
 /** Top-level promptfoo fields that only promptfoo has: their presence marks a promptfoo config. */
@@ -85,6 +86,8 @@ function convertProviderId(id: string): string {
 export interface ConvertedPromptfoo {
   suite: Record<string, unknown>;
   promptSpecs: PromptSpec[];
+  /** The tests in promptfoo's order: `[start, end)` ranges of `suite.tests`, and dataset files converted row by row. */
+  caseSegments: ({ tests: [number, number] } | Extract<CaseSegment, { dataset: unknown }>)[];
   /** promptfoo's `env:`: variables for the providers (keys, base URLs), over the process's own. */
   env?: Record<string, string>;
   /** Maps an Assay field path back to where it sits in the promptfoo file. */
@@ -239,22 +242,16 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     return out;
   };
 
-  let tests: unknown[] = [];
+  /** promptfoo's tests in its order: converted tests, and the dataset files (read row by row when the suite runs). */
+  const entries: ({ test: unknown } | { dataset: DatasetFile })[] = [];
   const testsRaw = raw.tests;
   const testSources = typeof testsRaw === 'string' ? [testsRaw] : Array.isArray(testsRaw) ? testsRaw : [];
   for (const [index, entry] of testSources.entries()) {
     const entryPath = Array.isArray(testsRaw) ? ['tests', index] : ['tests'];
     if (typeof entry === 'string') {
       const at = locator.at(entryPath);
-      for (const file of testFiles(entry, directory, at)) {
-        for (const { sourceFile, sourceLine, ...testCase } of loadDatasetFile(file, { at, written: entry, expects: testsExpects })) {
-          if (defaultOptions.disableVarExpansion) keepLists.add(testCase);
-          if (defaultOptions.transform) testTransforms.set(testCase, defaultOptions.transform);
-          origins.set(testCase, datasetRowOrigin(sourceFile, sourceLine));
-          tests.push(testCase);
-        }
-      }
-    } else tests.push(convertTest(entry, originIn(locator, entryPath)));
+      for (const file of testFiles(entry, directory, at)) entries.push({ dataset: openDatasetFile(file, { at, written: entry, expects: testsExpects }) });
+    } else entries.push({ test: convertTest(entry, originIn(locator, entryPath)) });
   }
   // Scenarios: every `config` entry combined with every test of the scenario (vars merged, the
   // entry's assertions first), after the plain tests, as promptfoo orders them.
@@ -273,8 +270,8 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
           const inTest = scenario.tests === scenarioTests && (subPath[0] !== 'vars' || Object.hasOwn((own.vars ?? {}) as object, subPath[1] ?? ''));
           return origin(inTest ? ['tests', testIndex, ...subPath] : ['config', dataIndex, ...subPath]);
         };
-        tests.push(
-          convertTest(
+        entries.push({
+          test: convertTest(
             {
               ...entry,
               ...own,
@@ -284,7 +281,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
             },
             writtenAt,
           ),
-        );
+        });
       }
     }
   }
@@ -292,7 +289,9 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   // Assay a transform belongs to an assertion, so a test with one gets its own copy of the
   // defaults, each assertion carrying the test's transform first.
   const defaultAssertList = convertAssertions(defaultTest.assert);
-  const anyTestTransform = tests.some((test) => test !== null && typeof test === 'object' && testTransforms.has(test));
+  const anyTestTransform = entries.some((entry) =>
+    'dataset' in entry ? defaultOptions.transform !== undefined : entry.test !== null && typeof entry.test === 'object' && testTransforms.has(entry.test),
+  );
   const withTransform = (list: unknown, transform: string): unknown =>
     Array.isArray(list)
       ? list.map((assertion: Record<string, unknown>) => {
@@ -301,11 +300,12 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
           return { ...assertion, transform: own === undefined ? transform : [transform, ...(Array.isArray(own) ? own : [own])] };
         })
       : list;
-  tests = tests.flatMap((test) => {
+  /** One test as the cases it stands for: defaultTest merged in, list vars expanded. */
+  const expand = (test: unknown): unknown[] => {
     let record = test as Record<string, unknown>;
     if (!record || typeof record !== 'object') return [test];
     const origin = origins.get(record) ?? originIn(locator, ['tests']);
-    const expand = !keepLists.has(record);
+    const expandLists = !keepLists.has(record);
     if (anyTestTransform) {
       const transform = testTransforms.get(record);
       const all = [...(Array.isArray(record.assert) ? record.assert : []), ...(Array.isArray(defaultAssertList) ? defaultAssertList : [])];
@@ -319,8 +319,28 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     const providers = record.providers === undefined ? defaultProviders : convertProviderFilter(record.providers);
     const defaults = defaultCaseFields(record);
     const varAt = (name: string) => (own !== null && typeof own === 'object' && name in own ? origin(['vars', name]) : locator.at(['defaultTest', 'vars', name]));
-    return varCombinations(merged, directory, expand, varAt).map((vars) => ({ ...record, ...defaults, vars, ...(providers === undefined ? {} : { providers }) }));
-  });
+    return varCombinations(merged, directory, expandLists, varAt).map((vars) => ({ ...record, ...defaults, vars, ...(providers === undefined ? {} : { providers }) }));
+  };
+  /** A dataset row as a promptfoo test: the file's defaults (defaultTest's options) apply to it. */
+  const rowTest = ({ sourceFile, sourceLine, ...testCase }: LoadedTestCase): Record<string, unknown> => {
+    if (defaultOptions.disableVarExpansion) keepLists.add(testCase);
+    if (defaultOptions.transform) testTransforms.set(testCase, defaultOptions.transform);
+    origins.set(testCase, datasetRowOrigin(sourceFile, sourceLine));
+    return testCase;
+  };
+  const tests: unknown[] = [];
+  const caseSegments: NonNullable<ConvertedPromptfoo['caseSegments']> = [];
+  for (const entry of entries) {
+    if ('dataset' in entry) {
+      caseSegments.push({ dataset: entry.dataset, convert: (row) => expand(rowTest(row)) });
+      continue;
+    }
+    const start = tests.length;
+    tests.push(...expand(entry.test));
+    const last = caseSegments.at(-1);
+    if (last && 'tests' in last && last.tests[1] === start) last.tests[1] = tests.length;
+    else caseSegments.push({ tests: [start, tests.length] });
+  }
 
   const evaluateOptions = (raw.evaluateOptions ?? {}) as Record<string, unknown>;
   const options: Record<string, unknown> = {};
@@ -362,6 +382,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   return {
     suite,
     promptSpecs,
+    caseSegments,
     ...(env ? { env } : {}),
     mapPath: (fieldPath) => {
       if (fieldPath[0] === 'defaultAssert') return ['defaultTest', 'assert', ...fieldPath.slice(1)];

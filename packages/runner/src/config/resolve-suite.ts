@@ -1,15 +1,15 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { compileAssertion, formatFieldPath, type CompiledAssertion, type PromptTemplate } from '@assay/core';
-import { ConfigError, SuiteSchema, type Assertion, type TestCase } from '@assay/spec';
+import { SuiteSchema, type Assertion } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
-import { loadDatasetFile, type LoadedTestCase } from './dataset.ts';
+import { openDatasetFile } from './dataset.ts';
 import { loadPrompt, type PromptSpec } from './prompts.ts';
-import type { ResolvedCase, ResolvedProvider, ResolvedSuite } from './resolved-suite.ts';
+import type { ResolvedProvider, ResolvedSuite } from './resolved-suite.ts';
 import { checkProviderId } from './check-provider-id.ts';
 import { closestName } from './closest-name.ts';
 import { renderAssertionValue } from './assertion-value.ts';
-import { SuiteCase, type PreparedAssertion } from './suite-case.ts';
+import type { PreparedAssertion } from './suite-case.ts';
+import { resolveCases, type CaseInput, type CaseSegment } from './resolve-cases.ts';
 import { createJudgeResolver } from './judge-file.ts';
 
 const suiteFields = Object.keys(SuiteSchema.shape);
@@ -24,6 +24,8 @@ export async function resolveSuite(
     warnings: string[];
     /** promptfoo's prompt specs, already converted. */
     promptSpecs?: PromptSpec[];
+    /** promptfoo's tests in order: `[start, end)` ranges of the converted `tests`, and dataset files read row by row. */
+    caseSegments?: readonly ({ tests: [number, number] } | Extract<CaseSegment, { dataset: unknown }>)[];
   },
 ): Promise<ResolvedSuite> {
   const { locator, directory, warnings } = context;
@@ -138,94 +140,31 @@ export async function resolveSuite(
     return { assertion, modelGraded: checkedCompile(rendered, fieldPath, file).modelGraded };
   };
 
-  // Validate the defaults once up front; templated values ({{var}}) are checked per case below.
+  // Validate the defaults once up front; templated values ({{var}}) are checked per case.
   const defaultAsserts = suite.defaultAssert ?? [];
   defaultAsserts.forEach((assertion, index) => compile(assertion, ['defaultAssert', index]));
-  /** The defaults as every case shares them (templated ones are rendered per case). */
-  let sharedDefaults: PreparedAssertion[] | undefined;
 
-  const rawCases: { testCase: TestCase | LoadedTestCase; fieldPath: PropertyKey[]; file?: string }[] = [];
-  if (typeof suite.dataset === 'string') {
-    const file = path.resolve(directory, suite.dataset);
-    for (const testCase of loadDatasetFile(file, { at: locator.at(['dataset']), written: suite.dataset })) {
-      rawCases.push({ testCase, fieldPath: [], file: path.relative(process.cwd(), file) });
+  const segments: CaseSegment[] = [];
+  const inlineTests = (suite.tests ?? []).map((testCase, index): CaseInput => ({ testCase, fieldPath: ['tests', index] }));
+  if (context.caseSegments) {
+    // promptfoo's tests, in its order: ranges of the converted `tests` and dataset files between them.
+    for (const segment of context.caseSegments) segments.push('tests' in segment ? { inline: inlineTests.slice(...segment.tests) } : segment);
+  } else {
+    if (typeof suite.dataset === 'string') {
+      segments.push({ dataset: openDatasetFile(path.resolve(directory, suite.dataset), { at: locator.at(['dataset']), written: suite.dataset }) });
+    } else if (suite.dataset) {
+      segments.push({ inline: suite.dataset.map((testCase, index) => ({ testCase, fieldPath: ['dataset', index] })) });
     }
-  } else if (suite.dataset) {
-    suite.dataset.forEach((testCase, index) => rawCases.push({ testCase, fieldPath: ['dataset', index] }));
+    segments.push({ inline: inlineTests });
   }
-  (suite.tests ?? []).forEach((testCase, index) => rawCases.push({ testCase, fieldPath: ['tests', index] }));
-  if (rawCases.length === 0) {
-    throw locator.error('The suite has no test cases', [], 'Add `dataset: datasets/golden.jsonl` or a `tests:` list.');
-  }
-
-  const seenIds = new Set<string>();
-  const cases: ResolvedCase[] = rawCases.map(({ testCase, fieldPath, file }, index) => {
-    const where =
-      'sourceFile' in testCase ? { file: testCase.sourceFile, line: testCase.sourceLine } : { file: locator.file, line: locator.line(fieldPath) };
-    const source = where.line === undefined ? where.file : `${where.file}:${where.line}`;
-    const own = atRowLine(testCase, () =>
-      (testCase.assert ?? []).map((assertion, assertIndex) => prepare(assertion, testCase.vars, [...fieldPath, 'assert', assertIndex], file ?? locator.file)),
-    );
-    const defaults = defaultAsserts.map((assertion, assertIndex) => prepare(assertion, testCase.vars, ['defaultAssert', assertIndex]));
-    sharedDefaults ??= defaults;
-    const id = testCase.id ?? createHash('sha256').update(JSON.stringify([testCase.vars, testCase.assert ?? []])).digest('hex').slice(0, 12);
-    let uniqueId = id;
-    if (seenIds.has(id)) {
-      if (testCase.id !== undefined) {
-        throw locator.error(`Two cases share the id "${id}" (${source})`, fieldPath, 'Case ids must be unique within a suite.');
-      }
-      warnings.push(`Case ${source} duplicates an earlier case (same vars and assertions)`);
-      uniqueId = `${id}-${index}`;
-    }
-    seenIds.add(uniqueId);
-    let caseProviders: string[] | undefined;
-    if (testCase.providers) {
-      caseProviders = providerLabelsFor(testCase.providers, providers, (pattern, index) => {
-        const message = `Case ${source} names provider "${pattern}", which matches none of the suite's providers`;
-        const hint = `The suite's providers: ${providers.map((provider) => provider.label).join(', ')}. Use a label or id, or a prefix ending in * (openai:*).`;
-        return 'sourceFile' in testCase
-          ? new ConfigError(message, { file: testCase.sourceFile, line: testCase.sourceLine, field: `providers[${index}]`, hint, docs: 'datasets.md' })
-          : locator.error(message, [...fieldPath, 'providers', index], hint);
-      });
-      if (caseProviders.length === 0) warnings.push(`Case ${source} runs on no provider (providers: []) and is skipped`);
-    }
-    return new SuiteCase({
-      providers: caseProviders,
-      id: uniqueId,
-      index,
-      description: testCase.description,
-      vars: testCase.vars,
-      tags: testCase.tags,
-      threshold: testCase.threshold,
-      own,
-      defaults: sharedDefaults,
-      file: where.file,
-      line: where.line,
-    });
+  const cases = await resolveCases(segments, {
+    locator,
+    prompts,
+    providers,
+    warnings,
+    prepare,
+    defaults: (vars) => defaultAsserts.map((assertion, assertIndex) => prepare(assertion, vars, ['defaultAssert', assertIndex])),
   });
-
-  if (cases.every((testCase) => testCase.providers?.length === 0)) {
-    throw locator.error('Every case has `providers: []`, so the suite makes no call', [], 'Name at least one provider on a case, or remove its empty `providers:`.');
-  }
-
-  for (const prompt of prompts) {
-    for (const testCase of cases) {
-      for (const variable of prompt.variables) {
-        if (!(variable in testCase.vars) && !(variable in prompt.defaults)) {
-          throw new ConfigError(
-            `Template variable "${variable}" of prompt "${prompt.id}" has no value in case ${testCase.source}`,
-            {
-              file: testCase.source.replace(/:\d*$/, ''),
-              line: Number(testCase.source.split(':').pop()) || undefined,
-              field: `vars.${variable}`,
-              hint: `Add "${variable}" to the case's vars, or give it a default under input.default in the prompt file.`,
-              docs: 'prompts.md',
-            },
-          );
-        }
-      }
-    }
-  }
 
   // A prompt with a response contract gets a `contract` assertion on every case.
   const promptAssertions: Record<string, CompiledAssertion[]> = {};
@@ -253,33 +192,4 @@ export async function resolveSuite(
     prices: suite.prices,
     warnings,
   };
-}
-
-/** `build()`, with a mistake in a dataset row that names only the dataset file given the row's line. */
-function atRowLine<T>(testCase: TestCase | LoadedTestCase, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    if (!('sourceFile' in testCase) || testCase.sourceLine === undefined || !(error instanceof ConfigError) || error.line !== undefined) throw error;
-    throw new ConfigError(error.message, { file: error.file ?? testCase.sourceFile, line: testCase.sourceLine, field: error.field, hint: error.hint, docs: error.docs });
-  }
-}
-
-/**
- * The labels of the providers a case's `providers:` list selects, in suite order. Each entry is a
- * label or id, or a prefix ending in `*`; a bare provider name (`openai`) matches its ids
- * (`openai:gpt-4o-mini`), as promptfoo reads it. An entry matching nothing is a mistake.
- */
-function providerLabelsFor(patterns: readonly string[], providers: readonly ResolvedProvider[], unmatched: (pattern: string, index: number) => Error): string[] {
-  const selected = new Set<string>();
-  patterns.forEach((pattern, index) => {
-    const matches = providers.filter(({ id, label }) => {
-      if (pattern === label || pattern === id) return true;
-      if (pattern.endsWith('*')) return label.startsWith(pattern.slice(0, -1)) || id.startsWith(pattern.slice(0, -1));
-      return !pattern.includes(':') && id.startsWith(`${pattern}:`);
-    });
-    if (matches.length === 0) throw unmatched(pattern, index);
-    for (const provider of matches) selected.add(provider.label);
-  });
-  return providers.filter((provider) => selected.has(provider.label)).map((provider) => provider.label);
 }

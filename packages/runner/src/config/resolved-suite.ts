@@ -1,5 +1,6 @@
 import type { CompiledAssertion, PromptTemplate } from '@assay/core';
 import type { Gate, ProviderConfig, Suite } from '@assay/spec';
+import type { CaseList } from './case-list.ts';
 
 export interface ResolvedCase {
   /** Explicit `id`, else a hash of vars and assertions (stable across runs). */
@@ -31,7 +32,8 @@ export interface ResolvedSuite {
   /** Assertions a prompt adds to every case (its response contract), by prompt id. */
   promptAssertions: Record<string, CompiledAssertion[]>;
   providers: ResolvedProvider[];
-  cases: ResolvedCase[];
+  /** Read again on each pass (datasets are streamed); `cases.length` is the count. */
+  cases: CaseList;
   repeat: number;
   threshold?: number;
   gate?: Gate;
