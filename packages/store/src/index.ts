@@ -1,7 +1,7 @@
-export type { LeaseClaim, LeaseRequest, ListResultsOptions, ListRunsOptions, ResultOutcome, RunLease, RunStore, Store } from './store.ts';
-export { openStore, openPostgresStore, type OpenStoreOptions } from './open-store.ts';
-export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
-export type { PostgresStore, PostgresStoreOptions } from './postgres-store.ts';
+export type { LeaseClaim, LeaseRequest, ListResultsOptions, ListRunsOptions, ResultOutcome, RunLease, RunStore, Store } from './runs/store.ts';
+export { openStore, openPostgresStore, type OpenStoreOptions } from './runs/open-store.ts';
+export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './runs/sqlite-store.ts';
+export type { PostgresStore, PostgresStoreOptions } from './runs/postgres-store.ts';
 export { StoreUnavailableError, type StoreUnavailableErrorOptions } from './store-unavailable-error.ts';
 export { defaultDataDirectory } from './data-directory.ts';
 export { openRegistryStore } from './registry/open-registry-store.ts';

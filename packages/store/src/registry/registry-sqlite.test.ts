@@ -10,8 +10,8 @@ import { describeRegistryConformance, promptInput } from './registry-conformance
 import { registryMigrations } from './registry-migrations.ts';
 import { sha256 } from './registry-secrets.ts';
 import { openRegistryStore } from './open-registry-store.ts';
-import { openSqliteStore } from '../sqlite-store.ts';
-import { makeRun } from '../store-conformance.ts';
+import { openSqliteStore } from '../runs/sqlite-store.ts';
+import { makeRun } from '../runs/store-conformance.ts';
 
 const temporaryDirectories: string[] = [];
 

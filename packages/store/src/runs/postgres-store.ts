@@ -7,7 +7,7 @@ import { checkResultPage } from './result-page.ts';
 import { checkProjectId, checkResultsBelongTo, checkRunScope, localScope } from './run-scope.ts';
 import { leaseTimes } from './run-lease.ts';
 import type { LeaseClaim, LeaseRequest, ListResultsOptions, ListRunsOptions, RunLease, RunStore, Store } from './store.ts';
-import { StoreUnavailableError } from './store-unavailable-error.ts';
+import { StoreUnavailableError } from '../store-unavailable-error.ts';
 
 export interface PostgresStore extends Store {
   /** Where the database is, as `host:port/database`: safe to print, it never holds the password. */

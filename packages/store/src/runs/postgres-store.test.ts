@@ -6,8 +6,8 @@ import { openStore } from './open-store.ts';
 import { migratePostgres, postgresMigrations } from './postgres-migrations.ts';
 import { openPostgresStore, type PostgresStore } from './postgres-store.ts';
 import { describeStoreConformance, makeResult, makeRun } from './store-conformance.ts';
-import { StoreUnavailableError } from './store-unavailable-error.ts';
-import { freePort, startPostgres, type LocalPostgresServer, type PostgresServer, withClient } from './testing/postgres-server.ts';
+import { StoreUnavailableError } from '../store-unavailable-error.ts';
+import { freePort, startPostgres, type LocalPostgresServer, type PostgresServer, withClient } from '../testing/postgres-server.ts';
 
 let server: PostgresServer;
 // A server of this file's own for the fault tests, which stop and restart it (the other may be

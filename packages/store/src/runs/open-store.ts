@@ -1,5 +1,5 @@
 import { AssayError } from '@assay/spec';
-import { defaultDataDirectory } from './data-directory.ts';
+import { defaultDataDirectory } from '../data-directory.ts';
 import type { PostgresStore, PostgresStoreOptions } from './postgres-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
