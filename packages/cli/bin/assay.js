@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=30
 // Kept tiny: `assay --version` must not load the CLI.
 // Plain JavaScript that any Node parses, so an old Node gets this sentence, not a stack.
 const major = Number(process.versions.node.split('.')[0]);
