@@ -1,9 +1,10 @@
 // Bare references for the eval-overhead benchmark: the least work an eval tool could do for the
-// generated suite. It reads the same tests.csv, renders the same prompt, sends one OpenAI chat
-// completion per row at a fixed concurrency, and checks that each reply contains the row's word
-// and is longer than 3 characters (the suite's two assertions). Nothing is stored.
+// generated suite. It reads the same tests.csv or tests.jsonl, row by row as it sends (like Assay,
+// it never holds the whole dataset), renders the same prompt, sends one OpenAI chat completion
+// per row at a fixed concurrency, and checks that each reply contains the row's word and is
+// longer than 3 characters (the suite's two assertions). Nothing is stored.
 //
-//   node bench/eval-overhead/reference-loop.ts --client fetch|http|sdk --base-url http://127.0.0.1:PORT/v1 --tests tests.csv [-j 16] [--load-assay]
+//   node bench/eval-overhead/reference-loop.ts --client fetch|http|sdk --base-url http://127.0.0.1:PORT/v1 --tests tests.csv|tests.jsonl [-j 16] [--load-assay]
 //
 // --client fetch  the global `fetch`
 // --client http   node:http on a keep-alive agent: the cheapest client Node has
@@ -14,7 +15,8 @@
 //
 // Prints one JSON line {"total","passed","failed","errors"} and exits 0 when every case passed.
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -29,20 +31,34 @@ const { values } = parseArgs({
 });
 const client = values.client;
 if (!values['base-url'] || !values.tests || (client !== 'fetch' && client !== 'http' && client !== 'sdk')) {
-  process.stderr.write('usage: reference-loop.ts --client fetch|http|sdk --base-url http://127.0.0.1:PORT/v1 --tests tests.csv [-j 16] [--load-assay]\n');
+  process.stderr.write('usage: reference-loop.ts --client fetch|http|sdk --base-url http://127.0.0.1:PORT/v1 --tests tests.csv|tests.jsonl [-j 16] [--load-assay]\n');
   process.exit(2);
 }
 if (values['load-assay']) await import('../../packages/cli/src/commands/eval.ts');
 
-// The benchmark writes a plain two-column CSV (id,word) with no quoting, so a split is enough.
-const [header, ...lines] = readFileSync(values.tests, 'utf8').split('\n').filter((line) => line.length > 0);
-const columns = header!.split(',');
-const idColumn = columns.indexOf('id');
-const wordColumn = columns.indexOf('word');
-const rows = lines.map((line) => {
-  const cells = line.split(',');
-  return { id: cells[idColumn]!, word: cells[wordColumn]! };
-});
+type TestRow = { id: string; word: string };
+const testsFile = values.tests;
+/**
+ * The rows, read as they are asked for. The benchmark writes a plain two-column CSV (id,word)
+ * with no quoting, so a split is enough. A JSONL line is a test case with `vars` (or the vars).
+ */
+async function* readRows(): AsyncGenerator<TestRow> {
+  const jsonl = testsFile.endsWith('.jsonl');
+  let columns: { id: number; word: number } | undefined;
+  for await (const line of createInterface({ input: createReadStream(testsFile), crlfDelay: Infinity })) {
+    if (!line) continue;
+    if (jsonl) {
+      const record = JSON.parse(line) as TestRow | { vars: TestRow };
+      yield 'vars' in record ? record.vars : record;
+    } else if (!columns) {
+      const header = line.split(',');
+      columns = { id: header.indexOf('id'), word: header.indexOf('word') };
+    } else {
+      const cells = line.split(',');
+      yield { id: cells[columns.id]!, word: cells[columns.word]! };
+    }
+  }
+}
 
 const baseUrl = values['base-url'].replace(/\/$/, '');
 const url = `${baseUrl}/chat/completions`;
@@ -94,14 +110,18 @@ if (client === 'sdk') {
 }
 
 const call = client === 'fetch' ? viaFetch : client === 'http' ? viaHttp : viaSdk!;
-let next = 0;
+// An async generator queues concurrent next() calls, so the workers can share it.
+const rows = readRows();
+let total = 0;
 let passed = 0;
 let failed = 0;
 let errors = 0;
 
 async function worker(): Promise<void> {
-  while (next < rows.length) {
-    const row = rows[next++]!;
+  for (;;) {
+    const { value: row, done } = await rows.next();
+    if (done) return;
+    total++;
     try {
       const { status, output } = await call(`Reply with the word ${row.word} please, case ${row.id}`);
       if (status < 200 || status >= 300) errors++;
@@ -113,8 +133,8 @@ async function worker(): Promise<void> {
   }
 }
 
-await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
-process.stdout.write(`${JSON.stringify({ total: rows.length, passed, failed, errors })}\n`);
-process.exitCode = passed === rows.length ? 0 : 1;
+await Promise.all(Array.from({ length: concurrency }, worker));
+process.stdout.write(`${JSON.stringify({ total, passed, failed, errors })}\n`);
+process.exitCode = passed === total ? 0 : 1;
 // The keep-alive agents would hold the process open for their idle timeout.
 process.exit();
