@@ -238,6 +238,23 @@ describe('resolveRunSource', () => {
     expect(results).toHaveLength(1);
   });
 
+  it('takes latest as the newest completed run and latest~N as the Nth before it (issue 11)', async () => {
+    const run = (id: string, day: number, status: 'completed' | 'interrupted') =>
+      store.createRun({ id, createdAt: `2026-01-0${day}T00:00:00Z`, status, configPath: 'x', planHash: 'h', total: 1, options: {} });
+    await run('r1', 1, 'completed');
+    await run('r2', 2, 'completed');
+    await run('r3', 3, 'interrupted');
+    expect((await resolveRunSource('latest', store, directory)).info.id).toBe('r2');
+    expect((await resolveRunSource('latest~1', store, directory)).info.id).toBe('r1');
+    const error = await resolveRunSource('latest~2', store, directory).then(
+      () => undefined,
+      (caught: unknown) => caught as ConfigError,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.message).toBe('No completed run "latest~2"');
+    expect(error!.hint).toMatch(/2 completed run\(s\): latest is the newest, latest~1 the oldest/);
+  });
+
   it('names what it tried when nothing matches', async () => {
     await store.createRun({ id: 'r1', createdAt: '2026-01-01T00:00:00Z', status: 'completed', configPath: 'x', planHash: 'h', total: 1, options: {}, label: 'main' });
     const error = await resolveRunSource('release-7', store, directory).catch((caught) => caught);

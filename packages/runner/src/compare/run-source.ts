@@ -40,6 +40,20 @@ export async function resolveRunSource(reference: string, store: RunStore, cwd: 
   if (run) return storeRunSource(store, run);
   const [labelled] = await store.listRuns({ label: reference, status: 'completed', limit: 1 });
   if (labelled) return storeRunSource(store, labelled);
+  // `latest` is the newest completed run, `latest~1` the one before it (as git's `HEAD~1`).
+  const back = /^latest(?:~(\d{1,6}))?$/.exec(reference);
+  if (back) {
+    const offset = Number(back[1] ?? 0);
+    const [newest] = await store.listRuns({ status: 'completed', offset, limit: 1 });
+    if (newest) return storeRunSource(store, newest);
+    const completed = await store.countRuns({ status: 'completed' });
+    throw new ConfigError(`No completed run "${reference}"`, {
+      hint: completed
+        ? `This folder has ${completed} completed run(s): latest is the newest, latest~${completed - 1} the oldest. List them with \`assay runs\`.`
+        : 'This folder has no completed run yet. Run `assay eval` first.',
+      docs: 'compare.md',
+    });
+  }
   const recent = await store.listRuns({ limit: 5 });
   const labels = [...new Set(recent.map((candidate) => candidate.label).filter(Boolean))];
   throw new ConfigError(`No run, run label or results file named "${reference}"`, {
