@@ -2,7 +2,7 @@ export { loadSuite, findConfigFile, defaultConfigFiles } from './config/load-sui
 export type { JudgeInfo, ResolvedSuite, ResolvedCase, ResolvedProvider } from './config/resolved-suite.ts';
 export { runEval, type EvalOptions, type EvalOutcome, type ProviderResolver } from './run-eval.ts';
 export { claimRun, defaultLeaseTtlMs, effectiveStatus, holderIsGone, leaseOwnerId, type RunClaim } from './run-lease.ts';
-export { expandPlan, planHash, planSize, callKey } from './plan.ts';
+export { describePlan, expandPlan, planSize, callKey, type PlanDescription } from './plan.ts';
 export { runBounded } from './scheduler.ts';
 export { SummaryAccumulator } from './summary.ts';
 export { compareRuns, type CompareOptions } from './compare/compare-runs.ts';

@@ -72,7 +72,3 @@ export async function describePlan(suite: ResolvedSuite, repeat = suite.repeat):
 export async function planSize(suite: ResolvedSuite, repeat = suite.repeat): Promise<number> {
   return (await describePlan(suite, repeat)).size;
 }
-
-export async function planHash(suite: ResolvedSuite, repeat = suite.repeat): Promise<string> {
-  return (await describePlan(suite, repeat)).hash;
-}

@@ -111,7 +111,8 @@ function readInto<T extends NodeJS.WritableStream & { destroy(error?: Error): un
   return into;
 }
 
-function validateCase(value: unknown, file: string, line: number | undefined, locate?: (path: PropertyKey[]) => number | undefined): LoadedTestCase {
+/** A case read from `file` (a dataset row, or one converted from it), validated; a mistake names its line. */
+export function validateCase(value: unknown, file: string, line: number | undefined, locate?: (path: PropertyKey[]) => number | undefined): LoadedTestCase {
   const normalized = normalizeCaseShape(value);
   const parsed = TestCaseSchema.safeParse(normalized);
   if (!parsed.success) {

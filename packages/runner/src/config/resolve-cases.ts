@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PromptTemplate } from '@assay/core';
-import { ConfigError, TestCaseSchema, type TestCase } from '@assay/spec';
-import { formatFieldPath } from '@assay/core';
+import { ConfigError, type TestCase } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
-import type { DatasetFile, LoadedTestCase } from './dataset.ts';
+import { validateCase, type DatasetFile, type LoadedTestCase } from './dataset.ts';
 import type { ResolvedCase, ResolvedProvider } from './resolved-suite.ts';
 import { CaseList } from './case-list.ts';
 import { SuiteCase, type PreparedAssertion } from './suite-case.ts';
@@ -99,7 +98,8 @@ export async function resolveCases(segments: readonly CaseSegment[], context: Ca
           yield { testCase: row, fieldPath: [], file: shown };
           continue;
         }
-        for (const converted of segment.convert(row)) yield { testCase: checkConverted(converted, row), fieldPath: [], file: shown };
+        // A converted row is checked as a case, a mistake named at the row's line.
+        for (const converted of segment.convert(row)) yield { testCase: validateCase(converted, row.sourceFile, row.sourceLine), fieldPath: [], file: shown };
       }
     }
   }
@@ -140,22 +140,6 @@ export async function resolveCases(segments: readonly CaseSegment[], context: Ca
     for await (const input of inputs()) yield resolveCase(input, index++);
     if (index !== count) throw new ConfigError(`The suite's datasets now hold ${index} cases, not the ${count} checked when it was loaded`, { hint: 'Run again without editing the datasets during a run.', docs: 'datasets.md' });
   });
-}
-
-/** A promptfoo row after conversion, checked as a case; a mistake names the row's line. */
-function checkConverted(converted: unknown, row: LoadedTestCase): LoadedTestCase {
-  const parsed = TestCaseSchema.safeParse(converted);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid test case: ${issue.message}`, {
-      file: row.sourceFile,
-      line: row.sourceLine,
-      field: formatFieldPath(issue.path as PropertyKey[]) || undefined,
-      hint: 'A case is {"vars": {...}, "assert": [...]} with optional id, description, tags, threshold.',
-      docs: 'datasets.md',
-    });
-  }
-  return { ...parsed.data, sourceFile: row.sourceFile, sourceLine: row.sourceLine };
 }
 
 function checkTemplateVariables(testCase: ResolvedCase, prompts: readonly PromptTemplate[]): void {
