@@ -239,6 +239,17 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
       exitCode = await serveCommand(options);
     });
 
+  program
+    .command('view')
+    .description('Browse this folder\'s runs in the dashboard (runs, cases, comparisons): read-only, no login, on 127.0.0.1.')
+    .option('-p, --port <n>', 'port (default 15500; a taken port moves to the next free one; 0 = any free port)', port)
+    .option('--host <address>', 'loopback address to listen on: 127.0.0.1, ::1 or localhost (others are refused)', '127.0.0.1')
+    .option('--open', 'open the runs page in the default browser')
+    .action(async (options) => {
+      const { viewCommand } = await import('./commands/view.ts');
+      exitCode = await viewCommand(options);
+    });
+
   const prompts = program.command('prompts').description('Publish, compare and promote prompts in the registry of an Assay server (ASSAY_SERVER, ASSAY_API_KEY).');
   prompts
     .command('push')

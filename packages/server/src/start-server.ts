@@ -55,8 +55,8 @@ export interface RunningServer {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const defaultWebRoot = path.resolve(here, '../../web/dist');
-const docsRoot = path.resolve(here, '../../../docs');
+export const defaultWebRoot = path.resolve(here, '../../web/dist');
+export const docsRoot = path.resolve(here, '../../../docs');
 
 /**
  * Opens the stores (migrating them), and serves the API and the dashboard. On a database without
@@ -140,7 +140,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string, timeouts: HttpTimeouts = {}): Promise<ServerType> {
+/** Puts `fetch` on a socket with the slow-client limits; a port in use is an `AssayError` whose `cause` is Node's EADDRINUSE. */
+export function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string, timeouts: HttpTimeouts = {}): Promise<ServerType> {
   const headersTimeout = timeouts.headersMs ?? 10_000;
   const serverOptions = {
     headersTimeout,
@@ -154,7 +155,7 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostn
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        reject(new AssayError(`Port ${port} on ${hostname} is in use.`, { hint: 'Stop the other process, or pick another port with --port.', docs: 'serve.md' }));
+        reject(new AssayError(`Port ${port} on ${hostname} is in use.`, { hint: 'Stop the other process, or pick another port with --port.', docs: 'serve.md', cause: error }));
       } else reject(error);
     });
   });

@@ -3,19 +3,20 @@ import { Redirect, Route, Switch, useRoute } from 'wouter';
 import { ErrorBanner } from './components/error-banner.tsx';
 import { ProjectLayout } from './components/layout.tsx';
 import { Loading } from './components/loading.tsx';
+import { ViewerLayout } from './components/viewer-layout.tsx';
 import { AuditPage } from './pages/audit-page.tsx';
 import { ComparePage } from './pages/compare-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
-import { decodeParameter } from './pages/paths.ts';
+import { decodeParameter, runsHref } from './pages/paths.ts';
 import { PromptPage } from './pages/prompt-page.tsx';
 import { PromptsPage } from './pages/prompts-page.tsx';
 import { RunPage } from './pages/run-page.tsx';
 import { RunsPage } from './pages/runs-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import { SetupPage } from './pages/setup-page.tsx';
-import { SessionProvider, useSession } from './session.tsx';
+import { SessionProvider, useSession, type ViewerInfo } from './session.tsx';
 
 /** Every page under `/p/:projectId/…`; the layout stays mounted while the page changes. */
 function ProjectRoutes({ projectId }: { projectId: string }) {
@@ -41,6 +42,23 @@ function ProjectRoutes({ projectId }: { projectId: string }) {
   );
 }
 
+/** `assay view`: the run, case and compare pages of the viewer's one project; any other path goes to its runs. */
+function ViewerRoutes({ projectId, viewer }: { projectId: string; viewer: ViewerInfo }) {
+  const base = `/p/${encodeURIComponent(projectId)}`;
+  return (
+    <ViewerLayout projectId={projectId} viewer={viewer}>
+      <Switch>
+        <Route path={`${base}/runs`}>{() => <RunsPage projectId={projectId} />}</Route>
+        <Route path={`${base}/runs/:runId`}>{(params) => <RunPage key={params.runId} projectId={projectId} runId={decodeParameter(params.runId)} />}</Route>
+        <Route path={`${base}/compare`}>{() => <ComparePage projectId={projectId} />}</Route>
+        <Route>
+          <Redirect to={runsHref(projectId)} replace />
+        </Route>
+      </Switch>
+    </ViewerLayout>
+  );
+}
+
 /** Project pages need a signed-in user; anyone else goes to the login page. */
 function SignedIn({ children }: { children: ReactNode }) {
   const { session, error } = useSession();
@@ -56,6 +74,10 @@ function SignedIn({ children }: { children: ReactNode }) {
 
 function Routes() {
   const [inProject, params] = useRoute<{ projectId: string }>(/^\/p\/(?<projectId>[^/]+)(?:\/.*)?$/);
+  const { session, viewer } = useSession();
+  // Under `assay view` there is no login, registry or settings: only the runs of its one project.
+  const viewerProject = viewer ? session?.projects[0]?.project.id : undefined;
+  if (viewer && viewerProject) return <ViewerRoutes projectId={viewerProject} viewer={viewer} />;
   if (inProject) {
     const projectId = decodeParameter(params.projectId);
     return (

@@ -2,6 +2,12 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { ApiError, getSession, onUnauthorized, setCsrfToken } from './api.ts';
 import type { Role, SessionInfo } from './types.ts';
 
+/** What `assay view` adds to GET /api/session: the dashboard is a read-only viewer of a folder's runs. */
+export interface ViewerInfo {
+  /** Where the runs come from (`.assay/assay.db`). */
+  source: string;
+}
+
 const signedOut: SessionInfo = { user: null, apiKey: null, csrfToken: null, projects: [] };
 
 interface SessionState {
@@ -9,6 +15,8 @@ interface SessionState {
   session: SessionInfo | undefined;
   /** Set when GET /api/session failed for another reason than 401 (server down…). */
   error: unknown;
+  /** Set under `assay view`: no login, runs pages only, nothing that writes. */
+  viewer: ViewerInfo | null;
   refresh: () => Promise<SessionInfo>;
   /** After login or setup: the CSRF token is known at once, the rest is refreshed. */
   signIn: (csrfToken: string) => Promise<SessionInfo>;
@@ -20,10 +28,12 @@ const SessionContext = createContext<SessionState | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionInfo | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
+  const [viewer, setViewer] = useState<ViewerInfo | null>(null);
 
   const refresh = useCallback(async () => {
     try {
-      const next = await getSession();
+      const next: SessionInfo & { viewer?: ViewerInfo } = await getSession();
+      setViewer(next.viewer ?? null);
       setCsrfToken(next.csrfToken);
       setSession(next);
       setError(null);
@@ -62,7 +72,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => onUnauthorized(null);
   }, [refresh]);
 
-  const value = useMemo(() => ({ session, error, refresh, signIn, signOut }), [session, error, refresh, signIn, signOut]);
+  const value = useMemo(() => ({ session, error, viewer, refresh, signIn, signOut }), [session, error, viewer, refresh, signIn, signOut]);
   return <SessionContext value={value}>{children}</SessionContext>;
 }
 

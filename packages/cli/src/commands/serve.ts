@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { startServer } from '@assay/server';
 import { defaultDataDirectory } from '@assay/store';
+import { nextStopSignal } from '../stop-signal.ts';
 
 export interface ServeCommandOptions {
   port: number;
@@ -40,19 +41,6 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
   process.stderr.write('Stopping: finishing requests in flight…\n');
   await server.close();
   return 0;
-}
-
-/** Resolves on SIGINT or SIGTERM, then lets a second one end the process the default way. */
-function nextStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const handler = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-      resolve(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-  });
 }
 
 /** `SQLite .assay/assay.db` or `PostgreSQL db.internal:5432/assay` (never the password). */
