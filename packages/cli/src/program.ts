@@ -58,6 +58,8 @@ const serverOption = () => new Option('--server <url>', 'the Assay server (defau
  */
 export function createProgram(): { run(args: string[]): Promise<number>; command: Command } {
   let exitCode = 0;
+  /** The arguments of this run (`assay eval --watch` runs `assay eval` with them again, without --watch). */
+  let currentArgs: readonly string[] = [];
   const program = new Command('assay')
     .description('Evaluate, attack, ship and observe prompts.')
     .version(process.env.npm_package_version ?? '0.1.0')
@@ -92,7 +94,13 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .addOption(new Option('--format <format>', 'force the config format').choices(['assay', 'promptfoo']))
     .option('--upload', 'after the run, upload it to the team server (needs ASSAY_API_KEY)')
     .addOption(serverOption())
+    .option('--watch', 'run again whenever a prompt, suite or dataset changes (unchanged calls come from the cache); Ctrl-C stops')
     .action(async (options) => {
+      if (options.watch) {
+        const { evalWatchCommand } = await import('./commands/eval-watch.ts');
+        exitCode = await evalWatchCommand(options, currentArgs);
+        return;
+      }
       const { evalCommand } = await import('./commands/eval.ts');
       exitCode = await evalCommand(options);
     });
@@ -381,6 +389,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     command: program,
     async run(args) {
       exitCode = 0;
+      currentArgs = args;
       if (args.length === 0) {
         program.outputHelp();
         return 0;

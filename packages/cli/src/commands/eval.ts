@@ -12,6 +12,7 @@ import { outputFormatOf } from '../output/write-output.ts';
 import { writeRunFiles } from '../output/write-run-files.ts';
 import { prepareUpload, type RunUploader } from '../upload-run.ts';
 import { hasSelection, selectCases, type CaseSelection } from './select-cases.ts';
+import { writeWatchManifest } from './watch-manifest.ts';
 
 export interface EvalCommandOptions extends CaseSelection {
   config?: string;
@@ -79,6 +80,8 @@ export async function evalCommand(options: EvalCommandOptions): Promise<number> 
       });
     }
     let suite = await loadSuite(configPath, { format: options.format });
+    // Under `assay eval --watch`: tell the watcher which files this run reads and writes.
+    writeWatchManifest(suite);
     if (hasSelection(options)) {
       const selected = await selectCases(suite, store, options);
       suite = selected.suite;
