@@ -81,8 +81,9 @@ export function createViewerApp(options: ViewerAppOptions) {
   });
 
   app.use('*', async (context, next) => {
-    const host = context.req.header('host');
-    if (host !== undefined && !isLoopbackHost(host)) {
+    // On a socket the URL's host is the Host header; in-process requests (tests) have only the URL.
+    const host = context.req.header('host') ?? new URL(context.req.url).host;
+    if (!isLoopbackHost(host)) {
       throw new HttpProblem(403, 'forbidden', 'Forbidden', `The viewer answers requests to 127.0.0.1, localhost or [::1] only, not to ${host}.`, {
         hint: 'Open the address `assay view` printed. To share runs, upload them to `assay serve` (docs/serve.md).',
       });
