@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -191,7 +191,7 @@ describe('assay view in Chromium', () => {
   });
 });
 
-describe('assay view refusals', () => {
+describe('assay view options', () => {
   it('refuses a non-loopback address with exit 2 and says what to use instead', async () => {
     await using empty = makeProject({});
     const result = await runCli(['view', '--host', '0.0.0.0'], { cwd: empty.directory });
@@ -199,6 +199,29 @@ describe('assay view refusals', () => {
     expect(result.stderr).toContain('assay view listens on this machine only (127.0.0.1, ::1 or localhost), not on 0.0.0.0');
     expect(result.stderr).toContain('assay serve');
     expect(existsSync(path.join(empty.directory, '.assay'))).toBe(false);
+  });
+
+  it('--open opens the runs page in the browser', async () => {
+    await using empty = makeProject({});
+    // The edge: xdg-open (as `open` runs it) starts $BROWSER with the address; this one writes it down.
+    const opened = path.join(empty.directory, 'opened.txt');
+    const browserScript = path.join(empty.directory, 'browser.sh');
+    writeFileSync(browserScript, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+    chmodSync(browserScript, 0o755);
+    const running = startCli(['view', '--port', '0', '--open'], {
+      cwd: empty.directory,
+      env: { BROWSER: browserScript, DISPLAY: undefined, WAYLAND_DISPLAY: undefined, XDG_CURRENT_DESKTOP: undefined, DESKTOP_SESSION: undefined },
+    });
+    try {
+      const runsUrl = (await running.waitFor(/^ {2}Runs: (\S+)$/m))[1]!;
+      // Poll for the file the browser writes (the condition is the synchronisation; this only paces it).
+      while (!existsSync(opened) || readFileSync(opened, 'utf8') === '') await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(readFileSync(opened, 'utf8')).toBe(runsUrl);
+      expect(runsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/p\/local\/runs$/);
+    } finally {
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toEqual([0, null]);
+    }
   });
 
   it('moves to a free port when the one asked for is taken, and says so', async () => {
