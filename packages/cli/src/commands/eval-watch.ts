@@ -19,6 +19,12 @@ const inputExtensions = new Set(['.prompt', '.yaml', '.yml', '.json', '.jsonl', 
 /** Changes closer together than this are one change (an editor saving several files, a formatter). */
 const quietMs = 150;
 const binPath = fileURLToPath(new URL('../../bin/assay.js', import.meta.url));
+/**
+ * POSIX: the run gets a process group of its own, so a terminal's Ctrl-C reaches it only through
+ * the watcher, once. Windows sends a console's Ctrl-C to every process on it (and a detached
+ * child would open a console of its own), so there the run hears it directly.
+ */
+const ownProcessGroup = process.platform !== 'win32';
 
 /**
  * `assay eval --watch`: runs the suite, then again whenever one of its prompts, suites, datasets
@@ -71,13 +77,12 @@ export async function evalWatchCommand(options: EvalCommandOptions, args: readon
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 
   // Every Ctrl-C (or SIGTERM) goes to the run as one Ctrl-C: the first stops it keeping finished
-  // results, a second ends it at once. The run is in a process group of its own, so a terminal's
-  // Ctrl-C reaches it only this way, once.
+  // results, a second ends it at once.
   let stopping = false;
   let child: ChildProcess | undefined;
   const onSignal = () => {
     stopping = true;
-    child?.kill('SIGINT');
+    if (ownProcessGroup) child?.kill('SIGINT');
     changes.wake?.();
   };
   process.on('SIGINT', onSignal);
@@ -117,7 +122,7 @@ function runOnce(args: readonly string[], manifestFile: string, started: (child:
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, binPath, ...args], {
       stdio: 'inherit',
-      detached: true,
+      detached: ownProcessGroup,
       env: { ...process.env, [watchManifestVariable]: manifestFile },
     });
     started(child);
