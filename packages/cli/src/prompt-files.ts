@@ -15,24 +15,35 @@ export interface LocalPromptFile {
 /** The folder `push` and `pull` use by default. */
 export const promptsFolder = 'prompts';
 
+/** `_name.prompt` is a Dotprompt partial (`{{> name}}`), not a prompt of its own. */
+export function isPartialFile(file: string): boolean {
+  return path.basename(file).startsWith('_');
+}
+
 /**
- * The `.prompt` files to push and their names. With no paths: every `.prompt` file under
+ * The `.prompt` files to push and their names. Partials (`_name.prompt`) are not among them: they
+ * travel with the prompts beside them that use them. With no paths: every `.prompt` file under
  * `prompts/` (or under the current folder when there is no `prompts/`). A folder is searched
  * recursively (hidden folders and node_modules skipped). A file's name is its path without
  * `.prompt`, relative to `prompts/` when it lies inside it, else to the folder given (or the
  * current folder for a file), so `push`, `push prompts/support` and
  * `push prompts/support/triage.prompt` all name that file `support/triage`.
  *
- * @throws ConfigError for a missing path, a file that is not `.prompt`, no files at all, `name`
- * with more than one file, or two files with the same name
+ * @throws ConfigError for a missing path, a file that is not `.prompt`, no files at all (only
+ * partials, say), `name` with more than one file, or two files with the same name
  */
 export function findPromptFiles(paths: readonly string[], options: { cwd: string; name?: string }): LocalPromptFile[] {
   const { cwd } = options;
   const promptsRoot = path.join(cwd, promptsFolder);
   const defaultRoot = existsSync(promptsRoot) && statSync(promptsRoot).isDirectory() ? promptsRoot : cwd;
   const found: LocalPromptFile[] = [];
+  const partials: string[] = [];
 
   const add = (file: string, base: string) => {
+    if (isPartialFile(file)) {
+      partials.push(displayPath(file, cwd));
+      return;
+    }
     const root = isInside(file, promptsRoot) ? promptsRoot : isInside(file, base) ? base : path.dirname(file);
     const name = path.relative(root, file).replace(/\.prompt$/, '').split(path.sep).join('/');
     found.push({ file, display: displayPath(file, cwd), name });
@@ -53,6 +64,12 @@ export function findPromptFiles(paths: readonly string[], options: { cwd: string
   }
 
   const where = paths.length ? paths.join(', ') : displayPath(defaultRoot, cwd) || '.';
+  if (found.length === 0 && partials.length > 0) {
+    throw new ConfigError(`${partials.join(', ')} ${partials.length === 1 ? 'is a partial' : 'are partials'}, not prompts: a file whose name starts with "_" is pushed with the prompts beside it that use it`, {
+      hint: `Push the prompts that use it, e.g. \`assay prompts push ${displayPath(path.dirname(path.resolve(cwd, partials[0]!)), cwd) || '.'}\`.`,
+      docs: 'prompts-registry.md',
+    });
+  }
   if (found.length === 0) {
     throw new ConfigError(`No .prompt files in ${where}`, { hint: 'Put prompts in prompts/ (e.g. prompts/support/triage.prompt) or name the files to push.', docs: 'prompts-registry.md' });
   }

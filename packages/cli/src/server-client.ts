@@ -206,7 +206,7 @@ export function createServerClient(options: ServerClientOptions = {}) {
     listPrompts: (query: { owner?: string; riskTier?: string; lastReviewedBefore?: string; limit?: number; cursor?: string } = {}) =>
       call<Page<PromptSummary>>('GET', `${projectBase}/prompts`, { query }),
     // Pushing the same content again answers the existing version, so a push may be repeated.
-    pushPrompt: (input: { name: string; source: string; author?: string; message?: string }) =>
+    pushPrompt: (input: { name: string; source: string; author?: string; message?: string; partials?: Record<string, string> }) =>
       call<{ version: PromptVersion; created: boolean }>('POST', `${projectBase}/prompts`, { body: input, idempotent: true }),
     getPrompt: (name: string) => call<{ prompt: PromptSummary; labels: Label[] }>('GET', prompt(name)),
     resolveLabel: (name: string, labelName: string) => call<ResolvedLabel>('GET', prompt(name), { query: { label: labelName } }),

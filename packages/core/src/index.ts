@@ -10,7 +10,7 @@ export {
   type PromptChangelogLabel,
   type PromptChangelogVersion,
 } from './registry/changelog.ts';
-export { canonicalJson, promptContentHash, promptVersionInput, type PromptContent, type PromptVersionContent } from './registry/prompt-version-input.ts';
+export { canonicalJson, partialContentHash, promptContentHash, promptVersionFromTemplate, promptVersionInput, reservedPromptNameSegments, type PromptContent, type PromptVersionContent } from './registry/prompt-version-input.ts';
 export {
   diffPromptVersions,
   formatPromptVersionDiff,

@@ -25,6 +25,8 @@ export interface PromptTemplate {
   defaults: Record<string, unknown>;
   /** Top-level variables the template reads. */
   variables: string[];
+  /** The partials the template uses (directly or through other partials), by name, with their sources; empty when none were given. */
+  partials: Record<string, string>;
   render(vars: Record<string, unknown>): Promise<ChatMessage[]>;
 }
 
@@ -114,7 +116,7 @@ export async function compilePromptTemplate(
       docs: 'prompts.md',
     });
   }
-  checkTemplateCompiles(parsed.template, dotprompt, options.partials, { file, bodyStart });
+  const usedPartials = checkTemplateCompiles(parsed.template, dotprompt, options.partials, { file, bodyStart });
 
   const contractSchema = parsedMetadata.data.contract?.outputSchema;
   const outputSchema = contractSchema ?? (rendered.output?.schema as Record<string, unknown> | undefined);
@@ -136,6 +138,7 @@ export async function compilePromptTemplate(
     tools: toolDefinitions,
     defaults: (parsed.input?.default ?? {}) as Record<string, unknown>,
     variables,
+    partials: Object.fromEntries(usedPartials.map((name) => [name, options.partials![name]!])),
     async render(vars) {
       const result = await renderFunction({ input: vars });
       return toChatMessages(result.messages);

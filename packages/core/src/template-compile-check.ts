@@ -30,9 +30,11 @@ interface Inclusion {
  * Without `partials` (a file pushed to the registry, whose partials live elsewhere) partial uses
  * are not checked.
  *
+ * @returns the names of the partials the template uses, directly or through other partials, in the order first reached
  * @throws ConfigError at the file and line of the unknown helper or missing partial
  */
-export function checkTemplateCompiles(template: string, dotprompt: Dotprompt, partials: Record<string, string> | undefined, location: TemplateLocation): void {
+export function checkTemplateCompiles(template: string, dotprompt: Dotprompt, partials: Record<string, string> | undefined, location: TemplateLocation): string[] {
+  const reached = new Set<string>();
   // Dotprompt keeps its helper registry private; it is what its own compile passes to Handlebars.
   const knownHelpers = { ...(dotprompt as unknown as { knownHelpers: Record<string, boolean> }).knownHelpers };
   const options = { knownHelpers, knownHelpersOnly: true, noEscape: true };
@@ -70,10 +72,12 @@ export function checkTemplateCompiles(template: string, dotprompt: Dotprompt, pa
         });
       }
       if (inclusion?.chain.includes(use.name)) continue; // recursion is Handlebars' business, not an endless check
+      reached.add(use.name);
       check(source, { chain: [...(inclusion?.chain ?? []), use.name], line: lineOf(use.line)! });
     }
   };
   check(template);
+  return [...reached];
 }
 
 /** `{{> name}}` uses with a literal name, minus inline partials the template defines itself. */

@@ -10,3 +10,5 @@ export { promptRunSource, resolveRunSource, storeRunSource, type RunSource } fro
 export { evaluateGates, regressionGate, formatP, type CellIntervals } from './gates.ts';
 export { calibrateJudge, type CalibrateJudgeOptions, type CalibrationRow, type JudgeCalibrationReport } from './judge-calibration.ts';
 export { computeAgreement, type AgreementReport, type CriterionAgreement } from './judge-agreement.ts';
+export { closestName } from './config/closest-name.ts';
+export { partialsIn } from './config/prompts.ts';

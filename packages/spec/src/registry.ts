@@ -26,12 +26,35 @@ export const SlugSchema = z
   .max(64)
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and inner hyphens, e.g. "support-bot"');
 
-/** Prompt names: letters, digits, `.`, `_`, `-`; `/` separates folders (`support/triage`). */
+/**
+ * Prompt names: letters, digits, `.`, `_`, `-`, each part starting with a letter or digit; `/`
+ * separates folders (`support/triage`). A leading `_` marks a Dotprompt partial, which is not a
+ * prompt of its own but travels with the prompts that use it.
+ */
 export const PromptNameSchema = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/, 'letters, digits, ".", "_", "-", with "/" between folders');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/,
+    'letters, digits, ".", "_" and "-", each part starting with a letter or digit, with "/" between folders (e.g. "support/triage"; a file starting with "_" is a partial)',
+  );
+
+/** A Dotprompt partial as a prompt version records it (`_knowledge-base.prompt` used as `{{> knowledge-base}}`). */
+export const PromptPartialSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit (the file _knowledge-base.prompt is the partial "knowledge-base")'),
+    /** The partial's file, exactly as read. */
+    source: z.string().max(1_000_000),
+    /** SHA-256 (hex) of `source` with line endings normalised to `\n`. */
+    contentHash: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits (SHA-256)'),
+  })
+  .strict();
+export type PromptPartial = z.infer<typeof PromptPartialSchema>;
 
 /** Label names, e.g. `production`, `staging`, `eu-canary`. */
 export const LabelNameSchema = z
@@ -247,6 +270,8 @@ export const PushPromptVersionInputSchema = z
     /** Frontmatter `input.schema` / `output.schema` (Picoschema or JSON Schema), when given. */
     inputSchema: z.unknown().optional(),
     outputSchema: z.unknown().optional(),
+    /** The partials the template uses (directly or through other partials); their hashes are part of `contentHash`. */
+    partials: z.array(PromptPartialSchema).max(100).default([]),
     /** Frontmatter `metadata`: owner, riskTier, lastReviewed, contract… */
     metadata: PromptMetadataSchema.default({}).transform((metadata) => ({
       ...metadata,
@@ -272,6 +297,11 @@ export const PromptVersionSchema = z.object({
   inputSchema: z.unknown().nullable(),
   outputSchema: z.unknown().nullable(),
   metadata: StoredPromptMetadataSchema,
+  /**
+   * The partials `source` uses, to register before rendering it (Dotprompt's `definePartial`,
+   * Handlebars' `registerPartial`); empty for a prompt without partials.
+   */
+  partials: z.array(PromptPartialSchema),
   author: z.string(),
   message: z.string().nullable(),
   createdBy: ActorSchema,

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { diffPromptVersions, formatPromptVersionDiff, promptVersionFields, promptVersionInput, type PromptVersionContent } from '@assay/core';
 import { AssayError, ConfigError, type Actor, type Label, type LabelTarget, type PromptVersion } from '@assay/spec';
+import { partialsIn } from '@assay/runner';
 import { formatError } from '../format-error.ts';
 import { displayPath, findPromptFiles, localPromptPath } from '../prompt-files.ts';
 import { RefusedError } from '../refused-error.ts';
@@ -44,7 +45,7 @@ export async function pushCommand(paths: string[], options: PushCommandOptions):
   const invalid: unknown[] = [];
   for (const file of files) {
     try {
-      parsed.push({ name: file.name, content: await promptVersionInput(readFileSync(file.file, 'utf8'), { name: file.name, file: file.display }) });
+      parsed.push({ name: file.name, content: await readPromptVersion(file.file, file.name, file.display) });
     } catch (error) {
       if (!AssayError.isInstance(error)) throw error;
       invalid.push(error);
@@ -61,8 +62,15 @@ export async function pushCommand(paths: string[], options: PushCommandOptions):
   const width = Math.max(...parsed.map((prompt) => prompt.name.length));
   let refused = 0;
   for (const { name, content } of parsed) {
-    const { version, created } = await server.pushPrompt({ name, source: content.source, author, ...(options.message === undefined ? {} : { message: options.message }) });
-    let line = `${name.padEnd(width)}  v${version.version} (${created ? 'new' : 'unchanged'})`;
+    const { version, created } = await server.pushPrompt({
+      name,
+      source: content.source,
+      author,
+      ...(options.message === undefined ? {} : { message: options.message }),
+      ...(content.partials.length ? { partials: Object.fromEntries(content.partials.map((partial) => [partial.name, partial.source])) } : {}),
+    });
+    const using = version.partials.length ? `, with ${version.partials.map((partial) => `_${partial.name}.prompt`).join(', ')}` : '';
+    let line = `${name.padEnd(width)}  v${version.version} (${created ? 'new' : 'unchanged'}${using})`;
     if (options.label) {
       try {
         const moved = await moveLabel(server, name, version.version, options.label, { message: options.message });
@@ -76,6 +84,11 @@ export async function pushCommand(paths: string[], options: PushCommandOptions):
     out(`${line}\n`);
   }
   return refused ? 1 : 0;
+}
+
+/** A local `.prompt` file as `push` sends it, with the partials (`_name.prompt`) beside it that it uses. */
+function readPromptVersion(file: string, name: string, shown: string): Promise<PromptVersionContent> {
+  return promptVersionInput(readFileSync(file, 'utf8'), { name, file: shown, partials: partialsIn(path.dirname(file)) });
 }
 
 export interface PullCommandOptions extends ServerCommandOptions {
@@ -120,22 +133,29 @@ export async function pullCommand(reference: string, options: PullCommandOptions
   }
   const cwd = process.cwd();
   const file = path.resolve(cwd, options.output ?? localPromptPath(name));
-  const shown = displayPath(file, cwd);
-  if (existsSync(file)) {
-    if (readFileSync(file, 'utf8') === version.source) {
-      out(`${shown} is already ${name} v${version.version}\n`);
-      return 0;
-    }
-    if (!options.force) {
-      throw new RefusedError(`${shown} exists and differs from ${name} v${version.version}; not overwritten`, {
+  // The partials the version uses go beside it, where `eval` and `push` look for them.
+  const files = [
+    { file, source: version.source, what: `${name} v${version.version}` },
+    ...version.partials.map((partial) => ({ file: path.join(path.dirname(file), `_${partial.name}.prompt`), source: partial.source, what: `partial ${partial.name} of ${name} v${version.version}` })),
+  ].map((entry) => ({ ...entry, shown: displayPath(entry.file, cwd), same: existsSync(entry.file) && readFileSync(entry.file, 'utf8') === entry.source }));
+  for (const entry of files) {
+    if (!entry.same && existsSync(entry.file) && !options.force) {
+      throw new RefusedError(`${entry.shown} exists and differs from ${entry.what}; not overwritten`, {
         hint: `See what differs with \`assay prompts diff ${name} ${version.version}\`; overwrite with --force, or write elsewhere with -o <file>.`,
         docs: 'prompts-registry.md',
       });
     }
   }
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, version.source);
-  out(`Wrote ${shown} (${name} v${version.version})\n`);
+  if (files.every((entry) => entry.same)) {
+    out(`${files[0]!.shown} is already ${name} v${version.version}\n`);
+    return 0;
+  }
+  for (const entry of files) {
+    if (entry.same) continue;
+    mkdirSync(path.dirname(entry.file), { recursive: true });
+    writeFileSync(entry.file, entry.source);
+    out(`Wrote ${entry.shown} (${entry.what})\n`);
+  }
   return 0;
 }
 
@@ -162,7 +182,7 @@ export async function diffCommand(name: string, from: string, to: string | undef
       docs: 'prompts-registry.md',
     });
   }
-  const local = await promptVersionInput(readFileSync(file, 'utf8'), { name, file: shown });
+  const local = await readPromptVersion(file, name, shown);
   const remote = await server.getVersion(name, fromVersion);
   // The local file has no version number; 0 stands for it and the headers name the file instead.
   const diff = diffPromptVersions(remote, { ...local, version: 0 });

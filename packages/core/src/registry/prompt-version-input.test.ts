@@ -35,6 +35,9 @@ You are the Acme Drive support assistant. Be {{tone}}.
 {{question}}
 `;
 
+/** The partial `{{> knowledge-base}}` above includes, as `_knowledge-base.prompt` beside the file would give it. */
+const partials = { 'knowledge-base': '[doc-1] Plans: Free includes 15 GB.\n' };
+
 // The same content: keys reordered, flow style, comments, quoting, CRLF line endings and blank lines.
 const reformatted = `---
 # Support triage prompt
@@ -71,7 +74,7 @@ async function configError(promise: Promise<unknown>): Promise<ConfigError> {
 
 describe('promptVersionInput', () => {
   it('splits a Dotprompt file into template, model config, schemas and metadata', async () => {
-    const content = await promptVersionInput(source, { name: 'support/triage' });
+    const content = await promptVersionInput(source, { partials, name: 'support/triage' });
     expect(content.name).toBe('support/triage');
     expect(content.source).toBe(source);
     expect(content.template).toBe(
@@ -97,7 +100,7 @@ describe('promptVersionInput', () => {
   });
 
   it('produces what PushPromptVersionInputSchema accepts once author and message are added', async () => {
-    const content = await promptVersionInput(source, { name: 'support/triage' });
+    const content = await promptVersionInput(source, { partials, name: 'support/triage' });
     const input: PushPromptVersionInput = { ...content, author: 'alice', message: 'first' };
     const parsed = PushPromptVersionInputSchema.parse(input);
     expect(parsed.metadata.lastReviewed).toBe('2026-09-15');
@@ -120,24 +123,24 @@ describe('promptVersionInput', () => {
 
   describe('contentHash', () => {
     it('is the same when only the frontmatter formatting, key order or outer whitespace differ', async () => {
-      const a = await promptVersionInput(source, { name: 'support/triage' });
-      const b = await promptVersionInput(reformatted, { name: 'support/triage' });
+      const a = await promptVersionInput(source, { partials, name: 'support/triage' });
+      const b = await promptVersionInput(reformatted, { partials, name: 'support/triage' });
       expect(b.source).not.toBe(a.source);
       expect(b.template).toBe(a.template);
       expect(b.contentHash).toBe(a.contentHash);
     });
 
     it('changes with any change to the template text, even whitespace inside it', async () => {
-      const base = await promptVersionInput(source, { name: 'support/triage' });
-      const reworded = await promptVersionInput(source.replace('Be {{tone}}.', 'Be {{tone}} and brief.'), { name: 'support/triage' });
-      const spaced = await promptVersionInput(source.replace('Be {{tone}}.', 'Be  {{tone}}.'), { name: 'support/triage' });
+      const base = await promptVersionInput(source, { partials, name: 'support/triage' });
+      const reworded = await promptVersionInput(source.replace('Be {{tone}}.', 'Be {{tone}} and brief.'), { partials, name: 'support/triage' });
+      const spaced = await promptVersionInput(source.replace('Be {{tone}}.', 'Be  {{tone}}.'), { partials, name: 'support/triage' });
       expect(reworded.contentHash).not.toBe(base.contentHash);
       expect(spaced.contentHash).not.toBe(base.contentHash);
       expect(spaced.contentHash).not.toBe(reworded.contentHash);
     });
 
     it('changes with a frontmatter value: model config, schema, defaults or metadata', async () => {
-      const base = (await promptVersionInput(source, { name: 'p' })).contentHash;
+      const base = (await promptVersionInput(source, { partials, name: 'p' })).contentHash;
       const variants = [
         source.replace('temperature: 0', 'temperature: 0.2'),
         source.replace('question: string', 'question: string, the user question'),
@@ -145,21 +148,23 @@ describe('promptVersionInput', () => {
         source.replace('riskTier: high', 'riskTier: critical'),
         source.replace('format: json', 'format: text'),
       ];
-      const hashes = await Promise.all(variants.map(async (variant) => (await promptVersionInput(variant, { name: 'p' })).contentHash));
+      const hashes = await Promise.all(variants.map(async (variant) => (await promptVersionInput(variant, { partials, name: 'p' })).contentHash));
       expect(new Set([base, ...hashes]).size).toBe(variants.length + 1);
     });
 
     it('does not depend on the name or the file', async () => {
-      const a = await promptVersionInput(source, { name: 'a' });
-      const b = await promptVersionInput(source, { name: 'b', file: 'prompts/b.prompt' });
+      const a = await promptVersionInput(source, { partials, name: 'a' });
+      const b = await promptVersionInput(source, { partials, name: 'b', file: 'prompts/b.prompt' });
       expect(a.contentHash).toBe(b.contentHash);
     });
 
     it('is SHA-256 of the canonical JSON of the content, with null schemas as absent', async () => {
-      const content = await promptVersionInput(source, { name: 'p' });
+      const content = await promptVersionInput(source, { partials, name: 'p' });
       const { template, modelConfig, inputSchema, outputSchema, metadata } = content;
-      const expected = createHash('sha256').update(canonicalJson({ template, modelConfig, inputSchema, outputSchema, metadata })).digest('hex');
+      const partialHash = createHash('sha256').update(partials['knowledge-base']).digest('hex');
+      const expected = createHash('sha256').update(canonicalJson({ template, modelConfig, inputSchema, outputSchema, metadata, partials: { 'knowledge-base': partialHash } })).digest('hex');
       expect(content.contentHash).toBe(expected);
+      expect(content.partials).toEqual([{ name: 'knowledge-base', source: partials['knowledge-base'], contentHash: partialHash }]);
 
       const plain = await promptVersionInput('Hi {{name}}', { name: 'p' });
       expect(promptContentHash({ ...plain, inputSchema: null, outputSchema: null })).toBe(plain.contentHash);
@@ -212,9 +217,45 @@ describe('promptVersionInput', () => {
     });
 
     it('rejects an invalid prompt name with a hint', async () => {
-      const error = await configError(promptVersionInput(source, { name: '../etc/passwd', file: 'prompts/x.prompt' }));
-      expect(error).toMatchObject({ field: 'name', file: 'prompts/x.prompt', docs: 'prompts.md' });
+      const error = await configError(promptVersionInput(source, { partials, name: '../etc/passwd', file: 'prompts/x.prompt' }));
+      expect(error).toMatchObject({ field: 'name', file: 'prompts/x.prompt', docs: 'prompts-registry.md' });
       expect(error.hint).toMatch(/support\/triage/);
+    });
+
+    it('says a name starting with "_" is a partial, and refuses route words after a "/" (issue 11)', async () => {
+      const partial = await configError(promptVersionInput('[doc-1] …', { name: '_knowledge-base' }));
+      expect(partial.message).toMatch(/each part starting with a letter or digit/);
+      expect(partial.hint).toBe('A file whose name starts with "_" is a Dotprompt partial, not a prompt: it is pushed with the prompts that use it ({{> knowledge-base}}).');
+      for (const word of ['versions', 'labels', 'diff', 'changelog']) {
+        const error = await configError(promptVersionInput('Hi', { name: `support/${word}/x` }));
+        expect(error.message).toBe(`Invalid prompt name "support/${word}/x": "${word}" cannot follow a "/" in a prompt name (versions, labels, diff, changelog are API route words)`);
+        expect(error.hint).toContain(`support/${word}-prompt/x`);
+      }
+      expect((await promptVersionInput('Hi', { name: 'labels/support' })).name).toBe('labels/support');
+    });
+  });
+
+  describe('partials (issue 11)', () => {
+    it('records the partials used, directly or through another, and leaves the others out', async () => {
+      const content = await promptVersionInput('Hi {{> outer}}', { name: 'p', partials: { outer: 'Outer {{> inner}}', inner: 'Inner', unused: 'Never' } });
+      expect(content.partials.map((partial) => partial.name)).toEqual(['inner', 'outer']);
+      expect(content.source).toBe('Hi {{> outer}}');
+    });
+
+    it('a changed partial changes the hash; a prompt without partials hashes as before partials were versioned', async () => {
+      const a = await promptVersionInput(source, { name: 'p', partials });
+      const b = await promptVersionInput(source, { name: 'p', partials: { 'knowledge-base': 'Other text' } });
+      expect(a.contentHash).not.toBe(b.contentHash);
+      const crlf = await promptVersionInput(source, { name: 'p', partials: { 'knowledge-base': partials['knowledge-base'].replace('\n', '\r\n') } });
+      expect(crlf.contentHash).toBe(a.contentHash);
+      const plain = await promptVersionInput('Hi {{name}}', { name: 'p' });
+      const { template, modelConfig, metadata } = plain;
+      expect(plain.contentHash).toBe(createHash('sha256').update(canonicalJson({ template, modelConfig, metadata })).digest('hex'));
+    });
+
+    it('refuses a partial that is not given, at the line that uses it', async () => {
+      const error = await configError(promptVersionInput(source, { name: 'p', file: 'prompts/p.prompt' }));
+      expect(error).toMatchObject({ message: 'Partial "knowledge-base" not found', file: 'prompts/p.prompt', line: 27 });
     });
   });
 });

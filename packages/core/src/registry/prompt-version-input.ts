@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, PromptNameSchema, type StoredPromptMetadata } from '@assay/spec';
-import { compilePromptTemplate } from '../prompt-template.ts';
+import { ConfigError, PromptNameSchema, type PromptPartial, type StoredPromptMetadata } from '@assay/spec';
+import { compilePromptTemplate, type PromptTemplate } from '../prompt-template.ts';
 
 /**
  * What a push of one `.prompt` file sends to the registry: the fields of `PushPromptVersionInput`
@@ -26,11 +26,24 @@ export interface PromptVersionContent {
   outputSchema?: unknown;
   /** Frontmatter `metadata`, parsed; `lastReviewed` is a `YYYY-MM-DD` string. */
   metadata: StoredPromptMetadata;
+  /**
+   * Every partial the template uses, directly or through another partial, sorted by name: what a
+   * Dotprompt or Handlebars renderer needs besides `source` to render the version.
+   */
+  partials: PromptPartial[];
 }
 
 /** The fields a version's identity is made of: everything that changes what is sent to a model, or who answers for it. */
-export type PromptContent = Pick<PromptVersionContent, 'template' | 'modelConfig' | 'inputSchema' | 'outputSchema' | 'metadata'>;
+export type PromptContent = Pick<PromptVersionContent, 'template' | 'modelConfig' | 'inputSchema' | 'outputSchema' | 'metadata'> & {
+  partials?: readonly Pick<PromptPartial, 'name' | 'contentHash'>[];
+};
 
+/**
+ * Path segments a prompt name may not have after its first: the API's routes take names with
+ * unencoded slashes (`/api/prompts/support/triage/versions`), so `support/versions` could not be
+ * told from the versions of `support`.
+ */
+export const reservedPromptNameSegments = ['versions', 'labels', 'diff', 'changelog'] as const;
 
 /**
  * Reads a Dotprompt `.prompt` file into what the registry stores for one version, after validating
@@ -42,9 +55,14 @@ export type PromptContent = Pick<PromptVersionContent, 'template' | 'modelConfig
  * around the body yields the same hash (and so no new version); any change to the template text,
  * or to a frontmatter value, yields a new one. See {@link promptContentHash}.
  *
+ * Partials travel with the prompt: `options.partials` are the partials it may use (the
+ * `_name.prompt` files beside it, by name); those it uses are recorded in the version and their
+ * hashes are part of its content hash, so changing a partial is a new version of every prompt
+ * that uses it. A `{{> name}}` whose partial is not given is a `ConfigError` at its line.
+ *
  * @param source the whole `.prompt` file
- * @param options `name` in the registry (e.g. `support/triage`); `file` for error messages (defaults to the name)
- * @throws ConfigError for an invalid name, invalid YAML, invalid metadata or invalid Handlebars
+ * @param options `name` in the registry (e.g. `support/triage`); `file` for error messages (defaults to the name); `partials` by name (default none)
+ * @throws ConfigError for an invalid or reserved name, invalid YAML, invalid metadata, invalid Handlebars or a missing partial
  *
  * @example
  * ```ts
@@ -53,20 +71,21 @@ export type PromptContent = Pick<PromptVersionContent, 'template' | 'modelConfig
  * await store.pushPromptVersion(projectId, { ...content, author: 'alice@example.com', message: 'Cite sources' }, context);
  * ```
  */
-export async function promptVersionInput(source: string, options: { name: string; file?: string }): Promise<PromptVersionContent> {
+export async function promptVersionInput(
+  source: string,
+  options: { name: string; file?: string; partials?: Readonly<Record<string, string>> },
+): Promise<PromptVersionContent> {
   const file = options.file ?? options.name;
-  const name = PromptNameSchema.safeParse(options.name);
-  if (!name.success) {
-    throw new ConfigError(`Invalid prompt name "${options.name}": ${name.error.issues[0]!.message}`, {
-      file,
-      field: 'name',
-      hint: 'Name prompts by their path without the extension, e.g. "support/triage" for prompts/support/triage.prompt.',
-      docs: 'prompts.md',
-    });
-  }
+  const name = checkPromptName(options.name, file);
+  const compiled = await compilePromptTemplate(source, { id: name, file, partials: { ...options.partials } });
+  return promptVersionFromTemplate(compiled, name);
+}
 
-  const compiled = await compilePromptTemplate(source, { id: name.data, file });
-
+/**
+ * The registry's view of a compiled prompt (see {@link promptVersionInput}): what a run records
+ * to find the registry version it tested, by {@link PromptVersionContent.contentHash}.
+ */
+export function promptVersionFromTemplate(compiled: PromptTemplate, name: string): PromptVersionContent {
   const template = compiled.body.replace(/\r\n?/g, '\n').trim();
   const { input, output, metadata: _metadata, ...rest } = compiled.frontmatter;
   const inputSection = asRecord(input);
@@ -84,21 +103,58 @@ export async function promptVersionInput(source: string, options: { name: string
     lastReviewed: parsedMetadata.lastReviewed instanceof Date ? parsedMetadata.lastReviewed.toISOString().slice(0, 10) : parsedMetadata.lastReviewed,
   }) as StoredPromptMetadata;
 
-  const content: PromptContent = { template, modelConfig, metadata };
+  const partials = Object.keys(compiled.partials)
+    .sort()
+    .map((partial) => ({ name: partial, source: compiled.partials[partial]!, contentHash: partialContentHash(compiled.partials[partial]!) }));
+  const content: Omit<PromptVersionContent, 'name' | 'source' | 'contentHash'> = { template, modelConfig, metadata, partials };
   if (inputSection.schema !== undefined && inputSection.schema !== null) content.inputSchema = toJson(inputSection.schema);
   if (outputSection.schema !== undefined && outputSection.schema !== null) content.outputSchema = toJson(outputSection.schema);
 
-  return { name: name.data, source, contentHash: promptContentHash(content), ...content };
+  return { name, source: compiled.source, contentHash: promptContentHash(content), ...content };
+}
+
+/** SHA-256 (hex) of a partial's text, line endings normalised to `\n`. */
+export function partialContentHash(source: string): string {
+  return createHash('sha256').update(source.replace(/\r\n?/g, '\n'), 'utf8').digest('hex');
+}
+
+function checkPromptName(given: string, file: string): string {
+  const hint = 'Name prompts by their path without the extension, e.g. "support/triage" for prompts/support/triage.prompt.';
+  const name = PromptNameSchema.safeParse(given);
+  if (!name.success) {
+    const partial = /(?:^|\/)_[^/]*$/.test(given);
+    throw new ConfigError(`Invalid prompt name "${given}": ${name.error.issues[0]!.message}`, {
+      file,
+      field: 'name',
+      hint: partial
+        ? `A file whose name starts with "_" is a Dotprompt partial, not a prompt: it is pushed with the prompts that use it ({{> ${given.split('/').pop()!.slice(1)}}}).`
+        : hint,
+      docs: 'prompts-registry.md',
+    });
+  }
+  const reserved = name.data.split('/').slice(1).find((segment) => (reservedPromptNameSegments as readonly string[]).includes(segment));
+  if (reserved !== undefined) {
+    throw new ConfigError(`Invalid prompt name "${given}": "${reserved}" cannot follow a "/" in a prompt name (${reservedPromptNameSegments.join(', ')} are API route words)`, {
+      file,
+      field: 'name',
+      hint: `/api/prompts/${name.data} would be read as a route of "${name.data.slice(0, name.data.indexOf(`/${reserved}`))}"; rename the file (e.g. ${name.data.replace(new RegExp(`/${reserved}(?=/|$)`), `/${reserved}-prompt`)}) or push it with --name.`,
+      docs: 'prompts-registry.md',
+    });
+  }
+  return name.data;
 }
 
 /**
  * SHA-256 (hex) over the canonical JSON ({@link canonicalJson}) of
- * `{ template, modelConfig, inputSchema, outputSchema, metadata }`. Absent and `null` schemas hash
- * alike, so a version read back from the store (where they are `null`) hashes as it was pushed.
+ * `{ template, modelConfig, inputSchema, outputSchema, metadata, partials }`, where `partials`
+ * maps each partial's name to its content hash and is left out when there are none (so versions
+ * without partials hash as they did before partials were versioned). Absent and `null` schemas
+ * hash alike, so a version read back from the store (where they are `null`) hashes as it was pushed.
  */
 export function promptContentHash(content: PromptContent): string {
   const { template, modelConfig, inputSchema, outputSchema, metadata } = content;
-  const canonical = canonicalJson({ template, modelConfig, inputSchema: inputSchema ?? undefined, outputSchema: outputSchema ?? undefined, metadata });
+  const partials = content.partials?.length ? Object.fromEntries(content.partials.map((partial) => [partial.name, partial.contentHash])) : undefined;
+  const canonical = canonicalJson({ template, modelConfig, inputSchema: inputSchema ?? undefined, outputSchema: outputSchema ?? undefined, metadata, partials });
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 

@@ -11,10 +11,12 @@ export interface PromptVersionLike {
   inputSchema?: unknown;
   outputSchema?: unknown;
   metadata: Record<string, unknown>;
+  /** The partials the version records (absent in versions stored before partials were versioned). */
+  partials?: readonly { name: string; source: string }[];
 }
 
 /** The compared fields, in the order changes are listed. */
-export const promptVersionFields = ['template', 'modelConfig', 'inputSchema', 'outputSchema', 'metadata'] as const;
+export const promptVersionFields = ['template', 'modelConfig', 'inputSchema', 'outputSchema', 'metadata', 'partials'] as const;
 export type PromptVersionField = (typeof promptVersionFields)[number];
 
 export interface PromptVersionFieldChange {
@@ -41,6 +43,8 @@ const contextLines = 3;
  * stored and hashed in, so versions made by `promptVersionInput` differ here exactly when their
  * content hashes do, and key order never shows up as a change. A missing newline at the end of a
  * text is ignored (it would only add `\ No newline at end of file` noise to every hunk).
+ * Partials are compared as text too, each under a `{{> name}}` line, so a changed partial shows
+ * as the lines that changed in it.
  */
 export function diffPromptVersions(from: PromptVersionLike, to: PromptVersionLike): PromptVersionDiff {
   const changes: PromptVersionFieldChange[] = [];
@@ -91,7 +95,14 @@ export function formatPromptVersionDiff(diff: PromptVersionDiff, options: { colo
 }
 
 function fieldText(version: PromptVersionLike, field: PromptVersionField): string {
+  if (field === 'partials') {
+    return (version.partials ?? []).map((partial) => `{{> ${partial.name}}}\n${withNewline(partial.source.replace(/\r\n?/g, '\n'))}`).join('');
+  }
   const value = version[field];
   const text = field === 'template' ? String(value ?? '') : value === undefined || value === null ? '' : canonicalJson(value, 2);
+  return withNewline(text);
+}
+
+function withNewline(text: string): string {
   return text === '' || text.endsWith('\n') ? text : `${text}\n`;
 }

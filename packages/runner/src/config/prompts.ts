@@ -11,8 +11,8 @@ export type PromptSpec =
 
 const partialCache = new Map<string, Record<string, string>>();
 
-/** Dotprompt partials: `_name.prompt` files next to the prompt. */
-function partialsIn(directory: string): Record<string, string> {
+/** Dotprompt partials: `_name.prompt` files next to the prompt, by name (`knowledge-base`), as read. */
+export function partialsIn(directory: string): Record<string, string> {
   let partials = partialCache.get(directory);
   if (partials) return partials;
   partials = {};

@@ -14,8 +14,8 @@ import {
 import { projectAccess } from '../auth.ts';
 import { validationHook, errorResponses, jsonBody, jsonResponse, pageSchema, PageQuerySchema } from '../openapi-helpers.ts';
 import type { ServerDependencies, ServerEnv } from '../server-env.ts';
+import { promptNameDescription, promptNameRoute } from './prompt-name-route.ts';
 
-const LabelParamsSchema = z.object({ name: PromptNameSchema, label: LabelNameSchema });
 const ChangeRequestParamsSchema = z.object({ id: z.string().min(1).max(100) });
 
 /** Labels (compare-and-set moves, canaries, rollback, history) and change requests (approvals). */
@@ -23,16 +23,19 @@ export function labelRoutes(dependencies: ServerDependencies) {
   const { registry } = dependencies;
   const app = new OpenAPIHono<ServerEnv>({ defaultHook: validationHook });
   const access = projectAccess(dependencies);
+  // Described with zod's own `.meta()`: `.openapi()` is missing on spec schemas made before @hono/zod-openapi extended zod.
+  const NameSchema = PromptNameSchema.meta({ description: promptNameDescription, example: 'support/triage' });
+  const LabelParamsSchema = z.object({ name: NameSchema, label: LabelNameSchema });
 
   app.openapi(
-    createRoute({
+    promptNameRoute(app, createRoute({
       method: 'get',
       path: '/prompts/{name}/labels',
       tags: ['labels'],
       summary: "A prompt's labels",
-      request: { params: z.object({ name: PromptNameSchema }) },
+      request: { params: z.object({ name: NameSchema }) },
       responses: { 200: jsonResponse(z.object({ items: z.array(LabelSchema) }), 'Labels'), ...errorResponses },
-    }),
+    })),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       return context.json({ items: await registry.listLabels(projectId, context.req.valid('param').name) }, 200);
@@ -40,7 +43,7 @@ export function labelRoutes(dependencies: ServerDependencies) {
   );
 
   app.openapi(
-    createRoute({
+    promptNameRoute(app, createRoute({
       method: 'put',
       path: '/prompts/{name}/labels/{label}',
       tags: ['labels'],
@@ -49,7 +52,7 @@ export function labelRoutes(dependencies: ServerDependencies) {
         'A protected label whose move needs approvals answers 403 with `reason: approval-required` and `requiredApprovals`; create a change request instead. A stale `expectedRevision` answers 409 with `currentRevision`.',
       request: { params: LabelParamsSchema, body: jsonBody(SetLabelInputSchema) },
       responses: { 200: jsonResponse(LabelSchema, 'The label after the move'), ...errorResponses },
-    }),
+    })),
     async (context) => {
       const { projectId, audit } = await access(context, 'editor');
       const { name, label } = context.req.valid('param');
@@ -58,7 +61,7 @@ export function labelRoutes(dependencies: ServerDependencies) {
   );
 
   app.openapi(
-    createRoute({
+    promptNameRoute(app, createRoute({
       method: 'post',
       path: '/prompts/{name}/labels/{label}/rollback',
       tags: ['labels'],
@@ -68,7 +71,7 @@ export function labelRoutes(dependencies: ServerDependencies) {
         body: jsonBody(z.object({ expectedRevision: z.number().int().min(1), message: z.string().max(10_000).optional() }).strict()),
       },
       responses: { 200: jsonResponse(LabelSchema, 'The label after the rollback'), ...errorResponses },
-    }),
+    })),
     async (context) => {
       const { projectId, audit } = await access(context, 'editor');
       const { name, label } = context.req.valid('param');
@@ -77,14 +80,14 @@ export function labelRoutes(dependencies: ServerDependencies) {
   );
 
   app.openapi(
-    createRoute({
+    promptNameRoute(app, createRoute({
       method: 'get',
       path: '/prompts/{name}/labels/{label}/history',
       tags: ['labels'],
       summary: "A label's moves, newest first",
       request: { params: LabelParamsSchema, query: PageQuerySchema },
       responses: { 200: jsonResponse(pageSchema(LabelHistoryEntrySchema), 'A page of moves'), ...errorResponses },
-    }),
+    })),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       const { name, label } = context.req.valid('param');

@@ -1,23 +1,24 @@
 import { createHash } from 'node:crypto';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { diffPromptVersions, promptChangelog, promptVersionInput } from '@assay/core';
+import { diffPromptVersions, promptChangelog, promptVersionFields, promptVersionInput } from '@assay/core';
 import {
   LabelSchema,
   ListPromptsOptionsSchema,
   PromptNameSchema,
+  PromptPartialSchema,
   PromptSummarySchema,
   PromptVersionSchema,
   RiskTierSchema,
   NotFoundError,
   type PromptVersion,
 } from '@assay/spec';
+import { closestName } from '@assay/runner';
 import { projectAccess } from '../auth.ts';
 import { validationHook, errorResponses, jsonBody, jsonResponse, pageSchema, PageQuerySchema } from '../openapi-helpers.ts';
 import { HttpProblem } from '../problem.ts';
 import type { ServerDependencies, ServerEnv } from '../server-env.ts';
+import { promptNameDescription, promptNameRoute } from './prompt-name-route.ts';
 
-/** Prompt names may hold "/" (`support/triage`): clients encode it as %2F in the path. */
-const NameParamSchema = z.object({ name: PromptNameSchema });
 const VersionNumberSchema = z.coerce.number().int().min(1);
 
 const ResolvedLabelSchema = z
@@ -36,7 +37,7 @@ const DiffSchema = z
     to: z.number().int(),
     changes: z.array(
       z.object({
-        field: z.enum(['template', 'modelConfig', 'inputSchema', 'outputSchema', 'metadata']),
+        field: z.enum(promptVersionFields),
         unified: z.string(),
         added: z.number().int(),
         removed: z.number().int(),
@@ -50,6 +51,8 @@ export function promptRoutes(dependencies: ServerDependencies) {
   const { registry } = dependencies;
   const app = new OpenAPIHono<ServerEnv>({ defaultHook: validationHook });
   const access = projectAccess(dependencies);
+  /** Prompt names may hold "/" (`support/triage`), sent as is or as %2F (prompt-name-route.ts). Described with zod's own `.meta()`: `.openapi()` is missing on spec schemas made before @hono/zod-openapi extended zod. */
+  const NameParamSchema = z.object({ name: PromptNameSchema.meta({ description: promptNameDescription, example: 'support/triage' }) });
 
   app.openapi(
     createRoute({
@@ -86,6 +89,14 @@ export function promptRoutes(dependencies: ServerDependencies) {
               source: z.string().max(1_000_000).openapi({ description: 'The whole .prompt file (Dotprompt)' }),
               author: z.string().trim().min(1).max(200).optional(),
               message: z.string().max(10_000).optional(),
+              partials: z
+                .record(PromptPartialSchema.shape.name, PromptPartialSchema.shape.source)
+                .optional()
+                .openapi({
+                  description:
+                    'The partials `{{> name}}` may use, by name: the files `_name.prompt` beside the prompt, as read. Those the template uses are stored with the version; a use with no partial here is a 422.',
+                  example: { 'knowledge-base': '[doc-1] Plans: …' },
+                }),
             })
             .strict(),
         ),
@@ -99,7 +110,7 @@ export function promptRoutes(dependencies: ServerDependencies) {
     async (context) => {
       const { projectId, audit } = await access(context, 'editor');
       const body = context.req.valid('json');
-      const content = await promptVersionInput(body.source, { name: body.name, file: `${body.name}.prompt` });
+      const content = await promptVersionInput(body.source, { name: body.name, file: `${body.name}.prompt`, ...(body.partials ? { partials: body.partials } : {}) });
       const principal = context.get('principal')!;
       const author = body.author ?? (principal.kind === 'user' ? principal.user.name : `API key ${principal.apiKey.name}`);
       const { version, created } = await registry.pushPromptVersion(
@@ -112,7 +123,7 @@ export function promptRoutes(dependencies: ServerDependencies) {
   );
 
   app.openapi(
-    createRoute({
+    promptNameRoute(app, createRoute({
       method: 'get',
       path: '/prompts/{name}',
       tags: ['prompts'],
@@ -126,7 +137,7 @@ export function promptRoutes(dependencies: ServerDependencies) {
         304: { description: 'Not modified (If-None-Match matched the ETag)' },
         ...errorResponses,
       },
-    }),
+    })),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       const { name } = context.req.valid('param');
@@ -143,7 +154,7 @@ export function promptRoutes(dependencies: ServerDependencies) {
         body = await findVersion(projectId, name, query.version);
       } else {
         const prompt = await registry.getPrompt(projectId, name);
-        if (!prompt) throw new NotFoundError(`No prompt ${name}.`, { resource: 'prompt', id: name });
+        if (!prompt) throw await missingPrompt(projectId, name);
         return context.json({ prompt, labels: await registry.listLabels(projectId, name) }, 200);
       }
       // The SDK caches on this: a label's revision or a version's content changes the tag.
@@ -160,29 +171,30 @@ export function promptRoutes(dependencies: ServerDependencies) {
   );
 
   app.openapi(
-    createRoute({
+    promptNameRoute(app, createRoute({
       method: 'get',
       path: '/prompts/{name}/versions',
       tags: ['prompts'],
       summary: "A prompt's versions, newest first",
       request: { params: NameParamSchema, query: PageQuerySchema },
       responses: { 200: jsonResponse(pageSchema(PromptVersionSchema), 'A page of versions'), ...errorResponses },
-    }),
+    })),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
-      return context.json(await registry.listPromptVersions(projectId, context.req.valid('param').name, context.req.valid('query')), 200);
+      const { name } = context.req.valid('param');
+      return context.json(await explainMissing(projectId, name, registry.listPromptVersions(projectId, name, context.req.valid('query'))), 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    promptNameRoute(app, createRoute({
       method: 'get',
       path: '/prompts/{name}/versions/{version}',
       tags: ['prompts'],
       summary: 'One version',
       request: { params: NameParamSchema.extend({ version: VersionNumberSchema }) },
       responses: { 200: jsonResponse(PromptVersionSchema, 'The version'), ...errorResponses },
-    }),
+    })),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       const { name, version } = context.req.valid('param');
@@ -191,14 +203,14 @@ export function promptRoutes(dependencies: ServerDependencies) {
   );
 
   app.openapi(
-    createRoute({
+    promptNameRoute(app, createRoute({
       method: 'get',
       path: '/prompts/{name}/diff',
       tags: ['prompts'],
       summary: 'What changed between two versions: template, model config, schemas, metadata',
       request: { params: NameParamSchema, query: z.object({ from: VersionNumberSchema, to: VersionNumberSchema }) },
       responses: { 200: jsonResponse(DiffSchema, 'Unified diffs of the changed fields'), ...errorResponses },
-    }),
+    })),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       const { name } = context.req.valid('param');
@@ -209,7 +221,7 @@ export function promptRoutes(dependencies: ServerDependencies) {
   );
 
   app.openapi(
-    createRoute({
+    promptNameRoute(app, createRoute({
       method: 'get',
       path: '/prompts/{name}/changelog',
       tags: ['prompts'],
@@ -234,14 +246,14 @@ export function promptRoutes(dependencies: ServerDependencies) {
         ),
         ...errorResponses,
       },
-    }),
+    })),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       const { name } = context.req.valid('param');
       const versions: PromptVersion[] = [];
       let cursor: string | undefined;
       do {
-        const page = await registry.listPromptVersions(projectId, name, { limit: 500, ...(cursor ? { cursor } : {}) });
+        const page = await explainMissing(projectId, name, registry.listPromptVersions(projectId, name, { limit: 500, ...(cursor ? { cursor } : {}) }));
         versions.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
@@ -253,8 +265,35 @@ export function promptRoutes(dependencies: ServerDependencies) {
 
   async function findVersion(projectId: string, name: string, version: number): Promise<PromptVersion> {
     const found = await registry.getPromptVersion(projectId, name, version);
-    if (!found) throw new NotFoundError(`Prompt ${name} has no version ${version}.`, { resource: 'version', id: `${name}@${version}` });
-    return found;
+    if (found) return found;
+    const prompt = await registry.getPrompt(projectId, name);
+    if (!prompt) throw await missingPrompt(projectId, name);
+    throw new NotFoundError(`Prompt ${name} has no version ${version}; its latest is v${prompt.latestVersion}.`, {
+      resource: 'version',
+      id: `${name}@${version}`,
+      hint: `GET /api/prompts/${name}/versions lists them.`,
+    });
+  }
+
+  /** A 404 that says what the project has: the nearest name, how to list them, how names are written. */
+  async function missingPrompt(projectId: string, name: string): Promise<NotFoundError> {
+    const names = (await registry.listPrompts(projectId, { limit: 500 })).items.map((prompt) => prompt.name);
+    const nearest = closestName(name, names);
+    const has = names.length === 0 ? 'This project has no prompts yet; push them with `assay prompts push`.' : `GET /api/prompts lists this project's ${names.length}${names.length === 500 ? '+' : ''} prompts.`;
+    return new NotFoundError(`No prompt ${name} in this project.`, {
+      resource: 'prompt',
+      id: name,
+      hint: `${nearest ? `Did you mean ${nearest}? ` : ''}${has} A name is the prompt's path under prompts/ without .prompt (prompts/support/triage.prompt is support/triage), sent as it is (/api/prompts/support/triage) or with %2F. An API key reads its own project only.`,
+    });
+  }
+
+  async function explainMissing<T>(projectId: string, name: string, read: Promise<T>): Promise<T> {
+    try {
+      return await read;
+    } catch (error) {
+      if (NotFoundError.isInstance(error) && error.resource === 'prompt') throw await missingPrompt(projectId, name);
+      throw error;
+    }
   }
 
   return app;

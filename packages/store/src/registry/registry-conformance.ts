@@ -398,6 +398,30 @@ export function describeRegistryConformance(
         expect(await store.getPromptVersion(a.id, 'p', 1)).toEqual(pushed.version);
       });
 
+      it('keeps the partials a version uses and serves them with it (issue 11)', async () => {
+        const { a } = await world();
+        const partial = { name: 'knowledge-base', source: '[doc-1] Plans…\r\n', contentHash: sha256('[doc-1] Plans…\n') };
+        const pushed = await store.pushPromptVersion(a.id, { ...promptInput('support/answer', 'Use {{> knowledge-base}}'), partials: [partial] }, { actor: { type: 'system' } });
+        expect(pushed.version.partials).toEqual([partial]);
+        expect(await store.getPromptVersion(a.id, 'support/answer', 1)).toEqual(pushed.version);
+        expect((await store.listPromptVersions(a.id, 'support/answer')).items[0]!.partials).toEqual([partial]);
+        expect((await push(a, 'plain', 'no partials')).version.partials).toEqual([]);
+        const error = await rejection(store.pushPromptVersion(a.id, { ...promptInput('p', 'x'), partials: [{ ...partial, name: '_bad' }] }, { actor: { type: 'system' } }));
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues[0]?.field).toBe('partials.0.name');
+      });
+
+      it('finds versions by content hash, in the project only (issue 11)', async () => {
+        const { a, b } = await world();
+        const one = await push(a, 'support/answer', 'one');
+        await push(a, 'support/answer', 'two');
+        const copy = await push(a, 'copy', 'one');
+        await push(b, 'support/answer', 'one');
+        const found = await store.findPromptVersionsByContentHash(a.id, [sha256('one'), sha256('missing'), 'not-a-hash']);
+        expect(found).toEqual([copy.version, one.version]);
+        expect(await store.findPromptVersionsByContentHash(a.id, [])).toEqual([]);
+      });
+
       it('returns the existing version for content it has seen, also an older one', async () => {
         const { a } = await world();
         const first = await push(a, 'p', 'one');

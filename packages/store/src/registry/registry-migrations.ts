@@ -248,6 +248,21 @@ export const registryMigrations: readonly RegistryMigration[] = [
       ],
     },
   },
+  {
+    // Issue 11: a version records the partials it uses ([{ name, contentHash, source }]), so what
+    // the registry serves can be rendered; runs find the versions they tested by content hash.
+    version: 2,
+    statements: {
+      sqlite: [
+        `ALTER TABLE prompt_versions ADD COLUMN partials_json TEXT NOT NULL DEFAULT '[]'`,
+        `CREATE INDEX prompt_versions_content_hash ON prompt_versions (project_id, content_hash)`,
+      ],
+      postgres: [
+        `ALTER TABLE prompt_versions ADD COLUMN partials_json JSONB NOT NULL DEFAULT '[]'::jsonb`,
+        `CREATE INDEX prompt_versions_content_hash ON prompt_versions (project_id, content_hash)`,
+      ],
+    },
+  },
 ];
 
 /** An arbitrary constant: the advisory lock that serialises registry migrations on PostgreSQL. */

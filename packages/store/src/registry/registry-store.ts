@@ -165,6 +165,11 @@ export interface RegistryPrompts {
   /** Newest first. `NotFoundError` when the prompt does not exist. */
   listPromptVersions(projectId: string, name: string, options?: PageOptions): Promise<Page<PromptVersion>>;
   getPromptVersion(projectId: string, name: string, version: number): Promise<PromptVersion | undefined>;
+  /**
+   * Every version of the project's prompts whose `contentHash` is one of these (at most 1,000), by
+   * prompt name, then version: how a run finds the registry versions it tested. Malformed hashes match nothing.
+   */
+  findPromptVersionsByContentHash(projectId: string, contentHashes: readonly string[]): Promise<PromptVersion[]>;
 }
 
 /** Labels: named pointers at one version or several weighted ones (canaries). */

@@ -83,6 +83,8 @@ export interface RegistryTables {
     input_schema_json: Json | null;
     output_schema_json: Json | null;
     metadata_json: Json;
+    /** `[{ name, contentHash, source }]`: the partials the template uses (migration 2). */
+    partials_json: Json;
     risk_tier: string | null;
     author: string;
     message: string | null;

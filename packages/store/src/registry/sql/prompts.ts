@@ -8,6 +8,7 @@ import {
   type Page,
   type PageOptions,
   type PromptSummary,
+  type PromptPartial,
   type PromptVersion,
   type PushPromptVersionInput,
   type StoredPromptMetadata,
@@ -69,6 +70,7 @@ export class SqlPrompts extends SqlPart implements RegistryPrompts {
         input_schema_json: parsed.inputSchema == null ? null : JSON.stringify(parsed.inputSchema),
         output_schema_json: parsed.outputSchema == null ? null : JSON.stringify(parsed.outputSchema),
         metadata_json: JSON.stringify(metadata),
+        partials_json: JSON.stringify(parsed.partials),
         risk_tier: metadata.riskTier ?? null,
         author: parsed.author,
         message: parsed.message ?? null,
@@ -140,17 +142,33 @@ export class SqlPrompts extends SqlPart implements RegistryPrompts {
 
   async getPromptVersion(projectId: string, name: string, version: number): Promise<PromptVersion | undefined> {
     if (!Number.isSafeInteger(version)) return undefined;
-    const row = await this.sql.db
-      .selectFrom('prompt_versions')
-      .innerJoin('prompts', 'prompts.id', 'prompt_versions.prompt_id')
-      .selectAll('prompt_versions')
-      .select('prompts.name as prompt_name')
-      .where('prompts.project_id', '=', projectId)
+    const row = await versionsWithNames(this.sql.db, projectId)
       .where('prompts.name', '=', name)
       .where('prompt_versions.version', '=', version)
       .executeTakeFirst();
     return row && toPromptVersion(row, row.prompt_name, this.sql.dialect);
   }
+
+  async findPromptVersionsByContentHash(projectId: string, contentHashes: readonly string[]): Promise<PromptVersion[]> {
+    const hashes = [...new Set(contentHashes)].filter((hash) => /^[0-9a-f]{64}$/.test(hash));
+    if (hashes.length === 0) return [];
+    const rows = await versionsWithNames(this.sql.db, projectId)
+      .where('prompt_versions.content_hash', 'in', hashes.slice(0, 1000))
+      .orderBy('prompts.name')
+      .orderBy('prompt_versions.version')
+      .execute();
+    return rows.map((row) => toPromptVersion(row, row.prompt_name, this.sql.dialect));
+  }
+}
+
+/** A project's versions, each with its prompt's name. */
+function versionsWithNames(db: Db, projectId: string) {
+  return db
+    .selectFrom('prompt_versions')
+    .innerJoin('prompts', 'prompts.id', 'prompt_versions.prompt_id')
+    .selectAll('prompt_versions')
+    .select('prompts.name as prompt_name')
+    .where('prompts.project_id', '=', projectId);
 }
 
 export async function findPrompt(db: Db, projectId: string, name: string): Promise<Row<'prompts'> | undefined> {
@@ -186,6 +204,7 @@ export function toPromptVersion(row: Row<'prompt_versions'>, promptName: string,
     inputSchema: row.input_schema_json === null ? null : anyJson(row.input_schema_json, dialect),
     outputSchema: row.output_schema_json === null ? null : anyJson(row.output_schema_json, dialect),
     metadata: json(row.metadata_json) as StoredPromptMetadata,
+    partials: json(row.partials_json) as PromptPartial[],
     author: row.author,
     message: row.message,
     createdBy: toActor(row.created_by_type, row.created_by_id),

@@ -155,6 +155,7 @@ class SqlRegistryStore implements RegistryStore {
   readonly listPrompts: RegistryStore['listPrompts'] = (...args) => this.#prompts.listPrompts(...args);
   readonly listPromptVersions: RegistryStore['listPromptVersions'] = (...args) => this.#prompts.listPromptVersions(...args);
   readonly getPromptVersion: RegistryStore['getPromptVersion'] = (...args) => this.#prompts.getPromptVersion(...args);
+  readonly findPromptVersionsByContentHash: RegistryStore['findPromptVersionsByContentHash'] = (...args) => this.#prompts.findPromptVersionsByContentHash(...args);
 
   // --- labels --------------------------------------------------------------------------------
 
