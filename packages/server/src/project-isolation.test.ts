@@ -39,6 +39,7 @@ describeEachDialect((openApp) => {
     'get /prompts/{name}/diff': undefined,
     'get /prompts/{name}/changelog': undefined,
     'get /prompts/{name}/labels': undefined,
+    'get /labels': undefined,
     'get /prompts/{name}/labels/{label}/history': undefined,
     'get /change-requests': undefined,
     'get /change-requests/{id}': undefined,
@@ -55,6 +56,7 @@ describeEachDialect((openApp) => {
   const queries: Record<string, string> = {
     'get /prompts/{name}/diff': '?from=1&to=2',
     'get /compare': '?a=run-a&b=run-a',
+    'get /labels': '?prompts=secret-prompt',
   };
 
   async function snapshotOfA() {

@@ -2,6 +2,7 @@
 // travels by itself (`credentials: 'same-origin'`); every request that changes something carries
 // the session's CSRF token in `X-CSRF-Token`.
 import type {
+  ActorNames,
   ApiKey,
   AuditEvent,
   CaseOutcome,
@@ -141,6 +142,11 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   return (await response.json()) as T;
 }
 
+type Named<T> = T & { names?: ActorNames };
+
+/** A list with the server's `names` of the people and keys it mentions (none from an older server). */
+const withNames = <T,>(body: Named<T>): T & { names: ActorNames } => ({ ...body, names: body.names ?? {} });
+
 const project = (projectId: string) => `/api/projects/${encodeURIComponent(projectId)}`;
 const prompt = (projectId: string, name: string) => `${project(projectId)}/prompts/${encodeURIComponent(name)}`;
 const label = (projectId: string, name: string, labelName: string) => `${prompt(projectId, name)}/labels/${encodeURIComponent(labelName)}`;
@@ -194,8 +200,12 @@ export const getDiff = (projectId: string, name: string, from: number, to: numbe
 export const getChangelog = (projectId: string, name: string, signal?: AbortSignal) =>
   request<Changelog>('GET', `${prompt(projectId, name)}/changelog`, { signal });
 
-export const listLabels = (projectId: string, name: string, signal?: AbortSignal) =>
-  request<{ items: Label[] }>('GET', `${prompt(projectId, name)}/labels`, { signal });
+export const listLabels = async (projectId: string, name: string, signal?: AbortSignal) =>
+  withNames(await request<{ items: Label[]; names?: ActorNames }>('GET', `${prompt(projectId, name)}/labels`, { signal }));
+
+/** The labels of the prompts named (at most 100), in one request. */
+export const listLabelsOf = (projectId: string, promptNames: string[], signal?: AbortSignal) =>
+  request<{ items: Label[] }>('GET', `${project(projectId)}/labels`, { query: { prompts: promptNames.join(',') }, signal });
 
 export const setLabel = (projectId: string, name: string, labelName: string, body: { targets: LabelTarget[]; expectedRevision: number; message?: string }) =>
   request<Label>('PUT', label(projectId, name, labelName), { body });
@@ -203,14 +213,14 @@ export const setLabel = (projectId: string, name: string, labelName: string, bod
 export const rollbackLabel = (projectId: string, name: string, labelName: string, body: { expectedRevision: number; message?: string }) =>
   request<Label>('POST', `${label(projectId, name, labelName)}/rollback`, { body });
 
-export const labelHistory = (projectId: string, name: string, labelName: string, options: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
-  request<Page<LabelHistoryEntry>>('GET', `${label(projectId, name, labelName)}/history`, { query: { ...options }, signal });
+export const labelHistory = async (projectId: string, name: string, labelName: string, options: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
+  withNames(await request<Named<Page<LabelHistoryEntry>>>('GET', `${label(projectId, name, labelName)}/history`, { query: { ...options }, signal }));
 
-export const listChangeRequests = (
+export const listChangeRequests = async (
   projectId: string,
   options: { promptName?: string; status?: ChangeRequestStatus; limit?: number; cursor?: string },
   signal?: AbortSignal,
-) => request<Page<ChangeRequest>>('GET', `${project(projectId)}/change-requests`, { query: { ...options }, signal });
+) => withNames(await request<Named<Page<ChangeRequest>>>('GET', `${project(projectId)}/change-requests`, { query: { ...options }, signal }));
 
 export const createChangeRequest = (projectId: string, body: { promptName: string; label: string; targets: LabelTarget[]; message?: string }) =>
   request<ChangeRequest>('POST', `${project(projectId)}/change-requests`, { body });
@@ -256,22 +266,27 @@ export const compareRuns = (projectId: string, a: string, b: string, signal?: Ab
 // ---------------------------------------------------------------------------------------------
 // Audit and settings
 
-export const listAuditEvents = (projectId: string, options: { action?: string; limit?: number; cursor?: string }, signal?: AbortSignal) =>
-  request<Page<AuditEvent>>('GET', `${project(projectId)}/audit`, { query: { ...options }, signal });
+export const listAuditEvents = async (projectId: string, options: { action?: string; limit?: number; cursor?: string }, signal?: AbortSignal) =>
+  withNames(await request<Named<Page<AuditEvent>>>('GET', `${project(projectId)}/audit`, { query: { ...options }, signal }));
 
 export const getSettings = (projectId: string, signal?: AbortSignal) => request<{ project: Project }>('GET', `${project(projectId)}/settings`, { signal });
 
 export const saveSettings = (projectId: string, body: Partial<ProjectSettings>) =>
   request<{ project: Project }>('PUT', `${project(projectId)}/settings`, { body });
 
-export const listApiKeys = (projectId: string, signal?: AbortSignal) => request<{ items: ApiKey[] }>('GET', `${project(projectId)}/api-keys`, { signal });
+export const listApiKeys = async (projectId: string, signal?: AbortSignal) =>
+  withNames(await request<{ items: ApiKey[]; names?: ActorNames }>('GET', `${project(projectId)}/api-keys`, { signal }));
 
 export const createApiKey = (projectId: string, body: { name: string; role: Role; expiresAt?: string }) =>
   request<{ apiKey: ApiKey; secret: string }>('POST', `${project(projectId)}/api-keys`, { body });
 
 export const revokeApiKey = (projectId: string, id: string) => request<ApiKey>('POST', `${project(projectId)}/api-keys/${encodeURIComponent(id)}/revoke`);
 
-export const listMembers = (projectId: string, signal?: AbortSignal) => request<{ items: Membership[] }>('GET', `${project(projectId)}/members`, { signal });
+/** Members, and the instance administrators who reach the project without being members. */
+export const listMembers = async (projectId: string, signal?: AbortSignal): Promise<{ items: Membership[]; instanceAdmins: User[] }> => {
+  const body = await request<{ items: Membership[]; instanceAdmins?: User[] }>('GET', `${project(projectId)}/members`, { signal });
+  return { items: body.items, instanceAdmins: body.instanceAdmins ?? [] };
+};
 
 export const setMember = (projectId: string, body: { email: string; role: Role }) => request<Membership>('PUT', `${project(projectId)}/members`, { body });
 

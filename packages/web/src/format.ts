@@ -1,6 +1,6 @@
 // Display formatters. Numbers read the way the CLI prints them (packages/cli/src/output/format.ts,
 // comparison-view.ts) so a run looks the same in the terminal and in the dashboard.
-import type { Actor, LabelTarget } from './types.ts';
+import type { Actor, ActorNames, LabelTarget } from './types.ts';
 
 /** `0.875` → `87.5%`. */
 // Every formatter shows a missing or non-finite number as "—": read-run.ts turns a field stored
@@ -91,11 +91,21 @@ export function formatTargets(targets: LabelTarget[] | null | undefined): string
   return targets.map((target) => `v${target.version} ${target.weight}%`).join(' · ');
 }
 
-/** `user abc123`, `api-key k_9`, `system`. */
-export function formatActor(actor: Actor, names?: ReadonlyMap<string, string>): string {
+/**
+ * `Dana Admin`, `API key ci-main`, `system`: the names the server sent with the list. An id it
+ * could not name (a deleted user) is shortened; the full id is in {@link actorTitle}.
+ */
+export function formatActor(actor: Actor, names: ActorNames = {}): string {
   if (actor.type === 'system') return actor.id ? `system ${actor.id}` : 'system';
-  if (actor.type === 'user') return names?.get(actor.id) ?? `user ${actor.id}`;
-  return `API key ${actor.id}`;
+  const known = names[`${actor.type}:${actor.id}`];
+  if (actor.type === 'user') return known?.name ?? `user ${shortId(actor.id)}`;
+  return `API key ${known?.name ?? shortId(actor.id)}`;
+}
+
+/** The tooltip of an actor: a user's email, else the id. */
+export function actorTitle(actor: Actor, names: ActorNames = {}): string | undefined {
+  if (!actor.id) return undefined;
+  return names[`${actor.type}:${actor.id}`]?.email ?? actor.id;
 }
 
 /** `0.012`, `0.0031`, `<0.0001` (as `formatP` in packages/runner/src/gates.ts). */

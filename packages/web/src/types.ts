@@ -34,6 +34,18 @@ export interface Page<T> {
 
 export type Actor = { type: 'user'; id: string } | { type: 'api-key'; id: string } | { type: 'system'; id?: string };
 
+/** Who is behind an actor: a user's name and email, or an API key's name. */
+export interface ActorName {
+  name: string;
+  email?: string;
+}
+
+/**
+ * `user:<id>` and `api-key:<id>` → who that is. The server sends it with every list that mentions
+ * people or keys (packages/server/src/actor-names.ts); an id missing from it is shown as an id.
+ */
+export type ActorNames = Readonly<Record<string, ActorName>>;
+
 export interface User {
   id: string;
   email: string;

@@ -5,12 +5,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SummaryAccumulator } from '@assay/runner';
 import { startServer, type RunningServer } from '@assay/server';
 
 // The dashboard end to end, in real Chromium against the real server (in this process, on a
 // fresh SQLite store): first-start setup, a prompt pushed by CI, a label moved with a second
-// person's approval, a run opened down to one case, two runs compared. Each test saves a
-// screenshot under test-artifacts/dashboard/.
+// person's approval, a run opened down to one case, two runs compared; then (issue 11) the
+// dashboard as people read it: names instead of ids, members of a project made by
+// `assay admin create-key`, counts that add up, repeats, why a case failed, runs that cannot be
+// compared. Every page is saved as a screenshot under test-artifacts/dashboard/ (the path is
+// printed at the end) for a person to look at.
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const webRoot = path.join(repoRoot, 'packages/web/dist');
@@ -25,6 +29,7 @@ let page: Page;
 let projectId: string;
 let apiKey: string;
 const pageErrors: string[] = [];
+const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
@@ -47,6 +52,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  console.log(`Dashboard screenshots: ${artifacts}`);
   await browser?.close();
   await server?.close();
   if (directory) rmSync(directory, { recursive: true, force: true });
@@ -108,11 +114,19 @@ function triageResult(runId: string, index: number, pass: boolean, overrides: Re
 }
 
 async function uploadRun(id: string, label: string, outcomes: boolean[]): Promise<void> {
-  await api('POST', '/runs', { run: { id, createdAt: new Date().toISOString(), status: 'running', configPath: 'evals/suite.yaml', planHash: 'sha256:e2e', total: outcomes.length, options: {}, label } });
-  const results = outcomes.map((pass, index) => triageResult(id, index, pass));
+  await uploadResults(id, outcomes.map((pass, index) => triageResult(id, index, pass)), { label });
+}
+
+/** Uploads `results` as `assay eval --upload` would, with the summary the runner computes from them. */
+async function uploadResults(id: string, results: ReturnType<typeof triageResult>[], options: { label?: string; configPath?: string; repeat?: number } = {}): Promise<void> {
+  const createdAt = new Date().toISOString();
+  await api('POST', '/runs', {
+    run: { id, createdAt, status: 'running', configPath: options.configPath ?? 'evals/suite.yaml', planHash: 'sha256:e2e', total: results.length, options: {}, ...(options.label ? { label: options.label } : {}) },
+  });
   await api('POST', `/runs/${id}/results`, { results });
-  const passed = outcomes.filter(Boolean).length;
-  const summary = { total: outcomes.length, passed, failed: outcomes.length - passed, errors: 0, cost: 0.001, tokens: 0, durationMs: 5000, cells: [], metrics: [], thresholds: [], gates: [], warnings: [] };
+  const accumulator = new SummaryAccumulator([], { repeat: options.repeat ?? 1 });
+  for (const result of results) accumulator.add(result as any);
+  const summary = accumulator.summarize({ durationMs: 4000, warnings: [] });
   await api('POST', `/runs/${id}/finish`, { status: 'completed', summary, finishedAt: new Date().toISOString() });
 }
 
@@ -120,11 +134,14 @@ describe('dashboard in Chromium', () => {
   it('creates the first administrator from the setup link and logs in', async () => {
     expect(server.setupUrl).toBeTruthy();
     await page.goto(server.setupUrl!);
+    await page.getByTestId('setup-submit').waitFor();
+    await shot(page, '00-setup');
     await page.getByLabel('Email').fill('dana@example.com');
     await page.getByLabel('Name').fill('Dana Admin');
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByTestId('setup-submit').click();
     await page.getByTestId('create-project-form').waitFor();
+    await shot(page, '00b-create-project');
     await page.getByLabel('Project name').fill('support-bot');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.waitForURL(/\/p\/[^/]+\/prompts/);
@@ -135,6 +152,8 @@ describe('dashboard in Chromium', () => {
     // The link works once; logging out and in again uses the password.
     await page.getByTestId('logout-button').first().click();
     await page.waitForURL(/\/login/);
+    await page.getByTestId('login-submit').waitFor();
+    await shot(page, '01b-login');
     await page.getByLabel('Email').fill('dana@example.com');
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByTestId('login-submit').click();
@@ -185,6 +204,9 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('request-approval-button').click();
     const request = page.locator('[data-testid="change-request"][data-status="pending"]');
     await request.waitFor();
+    // Issue 11: the tab says a request waits, and the card says who asked, by name.
+    await expect.poll(() => page.getByTestId('tab-requests-count').textContent()).toBe('1 pending');
+    expect(await request.getByTestId('change-request-requester').textContent()).toContain('Dana Admin');
 
     // Approving one's own request is refused.
     await request.getByTestId('approve-button').click();
@@ -203,7 +225,9 @@ describe('dashboard in Chromium', () => {
     await sam.getByTestId('nav-prompts').waitFor();
     expect(await sam.getByTestId('nav-audit').count()).toBe(0);
     await sam.locator('[data-testid="change-request"][data-status="pending"]').getByTestId('approve-button').click();
-    await sam.locator('[data-testid="change-request"][data-status="approved"]').waitFor();
+    const approved = sam.locator('[data-testid="change-request"][data-status="approved"]');
+    await approved.waitFor();
+    await expect.poll(() => approved.getByTestId('change-request-reviews').textContent()).toContain('Sam Approver approved');
     await shot(sam, '04-approved-by-second-person');
     // Sam replaces the initial password the administrator set.
     await sam.goto(`${server.url}/p/${projectId}/settings`);
@@ -230,9 +254,28 @@ describe('dashboard in Chromium', () => {
     const audit = await page.locator('[data-testid="audit-row"]').allTextContents();
     expect(audit.join('\n')).toMatch(/change-request\.approve/);
     expect(audit.join('\n')).toMatch(/change-request\.apply/);
+    // Issue 11: by name, people and keys alike (the key pushed the prompt), never a bare UUID.
+    expect(audit.join('\n')).toContain('Sam Approver');
+    expect(audit.join('\n')).toContain('Dana Admin');
+    const push = page.locator('[data-testid="audit-row"][data-action="prompt.push"]').first();
+    expect(await push.getByTestId('actor').textContent()).toBe('ci-main');
+    const keyCreated = page.locator('[data-testid="audit-row"][data-action="api-key.create"]');
+    expect(await keyCreated.getByTestId('audit-target').textContent()).toBe('ci-main');
+    const actors = await page.getByTestId('actor').allTextContents();
+    // Unresolved ids would read `user 1f0c…` or a whole UUID.
+    expect(actors.filter((text) => uuid.test(text) || /^(user|API key) [0-9a-f]{8}$/.test(text))).toEqual([]);
+    await shot(page, '05b-audit-log');
   });
 
   it('opens a run, filters its cases and shows one case with model output as text', async () => {
+    // Issue 11: the empty page named a flag `assay eval` does not have for uploading (--server).
+    await page.goto(`${server.url}/p/${projectId}/runs`);
+    const empty = await page.getByTestId('runs-empty').textContent();
+    expect(empty).toContain('assay eval --upload');
+    expect(empty).toContain(`ASSAY_SERVER=${server.url}`);
+    expect(empty).not.toContain('--server');
+    await shot(page, '06a-runs-empty');
+
     await uploadRun('run-main', 'main', Array.from({ length: 120 }, (_, index) => index % 4 !== 0));
     await uploadRun('run-pr', 'pr-7', Array.from({ length: 120 }, () => true));
     await page.goto(`${server.url}/p/${projectId}/runs`);
@@ -318,6 +361,189 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('comparison-row').first().waitFor();
     expect(await page.getByTestId('compare-warnings').textContent()).toContain('Run run-broken: 2 stored result(s) have no readable list of assertions');
     await shot(page, '09-malformed-compare');
+    expect(pageErrors).toEqual([]);
+  });
+  it('names people and keys on label cards and lists each prompt with its labels and canary weights (issue 11)', async () => {
+    // A canary moved by CI's key: the card says which key, the list shows the split.
+    await api('PUT', '/prompts/support%2Frefunds/labels/staging', { targets: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }], expectedRevision: 0, message: 'canary' });
+    await page.goto(`${server.url}/p/${projectId}/prompts/support%2Frefunds?tab=labels`);
+    const staging = page.locator('[data-testid="label-card"][data-label="staging"]');
+    await staging.waitFor();
+    await expect.poll(() => staging.getByTestId('label-updated-by').textContent()).toBe('API key ci-main');
+    expect(await page.locator('[data-testid="label-card"][data-label="production"]').getByTestId('label-updated-by').textContent()).toBe('Dana Admin');
+    await staging.getByTestId('label-history-toggle').click();
+    await staging.getByTestId('label-history-row').first().waitFor();
+    expect(await staging.getByTestId('label-history-row').first().textContent()).toContain('API key ci-main');
+    await shot(page, '10-labels-by-name');
+
+    await page.getByTestId('tab-versions').click();
+    await page.getByTestId('version-row').first().waitFor();
+    await shot(page, '10b-prompt-versions');
+    await page.getByTestId('tab-changelog').click();
+    await page.getByTestId('tab-changelog').and(page.locator('[aria-selected="true"]')).waitFor();
+    await shot(page, '10c-prompt-changelog');
+    await page.getByTestId('tab-requests').click();
+    await page.getByTestId('change-request').first().waitFor();
+    expect(await page.getByTestId('tab-requests-count').count()).toBe(0);
+    await shot(page, '10d-prompt-change-requests');
+
+    await page.goto(`${server.url}/p/${projectId}/prompts`);
+    const row = page.locator('[data-testid="prompt-row"][data-prompt-name="support/refunds"]');
+    await row.getByTestId('prompt-label').first().waitFor();
+    expect(await row.locator('[data-testid="prompt-label"][data-label="production"]').textContent()).toBe('production v2');
+    expect(await row.locator('[data-testid="prompt-label"][data-label="staging"]').textContent()).toBe('staging v1 90% · v2 10%');
+    await shot(page, '11-prompts-with-labels');
+  });
+
+  it('lists the instance administrator as a member of a project made by `assay admin create-key`, and names them and its key (issue 11)', async () => {
+    // What `assay admin create-key --project newcomer --role editor --name ci-newcomer` does (packages/cli/src/commands/admin.ts).
+    const system = { actor: { type: 'system' as const } };
+    const { project } = await server.registry.ensureProject({ organization: 'default', project: 'newcomer' }, system);
+    const { secret } = await server.registry.createApiKey(project.id, { name: 'ci-newcomer', role: 'editor' }, system);
+    const push = await fetch(`${server.url}/api/prompts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'onboarding/welcome', source: source('Welcome {{name}}.', 'low'), message: 'first' }),
+    });
+    expect(push.status).toBe(201);
+
+    await page.goto(`${server.url}/p/${project.id}/settings`);
+    const dana = page.locator('[data-testid="member-row"][data-email="dana@example.com"]');
+    await dana.waitFor();
+    expect(await dana.getAttribute('data-instance-admin')).toBe('true');
+    expect(await dana.textContent()).toContain('instance admin');
+    expect(await page.getByTestId('members-section').getByTestId('empty').count()).toBe(0);
+    await shot(page, '12-settings-instance-admin');
+
+    // Dana moves a label there without being a member: the card names her, not `user <uuid>`.
+    await page.goto(`${server.url}/p/${project.id}/prompts/onboarding%2Fwelcome?tab=labels`);
+    await page.getByLabel('Label name').fill('staging');
+    await page.getByLabel('Version', { exact: true }).selectOption('1');
+    await page.getByTestId('move-label-submit').click();
+    const card = page.locator('[data-testid="label-card"][data-label="staging"]');
+    await card.waitFor();
+    await expect.poll(() => card.getByTestId('label-updated-by').textContent()).toBe('Dana Admin');
+
+    await page.goto(`${server.url}/p/${project.id}/audit`);
+    await page.getByTestId('audit-row').first().waitFor();
+    const pushRow = page.locator('[data-testid="audit-row"][data-action="prompt.push"]');
+    expect(await pushRow.getByTestId('actor').textContent()).toBe('ci-newcomer');
+    expect(await page.locator('[data-testid="audit-row"][data-action="label.set"]').getByTestId('actor').textContent()).toBe('Dana Admin');
+    await shot(page, '12b-newcomer-audit');
+  });
+
+  it('counts failed and errored cases apart, and shows why a case failed before its output (issue 11)', async () => {
+    // 30 cases: 12 pass, 14 fail their assertions (is-json first, the javascript after it fails because of it), 4 errors.
+    const results = Array.from({ length: 30 }, (_, index) => {
+      if (index < 12) return triageResult('run-errors', index, true);
+      if (index < 26) {
+        return triageResult('run-errors', index, false, {
+          output: 'Sure! Here is the category: billing',
+          assertions: [
+            { type: 'is-json', pass: false, score: 0, reason: 'Output is not valid JSON: Unexpected token S', weight: 1, required: false },
+            { type: 'javascript', pass: false, score: 0, reason: "TypeError: Cannot read properties of undefined (reading 'category')", weight: 1, required: false },
+          ],
+        });
+      }
+      return triageResult('run-errors', index, false, { output: '', assertions: [], error: 'openai:gpt-4o-mini: 429 Too Many Requests after 3 retries' });
+    });
+    await uploadResults('run-errors', results, { label: 'errors' });
+
+    await page.goto(`${server.url}/p/${projectId}/runs`);
+    const row = page.locator('[data-testid="run-row"][data-run-id="run-errors"]');
+    await row.waitFor();
+    expect(await row.getByTestId('run-failed').textContent()).toBe('14');
+    expect(await row.getByTestId('run-errors').textContent()).toBe('4');
+    await shot(page, '13-runs-list');
+
+    await row.getByRole('link').first().click();
+    await page.getByTestId('run-summary').waitFor();
+    const stats = await page.getByTestId('run-summary').textContent();
+    expect(stats).toContain('Passed12');
+    expect(stats).toContain('Failed14');
+    expect(stats).toContain('Errors4');
+    // The Failed filter lists exactly the cases the Failed count counts.
+    await page.getByLabel('Outcome').selectOption('fail');
+    await expect.poll(() => page.getByTestId('cases-total').textContent()).toBe('14 case(s)');
+    const failedRow = page.getByTestId('case-row').first();
+    const why = await failedRow.getByTestId('case-why').textContent();
+    expect(why).toMatch(/^✗ is-json: Output is not valid JSON/);
+    expect(why).toContain('+1 more');
+    expect(await failedRow.getByTestId('case-row-output').textContent()).toContain('Sure! Here is the category');
+    await failedRow.click();
+    const panel = page.getByTestId('case-panel');
+    await panel.waitFor();
+    const reasons = await panel.getByTestId('case-why-item').allTextContents();
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toContain('is-json');
+    expect(reasons[1]).toContain('javascript');
+    // Root cause above the output in the panel too.
+    const order = await panel.evaluate((element) => {
+      const whyBox = element.querySelector('[data-testid="case-why-failed"]');
+      const output = element.querySelector('[data-testid="case-output"]');
+      return whyBox && output ? whyBox.compareDocumentPosition(output) & Node.DOCUMENT_POSITION_FOLLOWING : 0;
+    });
+    expect(order).toBeTruthy();
+    await shot(page, '14-failed-case-why');
+    await panel.getByTestId('case-panel-close').click();
+
+    await page.getByLabel('Outcome').selectOption('error');
+    await expect.poll(() => page.getByTestId('cases-total').textContent()).toBe('4 case(s)');
+    expect(await page.getByTestId('case-row').first().getByTestId('case-why').textContent()).toContain('429 Too Many Requests');
+    await shot(page, '14b-error-cases');
+  });
+
+  it('shows pass@k, pass^k and the flaky cases of a run with repeats, as the console does (issue 11)', async () => {
+    // 10 cases × 3 repeats: cases 0–5 always pass, 6–8 pass once or twice (flaky), 9 never passes.
+    const results = Array.from({ length: 10 }, (_, index) =>
+      Array.from({ length: 3 }, (_, repeat) => {
+        const pass = index < 6 || (index < 9 && repeat <= index - 6 && repeat < 2);
+        return triageResult('run-repeats', index, pass, { key: `k-${index}-${repeat}`, repeat });
+      }),
+    ).flat();
+    await uploadResults('run-repeats', results, { label: 'repeats', repeat: 3 });
+    const repeats = (await api('GET', '/runs/run-repeats')).run.summary.cells[0].repeats;
+    expect(repeats.flakyCases).toBe(3);
+
+    await page.goto(`${server.url}/p/${projectId}/runs/run-repeats`);
+    const section = page.getByTestId('repeats-section');
+    await section.waitFor();
+    const cell = section.getByTestId('repeats-cell');
+    expect(await cell.getAttribute('data-cell')).toBe('triage × openai:gpt-4o-mini');
+    expect(await cell.getByTestId('repeats-pass-at-k').textContent()).toBe(`${(repeats.passAtK * 100).toFixed(1)}%`);
+    expect(await cell.getByTestId('repeats-pass-all-k').textContent()).toBe('60.0%');
+    expect(await cell.getByTestId('repeats-flaky-count').textContent()).toBe('3 of 10 case(s) (30.0%)');
+    const flaky = await cell.getByTestId('flaky-case').allTextContents();
+    expect(flaky).toHaveLength(3);
+    expect(flaky.join('\n')).toContain('ticket-007 passed 2 of 3');
+    await shot(page, '15-repeats');
+  });
+
+  it('says why runs of different suites cannot be compared, with what each holds (issue 11)', async () => {
+    const other = (['openai:gpt-4o-mini', 'anthropic:claude-haiku'] as const).flatMap((providerId, cell) =>
+      Array.from({ length: 5 }, (_, index) => triageResult('run-other', index, true, { key: `k-${cell}-${index}`, promptId: 'summarize', providerId })),
+    );
+    await uploadResults('run-other', other, { label: 'other-suite', configPath: 'evals/summaries.yaml' });
+    await page.goto(`${server.url}/p/${projectId}/compare?a=run-other&b=run-main`);
+    const banner = page.getByTestId('error-banner');
+    await banner.waitFor();
+    const text = await banner.textContent();
+    expect(text).not.toContain('Invalid prompt file');
+    expect(text).toContain('These runs cannot be compared');
+    expect(text).toContain('different suites');
+    expect(text).toContain('evals/summaries.yaml');
+    const panel = page.getByTestId('not-comparable');
+    await panel.waitFor();
+    expect(await panel.getByTestId('not-comparable-baseline').textContent()).toContain('triage × openai:gpt-4o-mini');
+    expect(await panel.getByTestId('not-comparable-candidate').textContent()).toContain('summarize × anthropic:claude-haiku');
+    await shot(page, '16-not-comparable');
+
+    await page.goto(`${server.url}/p/${projectId}/no-such-page`);
+    await page.getByTestId('not-found').waitFor();
+    await shot(page, '17-not-found');
+    await page.goto(`${server.url}/p/${projectId}/settings`);
+    await page.getByTestId('members-table').waitFor();
+    await shot(page, '18-settings');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import {
   ReviewChangeRequestInputSchema,
   SetLabelInputSchema,
 } from '@assay/spec';
+import { ActorNamesSchema, actorNames } from '../actor-names.ts';
 import { projectAccess } from '../auth.ts';
 import { validationHook, errorResponses, jsonBody, jsonResponse, pageSchema, PageQuerySchema } from '../openapi-helpers.ts';
 import type { ServerDependencies, ServerEnv } from '../server-env.ts';
@@ -34,11 +35,39 @@ export function labelRoutes(dependencies: ServerDependencies) {
       tags: ['labels'],
       summary: "A prompt's labels",
       request: { params: z.object({ name: NameSchema }) },
-      responses: { 200: jsonResponse(z.object({ items: z.array(LabelSchema) }), 'Labels'), ...errorResponses },
+      responses: { 200: jsonResponse(z.object({ items: z.array(LabelSchema), names: ActorNamesSchema }), 'Labels, and who moved them'), ...errorResponses },
     })),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
-      return context.json({ items: await registry.listLabels(projectId, context.req.valid('param').name) }, 200);
+      const items = await registry.listLabels(projectId, context.req.valid('param').name);
+      return context.json({ items, names: await actorNames(registry, projectId, items.map((label) => label.updatedBy)) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/labels',
+      tags: ['labels'],
+      summary: 'The labels of several prompts at once (the prompt list shows them); a prompt that does not exist has none',
+      request: {
+        query: z.object({
+          prompts: z
+            .string()
+            .max(25_000)
+            .transform((value) => [...new Set(value.split(',').filter(Boolean))])
+            .pipe(z.array(PromptNameSchema).max(100))
+            .openapi({ description: 'Comma-separated prompt names, at most 100', example: 'support/refunds,support/triage' }),
+        }),
+      },
+      responses: { 200: jsonResponse(z.object({ items: z.array(LabelSchema) }), 'Labels by prompt name, then label name'), ...errorResponses },
+    }),
+    async (context) => {
+      const { projectId } = await access(context, 'viewer');
+      const lists = await Promise.all(
+        context.req.valid('query').prompts.map((name) => registry.listLabels(projectId, name).catch((error: unknown) => (NotFoundError.isInstance(error) ? [] : Promise.reject(error)))),
+      );
+      return context.json({ items: lists.flat() }, 200);
     },
   );
 
@@ -86,12 +115,13 @@ export function labelRoutes(dependencies: ServerDependencies) {
       tags: ['labels'],
       summary: "A label's moves, newest first",
       request: { params: LabelParamsSchema, query: PageQuerySchema },
-      responses: { 200: jsonResponse(pageSchema(LabelHistoryEntrySchema), 'A page of moves'), ...errorResponses },
+      responses: { 200: jsonResponse(pageSchema(LabelHistoryEntrySchema).extend({ names: ActorNamesSchema }), 'A page of moves, and who made them'), ...errorResponses },
     })),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
       const { name, label } = context.req.valid('param');
-      return context.json(await registry.listLabelHistory(projectId, name, label, context.req.valid('query')), 200);
+      const page = await registry.listLabelHistory(projectId, name, label, context.req.valid('query'));
+      return context.json({ ...page, names: await actorNames(registry, projectId, page.items.map((entry) => entry.actor)) }, 200);
     },
   );
 
@@ -102,11 +132,13 @@ export function labelRoutes(dependencies: ServerDependencies) {
       tags: ['approvals'],
       summary: 'Change requests, newest first',
       request: { query: PageQuerySchema.extend({ status: ChangeRequestStatusSchema.optional(), promptName: PromptNameSchema.optional() }) },
-      responses: { 200: jsonResponse(pageSchema(ChangeRequestSchema), 'A page of change requests'), ...errorResponses },
+      responses: { 200: jsonResponse(pageSchema(ChangeRequestSchema).extend({ names: ActorNamesSchema }), 'A page of change requests, and who asked and reviewed'), ...errorResponses },
     }),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
-      return context.json(await registry.listChangeRequests(projectId, context.req.valid('query')), 200);
+      const page = await registry.listChangeRequests(projectId, context.req.valid('query'));
+      const actors = page.items.flatMap((request) => [request.requestedBy, ...request.reviews.map((review) => ({ type: 'user' as const, id: review.userId }))]);
+      return context.json({ ...page, names: await actorNames(registry, projectId, actors) }, 200);
     },
   );
 

@@ -9,7 +9,9 @@ import {
   ProjectSchema,
   ProjectSettingsSchema,
   RoleSchema,
+  UserSchema,
 } from '@assay/spec';
+import { ActorNamesSchema, actorNames } from '../actor-names.ts';
 import { projectAccess } from '../auth.ts';
 import { validationHook, errorResponses, jsonBody, jsonResponse, pageSchema, PageQuerySchema } from '../openapi-helpers.ts';
 import type { ServerDependencies, ServerEnv } from '../server-env.ts';
@@ -55,11 +57,12 @@ export function settingsRoutes(dependencies: ServerDependencies) {
       path: '/api-keys',
       tags: ['settings'],
       summary: "The project's API keys (never their secrets)",
-      responses: { 200: jsonResponse(z.object({ items: z.array(ApiKeySchema) }), 'Keys'), ...errorResponses },
+      responses: { 200: jsonResponse(z.object({ items: z.array(ApiKeySchema), names: ActorNamesSchema }), 'Keys, and who created them'), ...errorResponses },
     }),
     async (context) => {
       const { projectId } = await access(context, 'admin');
-      return context.json({ items: await registry.listApiKeys(projectId) }, 200);
+      const items = await registry.listApiKeys(projectId);
+      return context.json({ items, names: await actorNames(registry, projectId, items.map((key) => key.createdBy)) }, 200);
     },
   );
 
@@ -99,12 +102,20 @@ export function settingsRoutes(dependencies: ServerDependencies) {
       method: 'get',
       path: '/members',
       tags: ['settings'],
-      summary: "The project's members and their roles",
-      responses: { 200: jsonResponse(z.object({ items: z.array(MembershipSchema) }), 'Members'), ...errorResponses },
+      summary: "The project's members and their roles, and the instance administrators who reach it without being members",
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(MembershipSchema), instanceAdmins: z.array(UserSchema) }), 'Members, and instance administrators who are not'),
+        ...errorResponses,
+      },
     }),
     async (context) => {
       const { projectId } = await access(context, 'viewer');
-      return context.json({ items: await registry.listMembers(projectId) }, 200);
+      const items = await registry.listMembers(projectId);
+      // Issue 11: a project made by `assay admin create-key` has no members, yet its instance
+      // administrator works in it; the list said "No members." with the admin logged in.
+      const members = new Set(items.map((member) => member.user.id));
+      const instanceAdmins = (await registry.listUsers()).filter((user) => user.isAdmin && !members.has(user.id));
+      return context.json({ items, instanceAdmins }, 200);
     },
   );
 
@@ -151,11 +162,13 @@ export function settingsRoutes(dependencies: ServerDependencies) {
       tags: ['audit'],
       summary: "The project's audit log, newest first: who, what, when, from where",
       request: { query: PageQuerySchema.extend({ action: z.string().max(100).optional(), targetType: z.string().max(100).optional(), targetId: z.string().max(300).optional() }) },
-      responses: { 200: jsonResponse(pageSchema(AuditEventSchema), 'A page of events'), ...errorResponses },
+      responses: { 200: jsonResponse(pageSchema(AuditEventSchema).extend({ names: ActorNamesSchema }), 'A page of events, and who the actors and targets are'), ...errorResponses },
     }),
     async (context) => {
       const { projectId } = await access(context, 'admin');
-      return context.json(await registry.listAuditEvents(projectId, context.req.valid('query')), 200);
+      const page = await registry.listAuditEvents(projectId, context.req.valid('query'));
+      const targets = page.items.flatMap((event) => (event.targetType === 'user' || event.targetType === 'api-key' ? [{ type: event.targetType, id: event.targetId } as const] : []));
+      return context.json({ ...page, names: await actorNames(registry, projectId, [...page.items.map((event) => event.actor), ...targets]) }, 200);
     },
   );
 

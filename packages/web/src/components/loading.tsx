@@ -10,9 +10,9 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
 }
 
 /** A table or list with nothing in it. */
-export function Empty({ children }: { children: ReactNode }) {
+export function Empty({ children, testId = 'empty' }: { children: ReactNode; testId?: string }) {
   return (
-    <div className="empty" data-testid="empty">
+    <div className="empty" data-testid={testId}>
       {children}
     </div>
   );

@@ -1,7 +1,9 @@
 export interface Tab<K extends string> {
   key: K;
   label: string;
-  count?: number;
+  /** A number, or a few words (`2 pending`); `tone: 'attention'` marks it as waiting for someone. */
+  count?: number | string;
+  tone?: 'attention';
 }
 
 /** A row of tabs; the page decides where the selection lives (the prompt page keeps it in `?tab=`). */
@@ -19,7 +21,11 @@ export function Tabs<K extends string>({ tabs, selected, onSelect }: { tabs: Tab
           data-testid={`tab-${tab.key}`}
         >
           {tab.label}
-          {tab.count !== undefined && <span className="tab-count">{tab.count}</span>}
+          {tab.count !== undefined && (
+            <span className={tab.tone === 'attention' ? 'tab-count tab-count-attention' : 'tab-count'} data-testid={`tab-${tab.key}-count`}>
+              {tab.count}
+            </span>
+          )}
         </button>
       ))}
     </div>

@@ -8,9 +8,9 @@ import { CursorPager } from '../components/pager.tsx';
 import { formatDateTime, shortId, truncate } from '../format.ts';
 import { useCursorPages } from '../hooks/use-cursor-pages.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
-import { useMemberNames } from '../hooks/use-member-names.ts';
 import { useResource } from '../hooks/use-resource.ts';
-import type { Actor } from '../types.ts';
+import { ActorLabel } from '../components/actor-label.tsx';
+import type { Actor, ActorNames } from '../types.ts';
 
 /**
  * The project-level actions for the filter: those the registry records (`auditActions` in
@@ -37,18 +37,26 @@ const knownActions = [
 /** Opaque ids are shortened (the full id is in the tooltip); names like `support/triage@production` are not. */
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-/i;
 
-function ActorCell({ actor, names }: { actor: Actor; names: ReadonlyMap<string, string> }) {
-  const name = actor.type === 'user' && actor.id ? names.get(actor.id) : undefined;
+function ActorCell({ actor, names }: { actor: Actor; names: ActorNames }) {
+  const email = actor.id ? names[`${actor.type}:${actor.id}`]?.email : undefined;
   return (
     <span className="actor">
-      <Badge tone={actor.type === 'user' ? 'info' : actor.type === 'api-key' ? 'warn' : 'neutral'}>{actor.type}</Badge>{' '}
-      {name && <span>{name} </span>}
-      {actor.id && (
-        <span className="mono muted" title={actor.id}>
-          {name ? shortId(actor.id) : actor.id}
-        </span>
-      )}
+      <Badge tone={actor.type === 'user' ? 'info' : actor.type === 'api-key' ? 'warn' : 'neutral'}>{actor.type}</Badge> <ActorLabel actor={actor} names={names} bare />
+      {email && <span className="muted small"> {email}</span>}
     </span>
+  );
+}
+
+/** A user or key target by name (`member.set` of Sam, `api-key.revoke` of ci-main); anything else as stored. */
+function TargetCell({ type, id, names }: { type: string; id: string; names: ActorNames }) {
+  const named = type === 'user' || type === 'api-key' ? names[`${type}:${id}`] : undefined;
+  return (
+    <>
+      <span className="muted">{type}</span>{' '}
+      <span className={named ? undefined : 'mono'} title={named?.email ?? id} data-testid="audit-target">
+        {named ? named.name : uuidPattern.test(id) ? shortId(id) : id}
+      </span>
+    </>
   );
 }
 
@@ -57,8 +65,8 @@ export function AuditPage({ projectId }: { projectId: string }) {
   const [actionInput, setActionInput] = useState('');
   const action = useDebounced(actionInput.trim());
   const pages = useCursorPages(`${projectId}/${action}`);
-  const names = useMemberNames(projectId);
   const events = useResource((signal) => listAuditEvents(projectId, { action: action || undefined, limit: 50, cursor: pages.cursor }, signal), [projectId, action, pages.cursor]);
+  const names = events.data?.names ?? {};
 
   return (
     <>
@@ -101,10 +109,7 @@ export function AuditPage({ projectId }: { projectId: string }) {
                     </td>
                     <td className="mono nowrap">{event.action}</td>
                     <td>
-                      <span className="muted">{event.targetType}</span>{' '}
-                      <span className="mono" title={event.targetId}>
-                        {uuidPattern.test(event.targetId) ? shortId(event.targetId) : event.targetId}
-                      </span>
+                      <TargetCell type={event.targetType} id={event.targetId} names={names} />
                     </td>
                     <td className="mono nowrap" title={event.userAgent ?? undefined}>
                       {event.ip ?? '—'}

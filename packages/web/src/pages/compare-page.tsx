@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { compareRuns } from '../api.ts';
+import { compareRuns, getRun } from '../api.ts';
 import { VerdictBadge } from '../components/badge.tsx';
-import { ErrorBanner } from '../components/error-banner.tsx';
+import { ErrorBanner, Notice } from '../components/error-banner.tsx';
 import { PageHeader } from '../components/layout.tsx';
 import { Empty, Loading } from '../components/loading.tsx';
 import { formatDateTime, formatP } from '../format.ts';
 import { useQueryParams } from '../hooks/use-query-params.ts';
 import { useResource } from '../hooks/use-resource.ts';
-import type { CellComparison, ComparedRun, ComparisonTestName, Estimate } from '../types.ts';
+import type { CellComparison, ComparedRun, ComparisonTestName, Estimate, RunRecord } from '../types.ts';
 import { compareHref, runHref, runsHref } from './paths.ts';
 
 // Worded as the CLI words them (packages/cli/src/output/comparison-view.ts).
@@ -51,6 +51,16 @@ export function ComparePage({ projectId }: { projectId: string }) {
   const a = search.get('a') ?? '';
   const b = search.get('b') ?? '';
   const comparison = useResource((signal) => compareRuns(projectId, a, b, signal), [projectId, a, b], Boolean(a && b));
+  // The two records, for the suite each ran and, when they cannot be compared, their cells.
+  const records = useResource(
+    async (signal) => {
+      const [candidate, baseline] = await Promise.all([getRun(projectId, a, signal), getRun(projectId, b, signal)]);
+      return { candidate: candidate.value, baseline: baseline.value };
+    },
+    [projectId, a, b],
+    Boolean(a && b),
+  );
+  const suites = records.data ? { baseline: records.data.baseline.configPath, candidate: records.data.candidate.configPath } : undefined;
 
   const header = (
     <PageHeader
@@ -80,6 +90,7 @@ export function ComparePage({ projectId }: { projectId: string }) {
       <>
         {header}
         <ErrorBanner error={comparison.error} />
+        {records.data && <NotComparable baseline={records.data.baseline} candidate={records.data.candidate} projectId={projectId} />}
       </>
     );
   }
@@ -94,12 +105,18 @@ export function ComparePage({ projectId }: { projectId: string }) {
     <>
       {header}
       <div className="compare-runs">
-        <RunBox projectId={projectId} role="Baseline" run={data.baseline} testId="compare-baseline" />
+        <RunBox projectId={projectId} role="Baseline" run={data.baseline} suite={suites?.baseline} testId="compare-baseline" />
         <span className="compare-arrow" aria-hidden="true">
           →
         </span>
-        <RunBox projectId={projectId} role="Candidate" run={data.candidate} testId="compare-candidate" />
+        <RunBox projectId={projectId} role="Candidate" run={data.candidate} suite={suites?.candidate} testId="compare-candidate" />
       </div>
+      {suites && suites.baseline !== suites.candidate && (
+        <Notice testId="compare-different-suites">
+          These runs are of different suites ({suites.baseline} and {suites.candidate}). Their cells were paired one to one below: check that they measure the same
+          thing before reading the verdicts.
+        </Notice>
+      )}
       <p className="muted" data-testid="compare-summary">
         {data.cells.length} comparison(s), {confidence}% intervals, Holm-adjusted p-values, α={data.alpha.toFixed(2)}.{' '}
         <span className={worse ? 'text-bad' : undefined}>{worse} worse</span>, <span className={better ? 'text-good' : undefined}>{better} better</span>.
@@ -166,7 +183,7 @@ export function ComparePage({ projectId }: { projectId: string }) {
   );
 }
 
-function RunBox({ projectId, role, run, testId }: { projectId: string; role: string; run: ComparedRun; testId: string }) {
+function RunBox({ projectId, role, run, suite, testId }: { projectId: string; role: string; run: ComparedRun; suite: string | undefined; testId: string }) {
   return (
     <div className="run-box" data-testid={testId}>
       <div className="run-box-role">{role}</div>
@@ -177,6 +194,7 @@ function RunBox({ projectId, role, run, testId }: { projectId: string; role: str
         {run.label ? `${run.label} · ` : ''}
         {formatDateTime(run.createdAt)}
       </div>
+      {suite && <div className="muted small mono">{suite}</div>}
     </div>
   );
 }
@@ -207,6 +225,48 @@ function FlipList({ title, tone, ids, testId }: { title: string; tone: 'good' | 
           {all ? 'Show fewer' : `Show all ${ids.length}`}
         </button>
       )}
+    </div>
+  );
+}
+
+/** The cells of a run, `prompt × provider`, from its summary (none before it finished). */
+const cellsOf = (run: RunRecord) => (Array.isArray(run.summary?.cells) ? run.summary.cells.map((cell) => `${cell.prompt} × ${cell.provider}`) : []);
+
+/**
+ * Why the two runs could not be compared, side by side (issue 11: runs of different suites were
+ * titled "Invalid prompt file"): the suite and the cells of each; runs compare cell by cell, so
+ * they need cells in common, or one cell each.
+ */
+function NotComparable({ baseline, candidate, projectId }: { baseline: RunRecord; candidate: RunRecord; projectId: string }) {
+  const runs = [
+    { role: 'Baseline', run: baseline },
+    { role: 'Candidate', run: candidate },
+  ];
+  return (
+    <div className="panel" data-testid="not-comparable">
+      <h2>What each run holds</h2>
+      <p className="muted">
+        Runs are compared cell by cell (prompt × provider), so two runs need cells in common, or one cell each. Compare runs of the same suite: pick two on the{' '}
+        <Link href={runsHref(projectId)}>runs page</Link>.
+      </p>
+      <div className="flip-columns">
+        {runs.map(({ role, run }) => (
+          <div key={role} data-testid={`not-comparable-${role.toLowerCase()}`}>
+            <h3>
+              {role}: <Link href={runHref(projectId, run.id)} className="mono strong-link">{run.id}</Link>
+            </h3>
+            <div className="muted small">suite <span className="mono">{run.configPath}</span></div>
+            <ul className="id-list">
+              {cellsOf(run).map((cell) => (
+                <li key={cell} className="mono">
+                  {cell}
+                </li>
+              ))}
+              {cellsOf(run).length === 0 && <li className="muted">{run.summary ? 'No cells in its summary.' : 'No summary yet: it has not finished.'}</li>}
+            </ul>
+          </div>
+        ))}
+      </div>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { Link } from 'wouter';
-import { getPrompt } from '../api.ts';
+import { getPrompt, listChangeRequests } from '../api.ts';
 import { RiskBadge } from '../components/badge.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { PageHeader } from '../components/layout.tsx';
@@ -26,6 +26,9 @@ export function PromptPage({ projectId, name }: { projectId: string; name: strin
   const selectTab = (key: TabKey) => setSearch((params) => params.set('tab', key), { replace: true });
   const { session } = useSession();
   const prompt = useResource((signal) => getPrompt(projectId, name, signal), [projectId, name]);
+  // Issue 11: the tab said nothing of requests waiting for a review.
+  const pending = useResource((signal) => listChangeRequests(projectId, { promptName: name, status: 'pending', limit: 100 }, signal), [projectId, name]);
+  const pendingCount = pending.data ? `${pending.data.items.length}${pending.data.nextCursor ? '+' : ''} pending` : undefined;
   const project = session?.projects.find((access) => access.project.id === projectId)?.project;
   const protectedLabels = project?.settings.protectedLabels ?? [];
 
@@ -60,7 +63,7 @@ export function PromptPage({ projectId, name }: { projectId: string; name: strin
         tabs={[
           { key: 'versions', label: 'Versions', count: summary.latestVersion },
           { key: 'labels', label: 'Labels', count: prompt.data.labels.length },
-          { key: 'requests', label: 'Change requests' },
+          { key: 'requests', label: 'Change requests', ...(pending.data?.items.length ? { count: pendingCount, tone: 'attention' as const } : {}) },
           { key: 'changelog', label: 'Changelog' },
         ]}
         selected={tab}
@@ -76,10 +79,13 @@ export function PromptPage({ projectId, name }: { projectId: string; name: strin
             labels={prompt.data.labels}
             protectedLabels={protectedLabels}
             onChanged={prompt.reload}
-            onChangeRequestCreated={() => selectTab('requests')}
+            onChangeRequestCreated={() => {
+              pending.reload();
+              selectTab('requests');
+            }}
           />
         )}
-        {tab === 'requests' && <ChangeRequestsSection projectId={projectId} promptName={name} onApplied={prompt.reload} />}
+        {tab === 'requests' && <ChangeRequestsSection projectId={projectId} promptName={name} onApplied={prompt.reload} onChanged={pending.reload} />}
         {tab === 'changelog' && <ChangelogSection projectId={projectId} promptName={name} />}
       </div>
     </>

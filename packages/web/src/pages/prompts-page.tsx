@@ -1,18 +1,18 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { listPrompts } from '../api.ts';
+import { listLabelsOf, listPrompts } from '../api.ts';
 import { RiskBadge } from '../components/badge.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { PageHeader } from '../components/layout.tsx';
 import { Empty, Loading } from '../components/loading.tsx';
 import { CursorPager } from '../components/pager.tsx';
 import { SelectField } from '../components/select-field.tsx';
-import { daysAgo, formatDateTime, isOverdue, reviewIntervalDays } from '../format.ts';
+import { daysAgo, formatDateTime, formatTargets, isOverdue, reviewIntervalDays } from '../format.ts';
 import { useCursorPages } from '../hooks/use-cursor-pages.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
 import { useQueryParams } from '../hooks/use-query-params.ts';
 import { useResource } from '../hooks/use-resource.ts';
-import { riskTiers, type RiskTier } from '../types.ts';
+import { riskTiers, type Label, type RiskTier } from '../types.ts';
 import { promptHref } from './paths.ts';
 
 const pageSize = 50;
@@ -41,6 +41,11 @@ export function PromptsPage({ projectId }: { projectId: string }) {
     (signal) => listPrompts(projectId, { ...filters, limit: pageSize, cursor: pages.cursor }, signal),
     [projectId, owner, riskTier, overdue, cutoff, pages.cursor],
   );
+
+  // Issue 11: the list showed no labels. One request for the page's prompts, after they arrive.
+  const names = prompts.data?.items.map((prompt) => prompt.name) ?? [];
+  const labels = useResource((signal) => listLabelsOf(projectId, names, signal), [projectId, names.join(',')], names.length > 0);
+  const labelsOf = (name: string): Label[] => labels.data?.items.filter((label) => label.promptName === name) ?? [];
 
   return (
     <>
@@ -85,6 +90,7 @@ export function PromptsPage({ projectId }: { projectId: string }) {
                   <tr>
                     <th>Name</th>
                     <th className="num">Latest</th>
+                    <th>Labels</th>
                     <th>Owner</th>
                     <th>Risk tier</th>
                     <th>Last reviewed</th>
@@ -102,6 +108,9 @@ export function PromptsPage({ projectId }: { projectId: string }) {
                           </Link>
                         </td>
                         <td className="num">v{prompt.latestVersion}</td>
+                        <td data-testid="prompt-labels">
+                          <LabelChips labels={labelsOf(prompt.name)} loaded={labels.data !== undefined} />
+                        </td>
                         <td>{prompt.owner ?? <span className="muted">—</span>}</td>
                         <td>
                           <RiskBadge tier={prompt.riskTier} />
@@ -129,5 +138,21 @@ export function PromptsPage({ projectId }: { projectId: string }) {
         </>
       )}
     </>
+  );
+}
+
+/** `production v2`, `canary v3 90% · v4 10%`: where each label points, with the weights of a canary. */
+function LabelChips({ labels, loaded }: { labels: Label[]; loaded: boolean }) {
+  if (!loaded) return null;
+  if (labels.length === 0) return <span className="muted">—</span>;
+  return (
+    <span className="label-chips">
+      {labels.map((label) => (
+        <span key={label.name} className="label-chip" data-testid="prompt-label" data-label={label.name} title={`${label.name} r${label.revision}`}>
+          <span className="label-chip-name">{label.name}</span>{' '}
+          {label.targets.length === 1 ? `v${label.targets[0]!.version}` : formatTargets(label.targets)}
+        </span>
+      ))}
+    </span>
   );
 }

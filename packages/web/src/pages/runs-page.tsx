@@ -10,6 +10,7 @@ import { OffsetPager } from '../components/pager.tsx';
 import { formatDateTime, formatNumber, formatPercent, formatUsd } from '../format.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
 import { useResource } from '../hooks/use-resource.ts';
+import { failedWithoutErrors } from '../components/run/outcome.ts';
 import type { RunListItem } from '../types.ts';
 import { compareHref, runHref } from './paths.ts';
 
@@ -62,8 +63,12 @@ export function RunsPage({ projectId }: { projectId: string }) {
       <ErrorBanner error={runs.error} />
       {!runs.data && runs.loading && <Loading what="Loading runs" />}
       {runs.data && runs.data.items.length === 0 && (
-        <Empty>
-          No runs yet. Upload one with <code>assay eval --server</code>.
+        <Empty testId="runs-empty">
+          No runs yet. Upload one from your suite's folder with{' '}
+          <code>
+            ASSAY_SERVER={window.location.origin} ASSAY_API_KEY=… assay eval --upload
+          </code>{' '}
+          (a key from Settings → API keys), or a run already stored in <code>.assay/</code> with <code>assay runs upload &lt;run id&gt;</code>.
         </Empty>
       )}
       {runs.data && runs.data.items.length > 0 && (
@@ -81,7 +86,9 @@ export function RunsPage({ projectId }: { projectId: string }) {
                   <th>Status</th>
                   <th className="num">Cases</th>
                   <th className="num">Pass rate</th>
-                  <th className="num">Failed</th>
+                  <th className="num" title="Cases whose assertions failed; errors are counted apart">
+                    Failed
+                  </th>
                   <th className="num">Errors</th>
                   <th className="num">Cost</th>
                 </tr>
@@ -110,8 +117,12 @@ export function RunsPage({ projectId }: { projectId: string }) {
                       <td className="num nowrap">
                         <RateBar rate={run.passRate} /> {formatPercent(run.passRate)}
                       </td>
-                      <td className="num">{formatNumber(run.failed)}</td>
-                      <td className="num">{formatNumber(run.errors)}</td>
+                      <td className="num" data-testid="run-failed">
+                        {formatNumber(failedWithoutErrors(run.failed, run.errors))}
+                      </td>
+                      <td className="num" data-testid="run-errors">
+                        {formatNumber(run.errors)}
+                      </td>
                       <td className="num">{formatUsd(run.cost)}</td>
                     </tr>
                   );

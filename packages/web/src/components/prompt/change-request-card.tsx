@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { applyChangeRequest, cancelChangeRequest, reviewChangeRequest } from '../../api.ts';
-import { formatActor, formatDateTime, formatTargets, shortId } from '../../format.ts';
+import { formatDateTime, formatTargets, shortId } from '../../format.ts';
 import { useAction } from '../../hooks/use-action.ts';
-import { roleAtLeast, type ChangeRequest, type Role } from '../../types.ts';
+import { roleAtLeast, type ActorNames, type ChangeRequest, type Role } from '../../types.ts';
+import { ActorLabel } from '../actor-label.tsx';
 import { ChangeRequestStatusBadge, RiskBadge } from '../badge.tsx';
 import { ErrorBanner } from '../error-banner.tsx';
 
@@ -10,7 +11,7 @@ interface ChangeRequestCardProps {
   projectId: string;
   request: ChangeRequest;
   role: Role | null;
-  names: ReadonlyMap<string, string>;
+  names: ActorNames;
   onChanged: (request: ChangeRequest) => void;
   onApplied: () => void;
 }
@@ -34,7 +35,6 @@ export function ChangeRequestCard({ projectId, request, role, names, onChanged, 
   const canReview = request.status === 'pending' && roleAtLeast(role, 'approver');
   const canApply = open && roleAtLeast(role, 'editor') && (request.status === 'approved' || approvals >= request.requiredApprovals);
   const canCancel = open && roleAtLeast(role, 'editor');
-  const userName = (id: string) => names.get(id) ?? `user ${id}`;
 
   return (
     <article className="card change-request" data-testid="change-request" data-status={request.status} data-id={request.id}>
@@ -53,8 +53,8 @@ export function ChangeRequestCard({ projectId, request, role, names, onChanged, 
           {approvals} of {request.requiredApprovals} required
         </dd>
         <dt>Requested</dt>
-        <dd>
-          {request.requesterUserId ? userName(request.requesterUserId) : formatActor(request.requestedBy, names)}, {formatDateTime(request.createdAt)}
+        <dd data-testid="change-request-requester">
+          <ActorLabel actor={request.requesterUserId ? { type: 'user', id: request.requesterUserId } : request.requestedBy} names={names} />, {formatDateTime(request.createdAt)}
         </dd>
         <dt>Base revision</dt>
         <dd>r{request.baseRevision}</dd>
@@ -74,7 +74,9 @@ export function ChangeRequestCard({ projectId, request, role, names, onChanged, 
         <ul className="reviews" data-testid="change-request-reviews">
           {request.reviews.map((item) => (
             <li key={`${item.userId}-${item.createdAt}`} className={item.decision === 'approve' ? 'review-approve' : 'review-reject'}>
-              <strong>{userName(item.userId)}</strong> {item.decision === 'approve' ? 'approved' : 'rejected'} · {formatDateTime(item.createdAt)}
+              <strong>
+                <ActorLabel actor={{ type: 'user', id: item.userId }} names={names} />
+              </strong> {item.decision === 'approve' ? 'approved' : 'rejected'} · {formatDateTime(item.createdAt)}
               {item.comment && <div className="review-comment">{item.comment}</div>}
             </li>
           ))}

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { listChangeRequests } from '../../api.ts';
 import { useCursorPages } from '../../hooks/use-cursor-pages.ts';
-import { useMemberNames } from '../../hooks/use-member-names.ts';
 import { useResource } from '../../hooks/use-resource.ts';
 import { useProjectRole } from '../../session.tsx';
 import type { ChangeRequest, ChangeRequestStatus } from '../../types.ts';
@@ -14,9 +13,19 @@ import { ChangeRequestCard } from './change-request-card.tsx';
 const statuses: ChangeRequestStatus[] = ['pending', 'approved', 'rejected', 'applied', 'superseded', 'cancelled'];
 
 /** Change requests (approvals of label moves) for one prompt. */
-export function ChangeRequestsSection({ projectId, promptName, onApplied }: { projectId: string; promptName: string; onApplied: () => void }) {
+export function ChangeRequestsSection({
+  projectId,
+  promptName,
+  onApplied,
+  onChanged,
+}: {
+  projectId: string;
+  promptName: string;
+  onApplied: () => void;
+  /** After a review, apply or cancel: the tab's pending count is stale. */
+  onChanged: () => void;
+}) {
   const role = useProjectRole(projectId);
-  const names = useMemberNames(projectId);
   const [status, setStatus] = useState<ChangeRequestStatus | ''>('');
   const pages = useCursorPages(`${promptName}/${status}`);
   const requests = useResource(
@@ -27,6 +36,9 @@ export function ChangeRequestsSection({ projectId, promptName, onApplied }: { pr
   const replace = (updated: ChangeRequest) => {
     if (!requests.data) return;
     requests.setData({ ...requests.data, items: requests.data.items.map((item) => (item.id === updated.id ? updated : item)) });
+    // A review or apply names someone this page may not have names for yet.
+    requests.reload();
+    onChanged();
   };
 
   return (
@@ -50,7 +62,7 @@ export function ChangeRequestsSection({ projectId, promptName, onApplied }: { pr
       {requests.data && (
         <div className="stack">
           {requests.data.items.map((request) => (
-            <ChangeRequestCard key={request.id} projectId={projectId} request={request} role={role} names={names} onChanged={replace} onApplied={onApplied} />
+            <ChangeRequestCard key={request.id} projectId={projectId} request={request} role={role} names={requests.data?.names ?? {}} onChanged={replace} onApplied={onApplied} />
           ))}
         </div>
       )}

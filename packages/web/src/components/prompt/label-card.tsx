@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { ApiError, createChangeRequest, labelHistory, rollbackLabel } from '../../api.ts';
-import { formatActor, formatDateTime, formatTargets } from '../../format.ts';
+import { formatDateTime, formatTargets } from '../../format.ts';
 import { useAction } from '../../hooks/use-action.ts';
-import type { Label } from '../../types.ts';
+import type { ActorNames, Label } from '../../types.ts';
+import { ActorLabel } from '../actor-label.tsx';
 import { Badge } from '../badge.tsx';
 import { ConfirmButton } from '../confirm-button.tsx';
 import { ErrorBanner, Notice } from '../error-banner.tsx';
@@ -13,7 +14,7 @@ interface LabelCardProps {
   label: Label;
   isProtected: boolean;
   canEdit: boolean;
-  names: ReadonlyMap<string, string>;
+  names: ActorNames;
   onMove: (label: Label) => void;
   onChanged: () => void;
   onChangeRequestCreated: () => void;
@@ -68,7 +69,9 @@ export function LabelCard({ projectId, label, isProtected, canEdit, names, onMov
         <dt>Updated</dt>
         <dd>{formatDateTime(label.updatedAt)}</dd>
         <dt>By</dt>
-        <dd>{formatActor(label.updatedBy, names)}</dd>
+        <dd data-testid="label-updated-by">
+          <ActorLabel actor={label.updatedBy} names={names} />
+        </dd>
       </dl>
       {notice && <Notice onDismiss={() => setNotice(null)}>{notice}</Notice>}
       <ErrorBanner error={requestRollback.error ?? rollback.error} onDismiss={() => {
@@ -94,7 +97,7 @@ export function LabelCard({ projectId, label, isProtected, canEdit, names, onMov
           {showHistory ? 'Hide history' : 'History'}
         </button>
       </div>
-      {showHistory && <LabelHistory projectId={projectId} promptName={label.promptName} label={label.name} revision={label.revision} names={names} />}
+      {showHistory && <LabelHistory projectId={projectId} promptName={label.promptName} label={label.name} revision={label.revision} />}
     </article>
   );
 }

@@ -1,7 +1,8 @@
 import { labelHistory } from '../../api.ts';
-import { formatActor, formatDateTime, formatTargets } from '../../format.ts';
+import { formatDateTime, formatTargets } from '../../format.ts';
 import { useCursorPages } from '../../hooks/use-cursor-pages.ts';
 import { useResource } from '../../hooks/use-resource.ts';
+import { ActorLabel } from '../actor-label.tsx';
 import { ErrorBanner } from '../error-banner.tsx';
 import { Loading } from '../loading.tsx';
 import { CursorPager } from '../pager.tsx';
@@ -12,11 +13,10 @@ interface LabelHistoryProps {
   label: string;
   /** Changes when the label moves, so the history reloads. */
   revision: number;
-  names: ReadonlyMap<string, string>;
 }
 
 /** Every move of one label, newest first. */
-export function LabelHistory({ projectId, promptName, label, revision, names }: LabelHistoryProps) {
+export function LabelHistory({ projectId, promptName, label, revision }: LabelHistoryProps) {
   const pages = useCursorPages(`${promptName}/${label}/${revision}`);
   const history = useResource(
     (signal) => labelHistory(projectId, promptName, label, { limit: 20, cursor: pages.cursor }, signal),
@@ -24,6 +24,7 @@ export function LabelHistory({ projectId, promptName, label, revision, names }: 
   );
   if (history.error) return <ErrorBanner error={history.error} />;
   if (!history.data) return <Loading what="Loading history" />;
+  const { names } = history.data;
   return (
     <div className="label-history">
       <table className="table table-compact" data-testid="label-history">
@@ -46,7 +47,9 @@ export function LabelHistory({ projectId, promptName, label, revision, names }: 
               <td>{entry.kind}</td>
               <td className="nowrap">{formatTargets(entry.targets)}</td>
               <td className="nowrap muted">{formatTargets(entry.previousTargets)}</td>
-              <td>{formatActor(entry.actor, names)}</td>
+              <td>
+                <ActorLabel actor={entry.actor} names={names} />
+              </td>
               <td className="wrap">{entry.message ?? ''}</td>
             </tr>
           ))}

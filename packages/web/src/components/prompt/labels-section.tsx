@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { useMemberNames } from '../../hooks/use-member-names.ts';
+import { listLabels } from '../../api.ts';
+import { useResource } from '../../hooks/use-resource.ts';
 import { useProjectRole } from '../../session.tsx';
 import { roleAtLeast, type Label } from '../../types.ts';
 import { Empty } from '../loading.tsx';
@@ -20,16 +21,19 @@ interface LabelsSectionProps {
 export function LabelsSection({ projectId, promptName, latestVersion, labels, protectedLabels, onChanged, onChangeRequestCreated }: LabelsSectionProps) {
   const role = useProjectRole(projectId);
   const canEdit = roleAtLeast(role, 'editor');
-  const names = useMemberNames(projectId);
+  // The labels again, with the names of whoever moved them (the prompt's own read has no names).
+  const named = useResource((signal) => listLabels(projectId, promptName, signal), [projectId, promptName, labels]);
+  const shown = named.data?.items ?? labels;
+  const names = named.data?.names ?? {};
   const [preset, setPreset] = useState<{ label: Label | null; key: number }>({ label: null, key: 0 });
 
   return (
     <section data-testid="labels-section">
-      {labels.length === 0 ? (
+      {shown.length === 0 ? (
         <Empty>No labels yet. Point one at a version below, e.g. <code>production</code>.</Empty>
       ) : (
         <div className="card-grid">
-          {labels.map((label) => (
+          {shown.map((label) => (
             <LabelCard
               key={label.name}
               projectId={projectId}
@@ -50,7 +54,7 @@ export function LabelsSection({ projectId, promptName, latestVersion, labels, pr
           projectId={projectId}
           promptName={promptName}
           latestVersion={latestVersion}
-          labels={labels}
+          labels={shown}
           preset={preset.label}
           onMoved={onChanged}
           onChangeRequestCreated={onChangeRequestCreated}

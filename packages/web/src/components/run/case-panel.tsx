@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { formatDateTime, formatDuration, formatNumber, formatScore, formatUsd, prettyJson } from '../../format.ts';
 import type { CaseResult } from '../../types.ts';
 import { Badge, OutcomeBadge } from '../badge.tsx';
-import { caseOutcome } from './outcome.ts';
+import { caseOutcome, failedAssertions } from './outcome.ts';
 import { StoredShapeNotice } from './stored-shape-notice.tsx';
 
 interface CasePanelProps {
@@ -32,6 +32,7 @@ export function CasePanel({ result, problems = [], onClose, onPrevious, onNext }
   }, [onClose]);
 
   const variables = Object.entries(result.vars ?? {});
+  const failed = result.error ? [] : failedAssertions(result);
   return (
     <div className="drawer-backdrop" onClick={onClose}>
       <aside
@@ -93,6 +94,22 @@ export function CasePanel({ result, problems = [], onClose, onPrevious, onNext }
               <pre className="code-block code-error" data-testid="case-error">
                 {result.error}
               </pre>
+            </section>
+          )}
+
+          {failed.length > 0 && (
+            <section>
+              <h3>Why it failed</h3>
+              <ol className="why-list" data-testid="case-why-failed">
+                {failed.map((assertion, index) => (
+                  <li key={index} data-testid="case-why-item">
+                    <span className="mono strong">{assertion.type}</span>
+                    {assertion.unevaluable && <span className="chip">unevaluable</span>}
+                    {index === 0 && failed.length > 1 && <span className="chip">first to fail</span>}
+                    <div className="wrap">{assertion.reason || <span className="muted">(no reason given)</span>}</div>
+                  </li>
+                ))}
+              </ol>
             </section>
           )}
 

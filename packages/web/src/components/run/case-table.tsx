@@ -3,7 +3,7 @@ import { listResults } from '../../api.ts';
 import { formatDuration, formatNumber, formatScore, formatUsd, truncate } from '../../format.ts';
 import { useDebounced } from '../../hooks/use-debounced.ts';
 import { useResource } from '../../hooks/use-resource.ts';
-import type { CaseOutcome } from '../../types.ts';
+import type { CaseOutcome, CaseResult } from '../../types.ts';
 import { OutcomeBadge } from '../badge.tsx';
 import { ErrorBanner } from '../error-banner.tsx';
 import { Empty, Loading } from '../loading.tsx';
@@ -11,7 +11,7 @@ import { OffsetPager } from '../pager.tsx';
 import { SelectField } from '../select-field.tsx';
 import { CasePanel } from './case-panel.tsx';
 import { StoredShapeNotice } from './stored-shape-notice.tsx';
-import { caseOutcome } from './outcome.ts';
+import { caseOutcome, failedAssertions } from './outcome.ts';
 
 const pageSize = 50;
 
@@ -90,7 +90,7 @@ export function CaseTable({ projectId, runId }: { projectId: string; runId: stri
                 <th className="num">Score</th>
                 <th className="num">Latency</th>
                 <th className="num">Cost</th>
-                <th>Output</th>
+                <th>Why · output</th>
               </tr>
             </thead>
             <tbody>
@@ -123,7 +123,9 @@ export function CaseTable({ projectId, runId }: { projectId: string; runId: stri
                   <td className="num">{formatScore(result.score)}</td>
                   <td className="num">{formatDuration(result.latencyMs)}</td>
                   <td className="num">{formatUsd(result.cost)}</td>
-                  <td className="output-preview">{truncate((result.error ?? result.output).replace(/\s+/g, ' '), 140)}</td>
+                  <td className="output-preview">
+                    <WhyAndOutput result={result} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -152,5 +154,35 @@ export function CaseTable({ projectId, runId }: { projectId: string; runId: stri
         />
       )}
     </section>
+  );
+}
+
+const oneLine = (text: string, max: number) => truncate(text.replace(/\s+/g, ' ').trim(), max);
+
+/**
+ * What a reader needs first (issue 11: failed rows showed only the output): an error, or the
+ * failed assertions root cause first, then the output below them, shorter.
+ */
+function WhyAndOutput({ result }: { result: CaseResult }) {
+  if (result.error) {
+    return (
+      <span className="why text-warn" data-testid="case-why">
+        {oneLine(result.error, 140)}
+      </span>
+    );
+  }
+  const failed = caseOutcome(result) === 'fail' ? failedAssertions(result) : [];
+  if (failed.length === 0) return <>{oneLine(result.output, 140)}</>;
+  const [first, ...rest] = failed;
+  return (
+    <>
+      <span className="why" data-testid="case-why">
+        <span className="text-bad">✗</span> <span className="mono">{first!.type}</span>: {oneLine(first!.reason, 110)}
+        {rest.length > 0 && <span className="muted"> · +{rest.length} more</span>}
+      </span>
+      <span className="why-output muted" data-testid="case-row-output">
+        {oneLine(result.output, 100) || '(empty output)'}
+      </span>
+    </>
   );
 }

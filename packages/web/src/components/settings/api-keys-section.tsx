@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../api.ts';
-import { formatActor, formatDateTime } from '../../format.ts';
+import { formatDateTime } from '../../format.ts';
+import { ActorLabel } from '../actor-label.tsx';
 import { useAction } from '../../hooks/use-action.ts';
 import { useResource } from '../../hooks/use-resource.ts';
 import { roles, type ApiKey, type Role } from '../../types.ts';
@@ -107,8 +108,12 @@ export function ApiKeysSection({ projectId }: { projectId: string }) {
                       {state.text}
                     </Badge>
                   </td>
-                  <td className="nowrap" title={formatActor(key.createdBy)}>
+                  <td className="nowrap">
                     {formatDateTime(key.createdAt)}
+                    <div className="muted small">
+                      {/* Keys made on the server's machine (`assay admin create-key`) have the system as their creator. */}
+                      by {key.createdBy.type === 'system' ? <code>assay admin create-key</code> : <ActorLabel actor={key.createdBy} names={keys.data?.names ?? {}} />}
+                    </div>
                   </td>
                   <td className="nowrap">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : <span className="muted">never</span>}</td>
                   <td className="nowrap">{key.expiresAt ? formatDateTime(key.expiresAt) : <span className="muted">never</span>}</td>

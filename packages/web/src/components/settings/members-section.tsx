@@ -52,8 +52,8 @@ export function MembersSection({
               remove.clearError();
             } : undefined} />
       {!members.data && members.loading && <Loading what="Loading members" />}
-      {members.data && members.data.items.length === 0 && <Empty>No members.</Empty>}
-      {members.data && members.data.items.length > 0 && (
+      {members.data && members.data.items.length === 0 && members.data.instanceAdmins.length === 0 && <Empty>No members.</Empty>}
+      {members.data && (members.data.items.length > 0 || members.data.instanceAdmins.length > 0) && (
         <table className="table table-compact" data-testid="members-table">
           <thead>
             <tr>
@@ -104,6 +104,23 @@ export function MembersSection({
                   {canManage && (
                     <ConfirmButton label="Remove" question={`Remove ${member.user.email}?`} disabled={remove.pending} onConfirm={() => void remove.run(member.user.id)} testId="remove-member-button" />
                   )}
+                </td>
+              </tr>
+            ))}
+            {/* Issue 11: a project made by `assay admin create-key` has no members, but its instance administrators work in it. */}
+            {members.data.instanceAdmins.map((user) => (
+              <tr key={user.id} data-testid="member-row" data-email={user.email} data-instance-admin="true">
+                <td className="strong">
+                  {user.name}{' '}
+                  <Badge tone="info" title="Instance administrator">
+                    instance admin
+                  </Badge>
+                  {user.id === currentUserId && <span className="muted"> (you)</span>}
+                </td>
+                <td>{user.email}</td>
+                <td data-testid="member-role-text">admin</td>
+                <td className="muted small" colSpan={2}>
+                  Not a member: reaches every project as an instance administrator.
                 </td>
               </tr>
             ))}
