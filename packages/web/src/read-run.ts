@@ -177,12 +177,18 @@ function readCell(value: unknown, path: string, problems: string[]): SummaryCell
       passAllK: repeats.nullableNumber('passAllK'),
       flakyCases: repeats.number('flakyCases'),
       flakinessRate: repeats.nullableNumber('flakinessRate'),
-      flaky: [],
+      // Issue 11: the run page lists them (it dropped them before there was a page for them).
+      flaky: repeats.has('flaky') ? repeats.list('flaky', readFlaky) : [],
       icc: repeats.nullableNumber('icc'),
       designEffect: repeats.nullableNumber('designEffect'),
     };
   }
   return read;
+}
+
+function readFlaky(value: unknown, path: string, problems: string[]): { caseId: string; passed: number; repeats: number } {
+  const entry = new Reader(value, path, problems);
+  return { caseId: entry.text('caseId'), passed: entry.number('passed'), repeats: entry.number('repeats') };
 }
 
 function readMetric(value: unknown, path: string, problems: string[]): MetricSummary {

@@ -14,6 +14,7 @@ import type { RunStore } from '@assay/store';
 import { projectAccess } from '../auth.ts';
 import { validationHook, errorResponses, jsonBody, jsonResponse } from '../openapi-helpers.ts';
 import { HttpProblem } from '../problem.ts';
+import { notComparable } from '../not-comparable.ts';
 import type { ServerDependencies, ServerEnv } from '../server-env.ts';
 
 const IsoSchema = z.iso.datetime({ offset: true });
@@ -244,7 +245,9 @@ export function runRoutes(dependencies: ServerDependencies) {
       const { a, b, confidence } = context.req.valid('query');
       const runs = store.project(projectId);
       const [candidate, baseline] = await Promise.all([projectRun(runs, a), projectRun(runs, b)]);
-      const comparison = await compareRuns(storeRunSource(runs, baseline), storeRunSource(runs, candidate), { confidence });
+      const comparison = await compareRuns(storeRunSource(runs, baseline), storeRunSource(runs, candidate), { confidence }).catch((error: unknown) => {
+        throw notComparable(error, baseline, candidate);
+      });
       return context.json(comparison as unknown as Record<string, unknown>, 200);
     },
   );

@@ -6,6 +6,8 @@ import { PageHeader } from '../components/layout.tsx';
 import { Loading } from '../components/loading.tsx';
 import { CaseTable } from '../components/run/case-table.tsx';
 import { GatesTable, MetricsTable, ThresholdsTable } from '../components/run/checks-tables.tsx';
+import { failedWithoutErrors } from '../components/run/outcome.ts';
+import { RepeatsSection } from '../components/run/repeats-section.tsx';
 import { StoredShapeNotice } from '../components/run/stored-shape-notice.tsx';
 import { SummaryCellsTable, SummaryMatrix } from '../components/run/summary-matrix.tsx';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, formatUsd } from '../format.ts';
@@ -75,7 +77,8 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
             <Stat label="Cases" value={formatNumber(summary.total)} />
             <Stat label="Pass rate" value={formatPercent(summary.total ? summary.passed / summary.total : null)} />
             <Stat label="Passed" value={formatNumber(summary.passed)} tone="good" />
-            <Stat label="Failed" value={formatNumber(summary.failed)} tone={summary.failed ? 'bad' : undefined} />
+            {/* Issue 11: `failed` counts the errors too; passed + failed + errors is the total here. */}
+            <Stat label="Failed" value={formatNumber(failedWithoutErrors(summary.failed, summary.errors))} tone={failedWithoutErrors(summary.failed, summary.errors) ? 'bad' : undefined} />
             <Stat label="Errors" value={formatNumber(summary.errors)} tone={summary.errors ? 'warn' : undefined} />
             <Stat label="Cost" value={formatUsd(summary.cost)} />
             <Stat label="Tokens" value={formatNumber(summary.tokens)} />
@@ -97,6 +100,7 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
             <summary>All cell statistics</summary>
             <SummaryCellsTable summary={summary} />
           </details>
+          <RepeatsSection summary={summary} />
           {summary.gates.length > 0 && (
             <>
               <h2 className="section-title">Gates</h2>
