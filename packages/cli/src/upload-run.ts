@@ -12,6 +12,21 @@ export interface UploadedRun {
   resumed: boolean;
   /** The run's page in the dashboard. */
   url: string;
+  /** Each prompt of the run whose content is a registry version, and that version (the server matches them by content hash). */
+  tested: { prompt: string; name: string; version: number }[];
+}
+
+/**
+ * What `--upload` and `assay runs upload` print: where the run is, and the registry versions it tested.
+ *
+ * @example
+ * uploadedMessage('20261120-101500-ab12', uploaded)
+ * // Uploaded run 20261120-101500-ab12 to http://127.0.0.1:7400/p/…/runs/20261120-101500-ab12
+ * // Tested registry versions: support-v1 v1, support-v2 v3
+ */
+export function uploadedMessage(runId: string, uploaded: UploadedRun): string {
+  const tested = uploaded.tested.map((link) => (link.prompt === link.name ? `${link.name} v${link.version}` : `${link.prompt} = ${link.name} v${link.version}`));
+  return `Uploaded run ${runId} to ${uploaded.url}\n${tested.length ? `Tested registry versions: ${tested.join(', ')}\n` : ''}`;
 }
 
 /**
@@ -19,6 +34,8 @@ export interface UploadedRun {
  * of 2,000 read from the store as a stream, then the final status and summary (POST /runs/:id/finish).
  * Every step may be repeated, so uploading the same run again completes an upload that broke off
  * (results already there are replaced by themselves; none are sent when the server has them all).
+ * The server links each cell to the registry version whose content hash the runner recorded
+ * (`promptHash`); `tested` lists them.
  *
  * @example
  * const { url } = await uploadRun(store, (await store.getRun(runId))!, createServerClient());
@@ -48,14 +65,18 @@ export async function uploadRun(store: Store, run: RunRecord, client: ServerClie
     }
     if (batch.length) stored = (await client.appendResults(run.id, batch)).stored;
   }
-  await client.finishRun(run.id, {
+  const finished = await client.finishRun(run.id, {
     status: run.status,
     ...(run.summary ? { summary: run.summary } : {}),
     finishedAt: run.finishedAt ?? new Date().toISOString(),
   });
+  const tested = new Map<string, UploadedRun['tested'][number]>();
+  for (const cell of finished.run.summary?.cells ?? []) {
+    if (cell.registryVersion && !tested.has(cell.prompt)) tested.set(cell.prompt, { prompt: cell.prompt, ...cell.registryVersion });
+  }
   const projectId = created.body.run.projectId ?? (await client.session()).apiKey?.projectId;
   const url = projectId ? `${client.url}/p/${encodeURIComponent(projectId)}/runs/${encodeURIComponent(run.id)}` : `${client.url}/runs/${encodeURIComponent(run.id)}`;
-  return { stored, resumed, url };
+  return { stored, resumed, url, tested: [...tested.values()] };
 }
 
 /** Uploads a finished run and says where it is; made by {@link prepareUpload}. */
@@ -76,8 +97,7 @@ export async function prepareUpload(options: { server?: string }): Promise<RunUp
   }
   return async (store, runId) => {
     try {
-      const { url } = await uploadRun(store, (await store.getRun(runId))!, client);
-      process.stdout.write(`Uploaded run ${runId} to ${url}\n`);
+      process.stdout.write(uploadedMessage(runId, await uploadRun(store, (await store.getRun(runId))!, client)));
     } catch (error) {
       process.stderr.write(`The run is stored locally; upload it later with \`assay runs upload ${runId}\`.\n`);
       throw error;

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dotprompt } from 'dotprompt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeProject, runCli } from './cli-harness.ts';
-import { startTestServer, type TestServer } from './server-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { makeProject } from './cli-harness.ts';
+import { useTestServer } from './server-harness.ts';
 
 // Issue 11: the bundled demo could not be pushed (`_knowledge-base` refused as a prompt name), and a
 // version pushed alone kept `{{> knowledge-base}}` without the partial, so what the registry served
@@ -13,18 +13,8 @@ import { startTestServer, type TestServer } from './server-harness.ts';
 const demo = fileURLToPath(new URL('../demo', import.meta.url));
 const knowledgeBase = readFileSync(path.join(demo, 'prompts/_knowledge-base.prompt'), 'utf8');
 
-let t: TestServer;
-let editorKey: string;
-
-beforeAll(async () => {
-  t = await startTestServer();
-  editorKey = await t.key('editor');
-});
-afterAll(async () => t?.[Symbol.asyncDispose]());
-
-function cli(args: string[], cwd: string) {
-  return runCli(args, { cwd, env: { ASSAY_SERVER: t.url, ASSAY_API_KEY: editorKey, ASSAY_DATABASE_URL: undefined, ASSAY_DATA_DIR: undefined, INIT_CWD: undefined } });
-}
+const harness = useTestServer();
+const cli = harness.cli;
 
 const text = (message: { content: { text?: string }[] }) => message.content.map((part) => part.text ?? '').join('');
 
@@ -34,10 +24,10 @@ describe('pushing the demo', () => {
     expect(pushed.stderr).toBe('');
     expect(pushed.stdout).toBe('support-v1  v1 (new, with _knowledge-base.prompt)\nsupport-v2  v1 (new, with _knowledge-base.prompt)\n');
     expect(pushed.code).toBe(0);
-    expect((await t.api('GET', '/api/prompts', editorKey)).body.items.map((prompt: { name: string }) => prompt.name)).toEqual(['support-v1', 'support-v2']);
+    expect((await harness.server.api('GET', '/api/prompts', harness.editorKey)).body.items.map((prompt: { name: string }) => prompt.name)).toEqual(['support-v1', 'support-v2']);
 
-    await t.api('PUT', '/api/prompts/support-v2/labels/staging', editorKey, { targets: [{ version: 1, weight: 100 }], expectedRevision: 0 });
-    const served = await t.api('GET', '/api/prompts/support-v2?label=staging', editorKey);
+    await harness.server.api('PUT', '/api/prompts/support-v2/labels/staging', harness.editorKey, { targets: [{ version: 1, weight: 100 }], expectedRevision: 0 });
+    const served = await harness.server.api('GET', '/api/prompts/support-v2?label=staging', harness.editorKey);
     expect(served.status).toBe(200);
     const [version] = served.body.versions;
     // The stored source is the file as written: the partial is used, not pasted in.

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Role } from '@assay/spec';
 import { startServer, type RunningServer } from '@assay/server';
+import { afterAll, beforeAll } from 'vitest';
+import { runCli, type CliResult } from './cli-harness.ts';
 
 const system = { actor: { type: 'system' as const, id: 'cli tests' } };
 export const password = 'correct horse battery';
@@ -106,4 +108,29 @@ export async function startProxy(target: string, before?: (method: string, path:
     response.end(Buffer.from(await answer.arrayBuffer()));
   });
   return Object.assign(proxy, { seen });
+}
+
+/**
+ * One {@link startTestServer} for a test file (started before its tests, disposed after) and
+ * `cli(args, cwd)`, the real `assay` binary pointed at it with an editor key and no database,
+ * data folder or npm `INIT_CWD` from the environment.
+ */
+export function useTestServer(): { readonly server: TestServer; readonly editorKey: string; cli(args: string[], cwd: string, env?: Record<string, string | undefined>): Promise<CliResult> } {
+  let server: TestServer | undefined;
+  let editorKey = '';
+  beforeAll(async () => {
+    server = await startTestServer();
+    editorKey = await server.key('editor');
+  });
+  afterAll(async () => server?.[Symbol.asyncDispose]());
+  return {
+    get server() {
+      return server!;
+    },
+    get editorKey() {
+      return editorKey;
+    },
+    cli: (args, cwd, env = {}) =>
+      runCli(args, { cwd, env: { ASSAY_SERVER: server!.url, ASSAY_API_KEY: editorKey, ASSAY_DATABASE_URL: undefined, ASSAY_DATA_DIR: undefined, INIT_CWD: undefined, ...env } }),
+  };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { computeCost, scoreCase, type AssertionContext, type CompiledAssertion, type GradeFunction, type PromptTemplate } from '@assay/core';
+import { computeCost, promptVersionFromTemplate, scoreCase, type AssertionContext, type CompiledAssertion, type GradeFunction, type PromptTemplate } from '@assay/core';
 import type { ModelHandle, ModelResponse } from '@assay/providers';
 import { ConfigError, ProviderError, RunLeaseError, type AssertionResult, type CaseResult, type RunComparison, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
 import type { Store } from '@assay/store';
@@ -227,6 +227,12 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
       gate: suite.gate,
       warnings: [...warnings],
     });
+    // The registry's content hash of each prompt (as `assay prompts push` computes it): an uploaded run links each cell to the version it tested.
+    const promptHashes = new Map(suite.prompts.map((prompt) => [prompt.id, promptVersionFromTemplate(prompt, prompt.id).contentHash]));
+    for (const cell of summary.cells) {
+      const promptHash = promptHashes.get(cell.prompt);
+      if (promptHash !== undefined) cell.promptHash = promptHash;
+    }
     let comparison: RunComparison | undefined;
     let comparisonProblem: string | undefined;
     if (status === 'completed' && options.baseline) {

@@ -108,6 +108,8 @@ const SummaryCellSchema = z.strictObject({
   costPerPass: z.number().nullable(),
   tokens: z.number().min(0),
   meanLatencyMs: z.number().nullable(),
+  promptHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  registryVersion: z.strictObject({ name: z.string().max(200), version: z.number().int().min(1) }).optional(),
 });
 
 const JudgeMetricSummarySchema = z.strictObject({

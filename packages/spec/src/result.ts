@@ -67,6 +67,13 @@ export interface SummaryCell {
   costPerPass: number | null;
   tokens: number;
   meanLatencyMs: number | null;
+  /**
+   * SHA-256 content hash of the cell's prompt as the registry computes it (template, model config,
+   * schemas, metadata, partials; `promptContentHash` in core). Absent in runs made before Assay recorded it.
+   */
+  promptHash?: string;
+  /** The registry version with that content hash, recorded by the server when the run is uploaded. */
+  registryVersion?: { name: string; version: number };
 }
 
 /** Pass rate of the assertions that carry one `metric` name, in one prompt × provider cell. */

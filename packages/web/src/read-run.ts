@@ -183,6 +183,11 @@ function readCell(value: unknown, path: string, problems: string[]): SummaryCell
       designEffect: repeats.nullableNumber('designEffect'),
     };
   }
+  if (cell.has('registryVersion')) {
+    // Issue 11: the registry version the cell's prompt is (the run page links to it).
+    const link = new Reader(cell.raw('registryVersion'), `${path}.registryVersion`, problems);
+    read.registryVersion = { name: link.text('name', '?'), version: link.number('version') };
+  }
   return read;
 }
 

@@ -6,7 +6,7 @@ import { outputFormatOf } from '../output/write-output.ts';
 import { writeRunFiles } from '../output/write-run-files.ts';
 import { findRun } from '../find-run.ts';
 import { createServerClient } from '../server-client.ts';
-import { uploadRun } from '../upload-run.ts';
+import { uploadedMessage, uploadRun } from '../upload-run.ts';
 
 export async function runsCommand(options: { limit: number; label?: string }): Promise<number> {
   const store = await openStore({ cwd: process.cwd() });
@@ -35,8 +35,9 @@ export async function runsUploadCommand(reference: string, options: { server?: s
   const store = await openStore({ cwd: process.cwd() });
   try {
     const run = await storedRun(store, reference, 'prompts-registry.md');
-    const { url, stored, resumed } = await uploadRun(store, run, client);
-    process.stdout.write(`Uploaded run ${run.id} to ${url}\n`);
+    const uploaded = await uploadRun(store, run, client);
+    const { stored, resumed } = uploaded;
+    process.stdout.write(uploadedMessage(run.id, uploaded));
     process.stderr.write(`${stored} result(s) on the server${resumed ? ' (the run was there already; its upload is complete now)' : ''}.\n`);
     return 0;
   } finally {

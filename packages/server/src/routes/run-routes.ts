@@ -16,6 +16,7 @@ import { validationHook, errorResponses, jsonBody, jsonResponse } from '../opena
 import { HttpProblem } from '../problem.ts';
 import { notComparable } from '../not-comparable.ts';
 import type { ServerDependencies, ServerEnv } from '../server-env.ts';
+import { linkRegistryVersions, withRegistryVersions } from './registry-version-links.ts';
 
 const IsoSchema = z.iso.datetime({ offset: true });
 
@@ -168,8 +169,9 @@ export function runRoutes(dependencies: ServerDependencies) {
       const runs = store.project(projectId);
       await projectRun(runs, id);
       const body = context.req.valid('json');
-      await runs.finishRun(id, { status: body.status, finishedAt: body.finishedAt, ...(body.summary ? { summary: body.summary } : {}) });
-      const summary = body.summary;
+      // Each cell names the registry version it tested (by content hash), checked here rather than taken from the client.
+      const summary = body.summary && (await linkRegistryVersions(registry, projectId, body.summary));
+      await runs.finishRun(id, { status: body.status, finishedAt: body.finishedAt, ...(summary ? { summary } : {}) });
       await registry.recordAuditEvent(
         projectId,
         { action: 'run.finish', targetType: 'run', targetId: id, details: { status: body.status, passed: summary?.passed ?? null, failed: summary?.failed ?? null, errors: summary?.errors ?? null } },
@@ -195,7 +197,8 @@ export function runRoutes(dependencies: ServerDependencies) {
       const { projectId } = await access(context, 'viewer');
       const runs = store.project(projectId);
       const run = await projectRun(runs, context.req.valid('param').id);
-      return context.json({ run, stored: await runs.countResults(run.id) }, 200);
+      // A version pushed after the upload links too.
+      return context.json({ run: await withRegistryVersions(registry, projectId, run), stored: await runs.countResults(run.id) }, 200);
     },
   );
 

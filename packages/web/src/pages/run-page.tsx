@@ -12,7 +12,8 @@ import { StoredShapeNotice } from '../components/run/stored-shape-notice.tsx';
 import { SummaryCellsTable, SummaryMatrix } from '../components/run/summary-matrix.tsx';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, formatUsd } from '../format.ts';
 import { useResource } from '../hooks/use-resource.ts';
-import { runsHref } from './paths.ts';
+import type { SummaryCell } from '../types.ts';
+import { promptHref, runsHref } from './paths.ts';
 
 /** `/p/:projectId/runs/:runId`: the summary (matrix, gates) and the cases, a page at a time. */
 export function RunPage({ projectId, runId }: { projectId: string; runId: string }) {
@@ -96,6 +97,7 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
           )}
           <h2 className="section-title">Pass rate by prompt × provider</h2>
           <SummaryMatrix summary={summary} />
+          <TestedVersions projectId={projectId} cells={summary.cells} />
           <details className="disclosure">
             <summary>All cell statistics</summary>
             <SummaryCellsTable summary={summary} />
@@ -135,6 +137,26 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
       <h2 className="section-title">Cases</h2>
       <CaseTable projectId={projectId} runId={runId} />
     </>
+  );
+}
+
+/** Issue 11: the registry version each prompt of the run is (matched by content hash when it was uploaded), linked to the prompt's page. */
+function TestedVersions({ projectId, cells }: { projectId: string; cells: SummaryCell[] }) {
+  const links = new Map<string, { name: string; version: number }>();
+  for (const cell of cells) if (cell.registryVersion && !links.has(cell.prompt)) links.set(cell.prompt, cell.registryVersion);
+  if (links.size === 0) return null;
+  return (
+    <p className="meta-line" data-testid="run-registry-versions">
+      <span>Registry versions tested:</span>
+      {[...links].map(([prompt, link]) => (
+        <span key={prompt}>
+          {prompt === link.name ? '' : `${prompt} = `}
+          <Link href={promptHref(projectId, link.name)}>
+            {link.name} v{link.version}
+          </Link>
+        </span>
+      ))}
+    </p>
   );
 }
 
