@@ -71,6 +71,8 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
+  // A step that cannot happen fails with what it waited for, well before the test's own timeout.
+  page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('request', (request) => {
     if (!request.url().startsWith(url)) pageErrors.push(`request to ${request.url()}`);
@@ -236,6 +238,13 @@ describe('assay view options', () => {
       expect(running.stderr()).toContain(`Port ${taken} is in use; using ${chosen}.`);
       expect(running.stdout()).toContain('No runs here yet: run `assay eval` in this folder');
       expect((await (await fetch(`http://127.0.0.1:${chosen}/api/runs`)).json())).toEqual({ items: [], total: 0 });
+      // The page of a folder without runs says how to make one here, not how to upload.
+      await page.goto(`http://127.0.0.1:${chosen}/`);
+      await page.getByTestId('viewer-no-runs').waitFor();
+      const empty = await page.getByTestId('viewer-no-runs').innerText();
+      expect(empty).toContain('Run assay eval in this folder');
+      expect(empty).not.toContain('upload');
+      await shot('05-no-runs');
       running.child.kill('SIGTERM');
       expect(await running.exited).toEqual([0, null]);
     } finally {

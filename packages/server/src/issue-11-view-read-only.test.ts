@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore, type Store } from '@assay/store';
+import { openSqliteStore, type RegistryStore, type Store } from '@assay/store';
 import { caseResult, createTestApp, runRecord } from './testing/test-app.ts';
-import { createViewerApp, type ViewerApp } from './view-app.ts';
+import { createViewerApp, openViewerRegistry, type ViewerApp } from './view-app.ts';
 
 // Issue 11: `assay view` has no login, so it must change nothing whatever it is sent. Every
 // operation the server documents is sent to the viewer, on both mounts: writes are 405 and the
@@ -13,6 +13,7 @@ import { createViewerApp, type ViewerApp } from './view-app.ts';
 
 let directory: string;
 let store: Store;
+let registry: RegistryStore;
 let viewer: ViewerApp;
 let operations: { method: string; path: string }[];
 const origin = 'http://127.0.0.1:15500';
@@ -29,11 +30,12 @@ beforeAll(async () => {
   await store.appendResults('local-run', [caseResult('local-run', 0, true), caseResult('local-run', 1, false)] as never);
   // A run uploaded to a server project in the same store: not the folder's own, not shown.
   await store.project('team').createRun({ ...runRecord('team-run'), projectId: 'team' } as never);
-  viewer = createViewerApp({ store, source: '.assay/assay.db', name: 'demo' });
+  registry = await openViewerRegistry();
+  viewer = createViewerApp({ store, registry, source: '.assay/assay.db', name: 'demo' });
 });
 
 afterAll(async () => {
-  await store?.close();
+  await Promise.all([store?.close(), registry?.close()]);
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 

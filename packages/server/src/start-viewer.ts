@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { ServerType } from '@hono/node-server';
 import { AssayError } from '@assay/spec';
-import { defaultDataDirectory, openStore, type Store } from '@assay/store';
+import { defaultDataDirectory, openStore, type RegistryStore, type Store } from '@assay/store';
 import { defaultWebRoot, docsRoot, listen } from './start-server.ts';
-import { createViewerApp, isLoopbackAddress, viewerProjectId } from './view-app.ts';
+import { createViewerApp, isLoopbackAddress, openViewerRegistry, viewerProjectId } from './view-app.ts';
 
 /** `assay view`'s port unless told otherwise (`promptfoo view` uses 15500 too). */
 export const defaultViewerPort = 15500;
@@ -55,8 +55,15 @@ export async function startViewer(options: StartViewerOptions = {}): Promise<Run
     });
   }
   const store = await openStore({ cwd, env });
+  let registry: RegistryStore;
+  try {
+    registry = await openViewerRegistry();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const source = describeSource(cwd, env);
-  const app = createViewerApp({ store, source, name: path.basename(cwd), webRoot: options.webRoot ?? defaultWebRoot, docsRoot });
+  const app = createViewerApp({ store, registry, source, name: path.basename(cwd), webRoot: options.webRoot ?? defaultWebRoot, docsRoot });
 
   const wanted = options.port ?? defaultViewerPort;
   let server: ServerType | undefined;
@@ -71,7 +78,7 @@ export async function startViewer(options: StartViewerOptions = {}): Promise<Run
       }
     }
   } catch (error) {
-    await store.close();
+    await Promise.all([store.close(), registry.close()]);
     throw error;
   }
   const running = server!;
@@ -92,7 +99,7 @@ export async function startViewer(options: StartViewerOptions = {}): Promise<Run
           // A browser's idle keep-alive connections would hold close() open.
           (running as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
-        await store.close();
+        await Promise.all([store.close(), registry.close()]);
       })();
       return closing;
     },

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ApiKey, Project } from '@assay/spec';
-import type { RegistryStore, Store } from '@assay/store';
+import { openRegistryStore, type RegistryStore, type Store } from '@assay/store';
 import { createApp } from './app.ts';
 import { HttpProblem, problemFromRequestError, sendProblem } from './problem.ts';
 import { runRoutes } from './routes/run-routes.ts';
@@ -13,6 +13,8 @@ export const viewerProjectId = 'local';
 export interface ViewerAppOptions {
   /** The folder's store; the viewer shows its own runs (those `assay eval` made, without a project). */
   store: Store;
+  /** An empty registry (`openViewerRegistry()`): what the run routes look up there finds nothing. */
+  registry: RegistryStore;
   /** Where the runs come from, as the dashboard shows it (`.assay/assay.db`). */
   source: string;
   /** The project folder's name, shown as the project's name. */
@@ -41,7 +43,7 @@ const readMethods = new Set(['GET', 'HEAD']);
  * read the runs. The dashboard learns it is a viewer from GET /api/session (`viewer`).
  *
  * @example
- * const app = createViewerApp({ store, source: '.assay/assay.db', name: 'support-bot', webRoot });
+ * const app = createViewerApp({ store, registry: await openViewerRegistry(), source: '.assay/assay.db', name: 'support-bot', webRoot });
  * const response = await app.request('http://127.0.0.1/api/runs');
  */
 export function createViewerApp(options: ViewerAppOptions) {
@@ -65,10 +67,16 @@ export function createViewerApp(options: ViewerAppOptions) {
     lastUsedAt: null,
     revokedAt: null,
   };
-  // The run routes reach the registry only through `projectAccess` (getProject, for a key) and,
-  // when they write, to audit; writes never get past the 405 below. A viewer has no registry.
-  const registry = { dialect: 'sqlite', getProject: async (id: string) => (id === viewerProjectId ? project : undefined) } as unknown as RegistryStore;
-  const dependencies = { registry, store: localRunsAsProject(options.store, viewerProjectId) };
+  // The run routes read the registry (the project, registry versions of a run's prompts): an
+  // empty one answers them with nothing, except the viewer's own project. Writes, which would
+  // audit, never get past the 405 below.
+  const registry = overriding(options.registry, 'getProject', async (id: string) => (id === viewerProjectId ? project : undefined));
+  // The run routes always read through `store.project(id)`: the folder's own runs are project `local`'s.
+  const store = overriding(options.store, 'project', (id: string) => {
+    if (id !== viewerProjectId) throw new HttpProblem(404, 'not-found', 'Not found', `No project ${id} in the viewer.`);
+    return options.store;
+  });
+  const dependencies = { registry, store };
   const viewer: ViewerInfo = { source: options.source };
   // The dashboard's files, docs and headers (CSP) exactly as `assay serve` serves them.
   const dashboard = createApp({ ...dependencies, ...(options.webRoot ? { webRoot: options.webRoot } : {}), ...(options.docsRoot ? { docsRoot: options.docsRoot } : {}) });
@@ -135,21 +143,18 @@ export function isLoopbackAddress(address: string): boolean {
   return address === 'localhost' || address === '::1' || /^127(\.\d{1,3}){3}$/.test(address);
 }
 
-/**
- * The folder's own runs (no project) as the runs of `projectId`: the run routes always read
- * through `store.project(id)`. Methods stay bound to the store (its fields are private).
- */
-function localRunsAsProject(store: Store, projectId: string): Store {
-  return new Proxy(store, {
-    get(target, key) {
-      if (key === 'project') {
-        return (id: string) => {
-          if (id !== projectId) throw new HttpProblem(404, 'not-found', 'Not found', `No project ${id} in the viewer.`);
-          return target;
-        };
-      }
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+/** The registry a viewer reads: empty, in memory, gone when closed. */
+export function openViewerRegistry(): Promise<RegistryStore> {
+  return openRegistryStore({ sqlite: { file: ':memory:' } });
+}
+
+/** `target` with one method replaced; the others stay bound to it (its fields are private). */
+function overriding<T extends object, K extends keyof T>(target: T, key: K, replacement: T[K]): T {
+  return new Proxy(target, {
+    get(object, property) {
+      if (property === key) return replacement;
+      const value: unknown = Reflect.get(object, property, object);
+      return typeof value === 'function' ? value.bind(object) : value;
     },
   });
 }

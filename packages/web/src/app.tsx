@@ -16,6 +16,7 @@ import { RunPage } from './pages/run-page.tsx';
 import { RunsPage } from './pages/runs-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import { SetupPage } from './pages/setup-page.tsx';
+import { ViewerRunsPage } from './pages/viewer-runs-page.tsx';
 import { SessionProvider, useSession, type ViewerInfo } from './session.tsx';
 
 /** Every page under `/p/:projectId/…`; the layout stays mounted while the page changes. */
@@ -48,7 +49,7 @@ function ViewerRoutes({ projectId, viewer }: { projectId: string; viewer: Viewer
   return (
     <ViewerLayout projectId={projectId} viewer={viewer}>
       <Switch>
-        <Route path={`${base}/runs`}>{() => <RunsPage projectId={projectId} />}</Route>
+        <Route path={`${base}/runs`}>{() => <ViewerRunsPage projectId={projectId} />}</Route>
         <Route path={`${base}/runs/:runId`}>{(params) => <RunPage key={params.runId} projectId={projectId} runId={decodeParameter(params.runId)} />}</Route>
         <Route path={`${base}/compare`}>{() => <ComparePage projectId={projectId} />}</Route>
         <Route>
