@@ -32,14 +32,30 @@ export interface CellComparison {
   /** Cases present in both runs (paired); 0 when the comparison is unpaired. */
   paired: number;
   difference: number | null;
+  /** The difference's interval at the comparison's confidence, made to agree with `pValue`: it reaches 0 exactly when pValue ≥ α. */
   ci95: [number, number] | null;
+  /**
+   * The interval that agrees with `adjustedPValue` and the verdict: computed at the confidence of
+   * the Holm step that decided the row (`adjustedConfidence`, at least the comparison's), and
+   * reaching 0 exactly when the verdict is `no detectable difference`. What the console and the
+   * report show. Absent in comparisons stored before issue 11.
+   */
+  adjustedCi?: [number, number] | null;
+  /** The confidence of `adjustedCi`: 1 − α/(m − i) for the Holm step i that decided the row. */
+  adjustedConfidence?: number | null;
   test: ComparisonTestName;
   pValue: number | null;
   /** Holm-adjusted across every row of the comparison. */
   adjustedPValue: number | null;
   verdict: Verdict;
-  /** For `no detectable difference`: the smallest difference this sample had 80% power to detect. */
+  /**
+   * For `no detectable difference`: the smallest difference this sample had 80% power to detect
+   * (at the unadjusted α). Null when the row is better or worse, when no difference could reach
+   * that power with this n, or when the observed difference is already at least that large; `note` says which.
+   */
   minimumDetectableEffect: number | null;
+  /** Why a `no detectable difference` row has no minimum detectable effect, in one sentence. */
+  note?: string;
   /** Case ids (with `#repeat` when repeated) that passed in the baseline and fail in the candidate. */
   flippedToFail: string[];
   /** Case ids that failed in the baseline and pass in the candidate. */

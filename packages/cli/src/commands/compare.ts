@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareRuns, resolveRunSource, SummaryAccumulator, type RunSource } from '@assay/runner';
-import { ConfigError, type RunComparison, type RunRecord } from '@assay/spec';
+import { ConfigError, type RunComparison, type RunRecord, type RunSummary } from '@assay/spec';
 import { openStore } from '@assay/store';
 import { renderComparison } from '../output/comparison-view.ts';
 import { writeOutputFile } from '../output/write-output.ts';
@@ -47,10 +47,10 @@ async function writeComparison(file: string, comparison: RunComparison, candidat
     await writeFile(file, `${JSON.stringify(comparison, null, 2)}\n`);
     return;
   }
-  // The HTML report is the candidate run's report with the comparison view added.
-  const accumulator = new SummaryAccumulator([], { repeat: 2 });
-  for await (const result of candidate.results()) accumulator.add(result);
-  const summary = accumulator.summarize({ durationMs: candidate.record?.summary?.durationMs ?? 0, warnings: [...comparison.warnings] });
+  // The HTML report is the candidate run's report with the comparison view added. Its stored
+  // summary keeps the suite's thresholds and gates (issue 11: a summary rebuilt from the results
+  // alone had none); only a run stored without one is summarised again, and then says so.
+  const summary = candidate.record?.summary ?? (await summarizeResults(candidate));
   const record: RunRecord = candidate.record ?? {
     id: candidate.info.id,
     createdAt: candidate.info.createdAt ?? new Date(0).toISOString(),
@@ -61,4 +61,14 @@ async function writeComparison(file: string, comparison: RunComparison, candidat
     options: {},
   };
   await writeOutputFile(file, { record, summary, results: candidate.results, comparison });
+}
+
+/** A summary from the results alone, for a run stored without one: it cannot know the suite's thresholds or gates. */
+async function summarizeResults(candidate: RunSource): Promise<RunSummary> {
+  const accumulator = new SummaryAccumulator([], { repeat: 2 });
+  for await (const result of candidate.results()) accumulator.add(result);
+  return accumulator.summarize({
+    durationMs: 0,
+    warnings: [`Run ${candidate.info.id} has no stored summary: its suite's thresholds and gates are not shown.`],
+  });
 }

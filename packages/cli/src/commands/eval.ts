@@ -217,7 +217,7 @@ export async function executeSuite(
 
   const { summary, runId, status, comparison } = outcome;
   // Failures first, so the matrix and the verdict are what stays on screen.
-  if (failures.length) out.write(`\n${renderFailures(failures, failureLimit)}`);
+  if (failures.length) out.write(`\n${renderFailures(failures, failureLimit, { totalFailed: summary.failed })}`);
   out.write(`\n${renderMatrix(summary, { color: out.isTTY })}`);
   // A stored answer is the one recorded earlier, not a fresh call: say how many there were.
   if (useCache || cassetteMode === 'replay') {
@@ -228,10 +228,12 @@ export async function executeSuite(
   const repeatsText = renderRepeats(summary);
   if (repeatsText) out.write(`\n${repeatsText}`);
   if (comparison) out.write(`\n${renderComparison(comparison, { color: out.isTTY })}`);
+  // Kept for -o as well: the report shows what the console shows (issue 11).
+  let promptComparison;
   if (promptPair && status === 'completed') {
     const run = storeRunSource(store, { id: runId });
-    const between = await compareRuns(promptRunSource(run, promptPair[0]), promptRunSource(run, promptPair[1]));
-    out.write(`\nPrompt ${promptPair[1]} against prompt ${promptPair[0]} on the same cases:\n${renderComparison(between, { color: out.isTTY }).split('\n').slice(1).join('\n')}`);
+    promptComparison = await compareRuns(promptRunSource(run, promptPair[0]), promptRunSource(run, promptPair[1]));
+    out.write(`\n${renderComparison(promptComparison, { color: out.isTTY, title: `Prompt ${promptPair[1]} against prompt ${promptPair[0]} on the same cases` })}`);
   }
   const thresholdText = renderThresholds(summary);
   if (thresholdText) out.write(`\n${thresholdText}`);
@@ -240,7 +242,7 @@ export async function executeSuite(
   if (retries) out.write(`\n${retries} call(s) were retried after 429/5xx/timeouts.\n`);
 
   const record = (await store.getRun(runId))!;
-  await writeRunFiles(outputFiles, { record, summary, results: () => store.iterateResults(runId), comparison }, out);
+  await writeRunFiles(outputFiles, { record, summary, results: () => store.iterateResults(runId), comparison, promptComparison }, out);
 
   if (status === 'interrupted') {
     out.write(`\nRun ${runId} interrupted; ${summary.total} of ${total} calls are saved. Continue with: assay eval --resume ${runId}${upload ? ' --upload' : ''}\n`);

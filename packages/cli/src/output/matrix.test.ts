@@ -85,7 +85,7 @@ describe('renderFailures', () => {
     expect(text).not.toContain('\x1b');
     expect(text).toContain('error: timed out after 30s');
     expect(text).not.toContain('third');
-    expect(text).toContain('… and 1 more failed case');
+    expect(text).toContain('… 1 more failed case (see -o');
     expect(renderFailures([fakeResult()], 5)).toBe('');
   });
 });

@@ -178,29 +178,81 @@ export function renderThresholds(summary: RunSummary, options: Pick<MatrixOption
 const snippetChars = 160;
 
 /**
- * Up to `limit` failed cases: case id and repeat, cell, the first failed assertion's reason (or
- * the call's error) and the start of the output on one line.
+ * Which failing assertion to show first: the root cause before what follows from it. Output that
+ * is not the expected format (no JSON, a broken schema or contract) makes later checks fail too —
+ * a `javascript` check that parses the output throws "Unexpected end of JSON input" — so format
+ * and structure come first, then what the output says, then code checks and judges (which read
+ * the output), and last the checks that could not be evaluated at all (a judge that did not answer).
  */
-export function renderFailures(results: CaseResult[], limit: number): string {
+const rootCauseRank: Readonly<Record<string, number>> = {
+  'is-json': 0,
+  'contains-json': 0,
+  'json-schema': 1,
+  contract: 1,
+  'is-valid-tool-call': 1,
+  'finish-reason': 1,
+  javascript: 3,
+  'assert-set': 3,
+  'llm-rubric': 4,
+  pairwise: 4,
+  factuality: 4,
+  'answer-relevance': 4,
+  'rubric-criteria': 4,
+  judge: 4,
+  'context-faithfulness': 4,
+  'context-relevance': 4,
+  'context-recall': 4,
+};
+
+/** The failed assertions of a result, root cause first (ties keep the suite's order). */
+export function failedAssertionsByRootCause(result: CaseResult): CaseResult['assertions'] {
+  const rank = (assertion: CaseResult['assertions'][number]) => (assertion.unevaluable ? 5 : (rootCauseRank[assertion.type] ?? 2));
+  return result.assertions
+    .map((assertion, index) => ({ assertion, index }))
+    .filter(({ assertion }) => !assertion.pass)
+    .sort((a, b) => rank(a.assertion) - rank(b.assertion) || a.index - b.index)
+    .map(({ assertion }) => assertion);
+}
+
+/** Shorter than the output snippet: a case can fail several assertions, one line each. */
+const reasonChars = 120;
+
+export interface FailureListOptions {
+  /** Failed cases in the whole run (`summary.failed`), when more failed than `results` holds. */
+  totalFailed?: number;
+}
+
+/**
+ * The failed cases, up to `limit`: for each, every failed assertion on its own line, the root
+ * cause first (see `failedAssertionsByRootCause`), or the error of a case that got no answer;
+ * then the output once. Ends with how many more failed and how to see them all.
+ *
+ * @example
+ * process.stdout.write(renderFailures(firstFailures, 10, { totalFailed: summary.failed }));
+ */
+export function renderFailures(results: CaseResult[], limit: number, options: FailureListOptions = {}): string {
   const failed = results.filter((result) => !result.pass);
   if (failed.length === 0) return '';
   const lines: string[] = [];
-  for (const result of failed.slice(0, Math.max(0, limit))) {
+  const shown = failed.slice(0, Math.max(0, limit));
+  for (const result of shown) {
     lines.push(`✗ ${result.caseId}#${result.repeat}  ${cellLabel(result.promptId, result.providerId)}`);
     if (result.error !== undefined) {
       lines.push(`    error: ${oneLine(result.error, snippetChars)}`);
-    } else {
-      const assertion = result.assertions.find((candidate) => !candidate.pass);
-      lines.push(
-        assertion
-          ? `    ${assertion.type}${assertion.metric ? ` (${assertion.metric})` : ''}: ${oneLine(assertion.reason, snippetChars)}`
-          : `    score ${result.score} is below the pass mark`,
-      );
-      lines.push(`    output: ${JSON.stringify(oneLine(result.output, snippetChars))}`);
+      continue;
     }
+    const assertions = failedAssertionsByRootCause(result);
+    for (const assertion of assertions) {
+      lines.push(`    ${assertion.type}${assertion.metric ? ` (${assertion.metric})` : ''}: ${oneLine(assertion.reason, reasonChars)}`);
+    }
+    if (assertions.length === 0) lines.push(`    score ${result.score} is below the pass mark`);
+    lines.push(`    output: ${JSON.stringify(oneLine(result.output, snippetChars))}`);
   }
-  const rest = failed.length - Math.min(failed.length, Math.max(0, limit));
-  if (rest > 0) lines.push(`… and ${rest} more failed case${rest === 1 ? '' : 's'}`);
+  const total = Math.max(options.totalFailed ?? 0, failed.length);
+  const rest = total - shown.length;
+  if (rest > 0) {
+    lines.push(`… ${rest} more failed case${rest === 1 ? '' : 's'} (see -o report.html or -o results.json for every case, or --show-failures ${total} to print them all)`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -8,4 +8,6 @@ export interface OutputRun {
   results: () => AsyncIterable<CaseResult>;
   /** Present when the run was compared against a baseline (`--baseline`); reports show it. */
   comparison?: RunComparison;
+  /** Present with `--compare-prompts` (and in `assay demo`): two prompts of this run compared on the same cases. */
+  promptComparison?: RunComparison;
 }

@@ -106,7 +106,7 @@ function serializeSummary(summary: RunSummary) {
 // ---------------------------------------------------------------------------------------------
 // JSON and JSON Lines
 
-async function writeJson(sink: Sink, { record, summary, results, comparison }: OutputRun): Promise<void> {
+async function writeJson(sink: Sink, { record, summary, results, comparison, promptComparison }: OutputRun): Promise<void> {
   const head = JSON.stringify({
     runId: record.id,
     ...(record.label ? { label: record.label } : {}),
@@ -114,6 +114,7 @@ async function writeJson(sink: Sink, { record, summary, results, comparison }: O
     createdAt: record.createdAt,
     summary: serializeSummary(summary),
     ...(comparison ? { comparison } : {}),
+    ...(promptComparison ? { promptComparison } : {}),
   });
   // Reopen the object to append the results array one element at a time.
   await sink.write(`${head.slice(0, -1)},"results":[`);
@@ -125,7 +126,7 @@ async function writeJson(sink: Sink, { record, summary, results, comparison }: O
   await sink.write(first ? ']}\n' : '\n]}\n');
 }
 
-async function writeJsonLines(sink: Sink, { record, summary, results, comparison }: OutputRun): Promise<void> {
+async function writeJsonLines(sink: Sink, { record, summary, results, comparison, promptComparison }: OutputRun): Promise<void> {
   const header = {
     type: 'run',
     runId: record.id,
@@ -134,6 +135,7 @@ async function writeJsonLines(sink: Sink, { record, summary, results, comparison
     createdAt: record.createdAt,
     summary: serializeSummary(summary),
     ...(comparison ? { comparison } : {}),
+    ...(promptComparison ? { promptComparison } : {}),
   };
   await sink.write(`${JSON.stringify(header)}\n`);
   for await (const result of results()) {

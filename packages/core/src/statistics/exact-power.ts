@@ -2,6 +2,7 @@
 // The normal-approximation formulas in power.ts overstate the power of a discrete test: at their
 // sizes exact McNemar and Fisher reach about 75–78% instead of 80% (issue 10).
 import { binomialCdf, binomialMass } from './_binomial.ts';
+import { smallestSufficient } from './_search.ts';
 import { assertInteger, assertRate } from './_validate.ts';
 import { mcnemarExact } from './paired-tests.ts';
 import { powerTwoProportions, sampleSizePaired, sampleSizeTwoProportions, type SampleSizeOptions } from './power.ts';
@@ -106,6 +107,31 @@ export function sampleSizePairedExact(options: SampleSizeOptions & { discordance
     discordance: normal.discordance,
     assumed: normal.assumed,
   };
+}
+
+/**
+ * The smallest difference |candidate − baseline| that the exact McNemar test (`mcnemarExact`, as
+ * `assay compare` runs it) detects with the given power over n pairs, by its exact power
+ * (`exactPowerPaired`), not Connor's normal approximation — which promises a power the discrete
+ * test does not have on few pairs (at n = 4 it claims ±99.9 points; no split of 4 pairs reaches
+ * p < 0.05). The discordance used for a difference d is max(observed, d), as in
+ * `minimumDetectableDifference`. Each direction with room (baselineRate ± d within [0, 1]) is
+ * searched; the result is the smallest d that reaches the power in a direction with room for it, and
+ * null when none does (too few pairs for the test to detect anything at that power).
+ * @example minimumDetectablePairedDifferenceExact({ n: 4, baselineRate: 0, discordance: 1 }) // null
+ */
+export function minimumDetectablePairedDifferenceExact(options: { n: number; baselineRate: number; discordance: number; alpha?: number; power?: number }): number | null {
+  const { n, baselineRate, discordance, alpha = 0.05, power = 0.8 } = options;
+  assertInteger('minimumDetectablePairedDifferenceExact: n', n, 1);
+  assertRate('minimumDetectablePairedDifferenceExact: baselineRate', baselineRate);
+  assertRate('minimumDetectablePairedDifferenceExact: discordance', discordance);
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`minimumDetectablePairedDifferenceExact: alpha must be in (0, 1), got ${alpha}`);
+  if (!(power > 0 && power < 1)) throw new RangeError(`minimumDetectablePairedDifferenceExact: power must be in (0, 1), got ${power}`);
+  // Even n discordant pairs all one way cannot reach p < α: nothing is detectable at any power.
+  if (!(mcnemarExact(0, n).pValue < alpha)) return null;
+  // The exact power depends on |d| only, so the directions differ in their room alone.
+  const room = Math.max(baselineRate, 1 - baselineRate);
+  return smallestSufficient((d) => mcnemarPower(n, Math.max(discordance, d), d, alpha) >= power, room, 64);
 }
 
 /**

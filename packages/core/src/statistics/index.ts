@@ -8,6 +8,7 @@ export * from './cluster.ts';
 export * from './paired-tests.ts';
 export * from './difference.ts';
 export * from './multiple-comparisons.ts';
+export * from './interval-agreeing-with-test.ts';
 export * from './power.ts';
 export * from './exact-power.ts';
 export * from './agreement.ts';

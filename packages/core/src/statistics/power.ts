@@ -1,5 +1,6 @@
 import { assertInteger, assertRate } from './_validate.ts';
 import { normalCdf, normalQuantile } from './normal.ts';
+import { smallestSufficient } from './_search.ts';
 
 /** Common inputs of the sample-size procedures. */
 export interface SampleSizeOptions {
@@ -135,32 +136,11 @@ export function minimumDetectableDifference(options: MinimumDetectableDifference
   const search = (sign: 1 | -1): number => {
     const room = sign > 0 ? 1 - baselineRate : baselineRate;
     if (room <= 0) return 0;
-    return smallestSufficient((d) => requiredCases(sign * d) <= n, room);
+    return smallestSufficient((d) => requiredCases(sign * d) <= n, room) ?? room;
   };
   if (direction === 'increase') return search(1);
   if (direction === 'decrease') return search(-1);
   return Math.max(search(1), search(-1));
-}
-
-/** The smallest d in (0, room] with sufficient(d), or room when there is none. */
-function smallestSufficient(sufficient: (d: number) => boolean, room: number): number {
-  const steps = 256;
-  let previous = 0;
-  for (let step = 1; step <= steps; step++) {
-    const d = (room * step) / steps;
-    if (sufficient(d)) {
-      let low = previous;
-      let high = d;
-      for (let iteration = 0; iteration < 60 && high - low > 1e-12; iteration++) {
-        const middle = (low + high) / 2;
-        if (sufficient(middle)) high = middle;
-        else low = middle;
-      }
-      return high;
-    }
-    previous = d;
-  }
-  return room;
 }
 
 /** z_{1−α/2} and z_{power}. */

@@ -1,8 +1,11 @@
 import {
   clusteredProportionInterval,
   holmAdjust,
+  holmLevels,
+  intervalAgreeingWithTest,
   mcnemarExact,
   minimumDetectableDifference,
+  minimumDetectablePairedDifferenceExact,
   pairedBootstrapMeanDifference,
   pairedProportionDifferenceInterval,
   unpairedProportionDifferenceInterval,
@@ -13,6 +16,7 @@ import {
   zForConfidence,
 } from '@assay/core';
 import { ConfigError, type CaseResult, type CellComparison, type Estimate, type RunComparison } from '@assay/spec';
+import { formatP } from '../gates.ts';
 import type { RunSource } from './run-source.ts';
 
 /** One case of one cell: its tries (repeats) folded together. */
@@ -156,7 +160,7 @@ export async function compareRuns(baseline: RunSource, candidate: RunSource, opt
   if (left.size === 0) throw new ConfigError(`Baseline run ${baseline.info.id} has no results`, { hint: 'Pick a run that finished at least one case.', docs: 'compare.md' });
   if (right.size === 0) throw new ConfigError(`Run ${candidate.info.id} has no results`, { hint: 'Pick a run that finished at least one case.', docs: 'compare.md' });
 
-  const rows: CellComparison[] = [];
+  const rows: TestedRow[] = [];
   for (const [a, b] of matchCells(left, right, warnings)) {
     const paired = [...b.cases.keys()].filter((caseId) => a.cases.has(caseId)).sort((x, y) => b.cases.get(x)!.index - b.cases.get(y)!.index);
     const onlyA = a.cases.size - paired.length;
@@ -177,15 +181,51 @@ export async function compareRuns(baseline: RunSource, candidate: RunSource, opt
     }
   }
 
-  const adjusted = holmAdjust(rows.map((row) => row.pValue));
-  rows.forEach((row, index) => {
+  decide(rows, alpha);
+  return { baseline: baseline.info, candidate: candidate.info, alpha, correction: 'holm', cells: rows.map((tested) => tested.row), warnings };
+}
+
+/** A row with its test done, and its interval at any confidence (for the Holm step's level). */
+interface TestedRow {
+  row: CellComparison;
+  /** The interval of the row's own method at a confidence, before it is made to agree with a test; null when untested. */
+  intervalAt: (confidence: number) => [number, number] | null;
+}
+
+/**
+ * Holm-adjusts the p-values and gives each row its verdict, and intervals that agree with the
+ * tests (issue 11: `+12.5 pts [+1.3, +26.1] … no detectable difference` contradicted itself):
+ * `ci95` agrees with the row's own p-value; `adjustedCi`, at the level of the Holm step that
+ * decided the row, with the adjusted p-value and so with the verdict.
+ */
+function decide(rows: TestedRow[], alpha: number): void {
+  const pValues = rows.map(({ row }) => row.pValue);
+  const adjusted = holmAdjust(pValues);
+  const levels = holmLevels(pValues, alpha);
+  const tested = pValues.filter((p) => p !== null).length;
+  rows.forEach(({ row, intervalAt }, index) => {
     row.adjustedPValue = adjusted[index] ?? null;
-    if (row.adjustedPValue !== null && row.adjustedPValue < alpha && row.difference !== null && row.difference !== 0) {
+    const level = levels[index] ?? null;
+    row.adjustedCi = null;
+    row.adjustedConfidence = null;
+    if (row.pValue === null || row.adjustedPValue === null || row.difference === null || level === null) return;
+    const rejected = row.adjustedPValue < alpha && row.difference !== 0;
+    row.ci95 = intervalAgreeingWithTest(row.ci95, row.difference, row.pValue < alpha && row.difference !== 0);
+    row.adjustedConfidence = 1 - level;
+    row.adjustedCi = intervalAgreeingWithTest(intervalAt(1 - level), row.difference, rejected);
+    if (rejected) {
       row.verdict = row.difference > 0 ? 'better' : 'worse';
       row.minimumDetectableEffect = null;
+      delete row.note;
+    } else if (row.pValue < alpha) {
+      // Significant alone, not after the correction: a detectable-effect size would read as nonsense here.
+      row.minimumDetectableEffect = null;
+      row.note = `p = ${formatP(row.pValue)} alone; not significant after the Holm correction across ${tested} comparisons`;
+    } else if (row.minimumDetectableEffect !== null && Math.abs(row.difference) >= row.minimumDetectableEffect) {
+      row.minimumDetectableEffect = null;
+      row.note = 'the observed difference is as large as one this sample detects 80% of the time, yet not significant: see the interval';
     }
   });
-  return { baseline: baseline.info, candidate: candidate.info, alpha, correction: 'holm', cells: rows, warnings };
 }
 
 type Pick = (outcomes: CaseOutcomes) => { tries: number; passed: number } | undefined;
@@ -223,12 +263,12 @@ function rateRow(
   repeated: boolean,
   confidence: number,
   power: number,
-): CellComparison {
+): TestedRow {
   const alpha = 1 - confidence;
   const base = estimateOf(a, pick, confidence);
   const cand = estimateOf(b, pick, confidence);
   const row = untestedRow(a, b, metric, 'rate', { n: base.n, estimate: base.estimate, ci95: base.ci95 }, { n: cand.n, estimate: cand.estimate, ci95: cand.ci95 }, paired.length, 'mcnemar-exact');
-  if (base.n === 0 || cand.n === 0) return row;
+  if (base.n === 0 || cand.n === 0) return { row, intervalAt: () => null };
 
   if (paired.length === 0) {
     row.difference = cand.estimate! - base.estimate!;
@@ -236,19 +276,20 @@ function rateRow(
       // Repeats of a case are not independent tries (issue 10: counting them as such rejected a true
       // null 17% of the time at α = 0.05): resample whole cases, each run on its own.
       const totals = (clusters: RateEstimate['clusters']) => clusters.map((cluster) => ({ sum: cluster.successes, count: cluster.trials }));
+      const intervalAt = (level: number) => unpairedClusterBootstrapDifference(totals(base.clusters), totals(cand.clusters), { confidence: level })!.interval;
       const test = unpairedClusterBootstrapDifference(totals(base.clusters), totals(cand.clusters), { confidence })!;
       row.test = 'bootstrap-unpaired';
       row.ci95 = test.interval;
       row.pValue = test.pValue;
-    } else {
-      row.test = 'newcombe-unpaired';
-      row.ci95 = unpairedProportionDifferenceInterval(base.passed, base.n, cand.passed, cand.n, confidence);
-      row.pValue = unpairedProportionTest(base.passed, base.n, cand.passed, cand.n).pValue;
+      row.minimumDetectableEffect = unpairedMde(base, cand, alpha, power);
+      return { row, intervalAt };
     }
-    // Sized on the cases the tries are worth: n / design effect.
-    const effectiveN = Math.max(1, Math.floor(Math.min(base.effectiveN, cand.effectiveN)));
-    row.minimumDetectableEffect = minimumDetectableDifference({ n: effectiveN, baselineRate: base.estimate!, alpha, power });
-    return row;
+    row.test = 'newcombe-unpaired';
+    const intervalAt = (level: number) => unpairedProportionDifferenceInterval(base.passed, base.n, cand.passed, cand.n, level);
+    row.ci95 = intervalAt(confidence);
+    row.pValue = unpairedProportionTest(base.passed, base.n, cand.passed, cand.n).pValue;
+    row.minimumDetectableEffect = unpairedMde(base, cand, alpha, power);
+    return { row, intervalAt };
   }
 
   if (repeated) {
@@ -263,13 +304,8 @@ function rateRow(
       if (before[index]! >= 0.5 && after[index]! < 0.5) row.flippedToFail.push(caseId);
       if (before[index]! < 0.5 && after[index]! >= 0.5) row.flippedToPass.push(caseId);
     });
-    const test = pairedBootstrapMeanDifference(before, after, { confidence })!;
     row.test = 'paired-bootstrap';
-    row.difference = test.difference;
-    row.ci95 = test.interval;
-    row.pValue = test.pValue;
-    row.minimumDetectableEffect = scoreMde(before, after, alpha, power);
-    return row;
+    return pairedBootstrapRow(row, before, after, confidence, power);
   }
 
   const table = { bothPass: 0, baselineOnly: 0, candidateOnly: 0, neither: 0 };
@@ -287,17 +323,43 @@ function rateRow(
   }
   const n = paired.length;
   row.difference = (table.candidateOnly - table.baselineOnly) / n;
-  row.ci95 = pairedProportionDifferenceInterval(table, confidence);
+  const intervalAt = (level: number) => pairedProportionDifferenceInterval(table, level);
+  row.ci95 = intervalAt(confidence);
   row.pValue = mcnemarExact(table.baselineOnly, table.candidateOnly).pValue;
-  const baselineRate = (table.bothPass + table.baselineOnly) / n;
-  row.minimumDetectableEffect = minimumDetectableDifference({
+  // Sized by the exact power of the test that decides: Connor's normal approximation promised
+  // "could detect ±99.9 pts" on 4 cases, where no outcome at all reaches p < 0.05 (issue 11).
+  row.minimumDetectableEffect = minimumDetectablePairedDifferenceExact({
     n,
-    baselineRate,
+    baselineRate: (table.bothPass + table.baselineOnly) / n,
+    discordance: (table.baselineOnly + table.candidateOnly) / n,
     alpha,
     power,
-    paired: { discordance: (table.baselineOnly + table.candidateOnly) / n },
   });
-  return row;
+  if (row.minimumDetectableEffect === null) {
+    const best = mcnemarExact(0, n).pValue;
+    row.note =
+      best >= alpha
+        ? `too few cases: even all ${n} changing one way would give p = ${formatP(best)}`
+        : `too few cases: no difference reaches ${Math.round(power * 100)}% power over ${n} cases`;
+  }
+  return { row, intervalAt };
+}
+
+/** Sized on the cases the tries are worth: n / design effect (the tries themselves without repeats). */
+function unpairedMde(base: RateEstimate, cand: RateEstimate, alpha: number, power: number): number {
+  const effectiveN = Math.max(1, Math.floor(Math.min(base.effectiveN, cand.effectiveN)));
+  return minimumDetectableDifference({ n: effectiveN, baselineRate: base.estimate!, alpha, power });
+}
+
+/** The paired bootstrap of per-case values: difference, interval, p-value and detectable effect. */
+function pairedBootstrapRow(row: CellComparison, before: Float64Array, after: Float64Array, confidence: number, power: number): TestedRow {
+  const intervalAt = (level: number) => pairedBootstrapMeanDifference(before, after, { confidence: level })!.interval;
+  const test = pairedBootstrapMeanDifference(before, after, { confidence })!;
+  row.difference = test.difference;
+  row.ci95 = test.interval;
+  row.pValue = test.pValue;
+  row.minimumDetectableEffect = scoreMde(before, after, 1 - confidence, power);
+  return { row, intervalAt };
 }
 
 /** A row with its estimates and no test result yet (what stays when a side has no cases). */
@@ -331,7 +393,7 @@ function untestedRow(
   };
 }
 
-function scoreRow(a: CellData, b: CellData, paired: string[], confidence: number, power: number): CellComparison {
+function scoreRow(a: CellData, b: CellData, paired: string[], confidence: number, power: number): TestedRow {
   const meanScores = (cell: CellData, ids: Iterable<string>) => Float64Array.from([...ids].map((id) => {
     const outcomes = cell.cases.get(id)!;
     return outcomes.scoreSum / outcomes.tries;
@@ -342,15 +404,8 @@ function scoreRow(a: CellData, b: CellData, paired: string[], confidence: number
     return { n: scores.length, estimate: scores.length ? sum / scores.length : null, ci95: bootstrapMeanInterval(scores, { confidence }) };
   };
   const row = untestedRow(a, b, 'score', 'score', all(a), all(b), paired.length, 'paired-bootstrap');
-  if (paired.length === 0) return row;
-  const before = meanScores(a, paired);
-  const after = meanScores(b, paired);
-  const test = pairedBootstrapMeanDifference(before, after, { confidence })!;
-  row.difference = test.difference;
-  row.ci95 = test.interval;
-  row.pValue = test.pValue;
-  row.minimumDetectableEffect = scoreMde(before, after, 1 - confidence, power);
-  return row;
+  if (paired.length === 0) return { row, intervalAt: () => null };
+  return pairedBootstrapRow(row, meanScores(a, paired), meanScores(b, paired), confidence, power);
 }
 
 /** Smallest mean paired difference detectable with this n and spread (normal approximation). */

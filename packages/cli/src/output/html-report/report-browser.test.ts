@@ -101,7 +101,7 @@ describe('the HTML report in Chromium', () => {
       await page.locator('.verdict').screenshot({ path: shot('section-verdict.png') });
 
       // The charts are drawn by Chart.js and are not blank.
-      for (const id of ['pass-rate-chart', 'cost-chart', 'difference-chart']) {
+      for (const id of ['pass-rate-chart', 'cost-chart', 'comparison-chart']) {
         const ink = await canvasInk(page, id);
         expect(ink, id).toMatchObject({ exists: true, chart: true });
         expect(ink.ink, `${id} has drawn pixels`).toBeGreaterThan(0.01);

@@ -277,10 +277,13 @@
     });
   }
 
-  function differenceChart(Chart) {
-    const canvas = document.getElementById('difference-chart');
-    if (!canvas || !data.comparison) return;
-    const rows = data.comparison;
+  function differenceCharts(Chart) {
+    differenceChart(Chart, document.getElementById('comparison-chart'), data.comparison);
+    differenceChart(Chart, document.getElementById('prompt-comparison-chart'), data.promptComparison);
+  }
+
+  function differenceChart(Chart, canvas, rows) {
+    if (!canvas || !rows) return;
     const hasScores = rows.some((row) => row.kind === 'score');
     const extent = Math.max(
       1,
@@ -365,7 +368,7 @@
   function drawCharts() {
     if (!window.Chart) return;
     const Chart = setUpCharts();
-    for (const draw of [passRateChart, costChart, differenceChart]) {
+    for (const draw of [passRateChart, costChart, differenceCharts]) {
       try {
         draw(Chart);
       } catch (error) {

@@ -89,7 +89,10 @@ export interface ReportComparisonRow {
 export interface ReportData {
   runId: string;
   cells: ReportCell[];
+  /** Against the baseline (`--baseline`, `assay compare`). */
   comparison: ReportComparisonRow[] | null;
+  /** Two prompts of this run (`--compare-prompts`, `assay demo`). */
+  promptComparison: ReportComparisonRow[] | null;
   caseCount: number;
   textLimits: typeof reportTextLimits;
 }
@@ -297,7 +300,8 @@ export function reportComparisonRows(comparison: RunComparison | undefined): Rep
     metric: row.metric,
     kind: row.kind,
     difference: finite(row.difference),
-    ci95: interval(row.ci95),
+    // The interval the table shows: the one that agrees with the verdict.
+    ci95: interval(row.adjustedCi === undefined ? row.ci95 : row.adjustedCi),
     verdict: row.verdict,
   }));
 }

@@ -417,9 +417,13 @@ function verdictCell(row: CellComparison): string {
   const tone = row.verdict === 'better' ? 'ok' : row.verdict === 'worse' ? 'bad' : 'neutral';
   const effect = finite(row.minimumDetectableEffect);
   const mde =
-    row.verdict === 'no detectable difference' && effect !== null
-      ? `<div class="muted small mde">could detect ${escapeHtml(signed(effect, row.kind).replace(/^\+/, '±'))} or more</div>`
-      : '';
+    row.verdict !== 'no detectable difference'
+      ? ''
+      : effect !== null
+        ? `<div class="muted small mde">could detect ${escapeHtml(signed(effect, row.kind).replace(/^\+/, '±'))} or more</div>`
+        : row.note
+          ? `<div class="muted small mde">${escapeHtml(row.note)}</div>`
+          : '';
   return `<span class="verdict-chip ${tone}">${escapeHtml(row.verdict)}</span>${mde}`;
 }
 
@@ -445,7 +449,24 @@ function flippedCell(row: CellComparison, flipFilter: boolean): string {
   return parts.length > 0 ? parts.join(' ') : dash;
 }
 
-export function renderComparison(comparison: RunComparison | undefined): string {
+/** Where a comparison sits in the report: the baseline comparison, or two prompts of this run. */
+export interface ComparisonPlace {
+  /** Section id; the difference chart's canvas is `${id}-chart`. */
+  id: string;
+  title: string;
+}
+
+export const comparisonPlaces = {
+  baseline: { id: 'comparison', title: 'Comparison' },
+  prompts: { id: 'prompt-comparison', title: 'Prompt comparison' },
+} as const satisfies Record<string, ComparisonPlace>;
+
+/** The interval that agrees with the verdict (Holm-adjusted); `ci95` for comparisons stored before issue 11. */
+function verdictInterval(row: CellComparison): [number, number] | null {
+  return row.adjustedCi === undefined ? row.ci95 : row.adjustedCi;
+}
+
+export function renderComparison(comparison: RunComparison | undefined, place: ComparisonPlace = comparisonPlaces.baseline): string {
   if (!comparison) return '';
   const name = (run: RunComparison['baseline']) =>
     `<code>${escapeHtml(run.label ?? run.id)}</code>${run.label ? ` <span class="muted">${escapeHtml(run.id)}</span>` : ''}`;
@@ -457,7 +478,7 @@ export function renderComparison(comparison: RunComparison | undefined): string 
 <td class="text">${escapeHtml(row.metric)}</td>
 <td class="num">${estimate(row.baseline, row.kind)}</td>
 <td class="num">${estimate(row.candidate, row.kind)}</td>
-<td class="num"><strong>${escapeHtml(signed(row.difference, row.kind))}</strong>${signedInterval(finite(row.difference) === null ? null : row.ci95, row.kind)}<div class="muted small">${escapeHtml(
+<td class="num"><strong>${escapeHtml(signed(row.difference, row.kind))}</strong>${signedInterval(finite(row.difference) === null ? null : verdictInterval(row), row.kind)}<div class="muted small">${escapeHtml(
       row.paired > 0 ? `${testNames[row.test] ?? row.test} · ${row.paired.toLocaleString('en-US')} paired` : (testNames[row.test] ?? row.test),
     )}</div></td>
 <td class="num">${pValue(row.pValue)}</td>
@@ -468,13 +489,18 @@ export function renderComparison(comparison: RunComparison | undefined): string 
   });
   // 1 − 0.95 is 0.050000000000000044 in floating point.
   const alpha = Number(comparison.alpha.toPrecision(4));
-  const confidence = `${Number(((1 - comparison.alpha) * 100).toPrecision(4))}%`;
-  return `<section id="comparison">
-<h2>Comparison <span class="caption">candidate ${name(comparison.candidate)} against baseline ${name(comparison.baseline)}</span></h2>
-<figure class="chart-box"><div class="chart-frame" style="height:${Math.max(140, 60 + comparison.cells.length * 30)}px"><canvas id="difference-chart" role="img" aria-label="Difference candidate minus baseline with 95% intervals"></canvas></div>
-<figcaption>Candidate − baseline per cell and metric, with ${escapeHtml(confidence)} intervals. Right of zero is better; an interval that crosses zero is no detectable difference. Verdicts use Holm-adjusted p-values at α = ${escapeHtml(alpha)} across all ${escapeHtml(comparison.cells.length)} row(s).</figcaption></figure>
+  const levels = comparison.cells.map((row) => finite(row.adjustedConfidence)).filter((level): level is number => level !== null);
+  const levelText = (level: number) => `${Number((level * 100).toFixed(1))}%`;
+  const range = levels.length ? [levelText(Math.min(...levels)), levelText(Math.max(...levels))] : null;
+  const intervals = range
+    ? `Holm-adjusted intervals (${range[0] === range[1] ? range[0] : `${range[0]}–${range[1]}`}): each at the level of the Holm step that decided its row, so an interval reaches zero exactly when its row is no detectable difference`
+    : `${Number(((1 - comparison.alpha) * 100).toPrecision(4))}% intervals`;
+  return `<section id="${place.id}">
+<h2>${escapeHtml(place.title)} <span class="caption">candidate ${name(comparison.candidate)} against baseline ${name(comparison.baseline)}</span></h2>
+<figure class="chart-box"><div class="chart-frame" style="height:${Math.max(140, 60 + comparison.cells.length * 30)}px"><canvas id="${place.id}-chart" class="difference-chart" role="img" aria-label="Difference candidate minus baseline with intervals"></canvas></div>
+<figcaption>Candidate − baseline per cell and metric, with ${escapeHtml(intervals)}. Right of zero is better. Verdicts use Holm-adjusted p-values at α = ${escapeHtml(alpha)} across all ${escapeHtml(comparison.cells.length)} row(s).</figcaption></figure>
 <div class="table-wrap"><table class="comparison">
-<thead><tr><th>Cell</th><th>Metric</th><th class="num">Baseline</th><th class="num">Candidate</th><th class="num">Difference <span class="ci">[95% CI]</span> · test</th><th class="num">p</th><th class="num" title="Holm-adjusted across every row">Holm p</th><th>Verdict</th><th>Flipped cases</th></tr></thead>
+<thead><tr><th>Cell</th><th>Metric</th><th class="num">Baseline</th><th class="num">Candidate</th><th class="num">Difference <span class="ci">[${range ? 'Holm CI' : '95% CI'}]</span> · test</th><th class="num">p</th><th class="num" title="Holm-adjusted across every row">Holm p</th><th>Verdict</th><th>Flipped cases</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>
 </section>`;
 }

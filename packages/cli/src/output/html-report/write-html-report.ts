@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { OutputRun } from '../output-run.ts';
 import { CaseFlips, normalizeSummary, ReportCells, reportCase, reportComparisonRows, reportTextLimits, scriptJson, type ReportCase, type ReportData } from './report-data.ts';
-import { escapeHtml, renderCasesShell, renderComparison, renderCostChart, renderHeader, renderMatrix, renderMetrics, renderVerdict, renderWarnings } from './report-sections.ts';
+import { comparisonPlaces, escapeHtml, renderCasesShell, renderComparison, renderCostChart, renderHeader, renderMatrix, renderMetrics, renderVerdict, renderWarnings } from './report-sections.ts';
 
 /** Where something writes text, waiting when its buffer is full (write-output's file sink). */
 export interface ReportSink {
@@ -66,11 +66,12 @@ function sha256(text: string): string {
  * await writeHtmlReport(sink, { record, summary, results: () => store.iterateResults(record.id) });
  */
 export async function writeHtmlReport(sink: ReportSink, run: OutputRun): Promise<void> {
-  const { record, comparison } = run;
+  const { record, comparison, promptComparison } = run;
   const summary = normalizeSummary(run.summary);
   const { css, scripts } = await loadAssets();
   const cells = new ReportCells(summary);
-  const flips = new CaseFlips(comparison);
+  // A case is marked flipped against the baseline run; without one, against the other prompt.
+  const flips = new CaseFlips(comparison ?? promptComparison);
 
   // Inline scripts run only if their hash is listed; JSON blocks are data and never run.
   const policy = [
@@ -87,7 +88,8 @@ export async function writeHtmlReport(sink: ReportSink, run: OutputRun): Promise
     ['matrix', 'Matrix', true],
     ['cost', 'Cost', true],
     ['metrics', 'Metrics', summary.metrics.length > 0],
-    ['comparison', 'Comparison', comparison !== undefined],
+    [comparisonPlaces.baseline.id, comparisonPlaces.baseline.title, comparison !== undefined],
+    [comparisonPlaces.prompts.id, comparisonPlaces.prompts.title, promptComparison !== undefined],
     ['cases', 'Cases', true],
   ];
   const nav = sections
@@ -114,8 +116,9 @@ ${renderWarnings(summary, comparison)}
 ${renderMatrix(summary, cells.cells)}
 ${renderCostChart(cells.cells)}
 ${renderMetrics(summary)}
-${renderComparison(comparison)}
-${renderCasesShell(comparison !== undefined)}
+${renderComparison(comparison, comparisonPlaces.baseline)}
+${renderComparison(promptComparison, comparisonPlaces.prompts)}
+${renderCasesShell((comparison ?? promptComparison) !== undefined)}
 </main>
 <footer class="report-footer">Written by Assay from run <code>${escapeHtml(record.id)}</code>. This file is self-contained and makes no network requests. Long texts are cut in it (model output to ${reportTextLimits.output.toLocaleString('en-US')} characters); <code>-o results.json</code> keeps them whole.</footer>
 `);
@@ -138,6 +141,7 @@ ${renderCasesShell(comparison !== undefined)}
     runId: record.id,
     cells: cells.cells,
     comparison: reportComparisonRows(comparison),
+    promptComparison: reportComparisonRows(promptComparison),
     caseCount,
     textLimits: reportTextLimits,
   };
