@@ -7,6 +7,7 @@ import { ConfigLocator } from './config-location.ts';
 import { convertPromptfooConfig, looksLikePromptfoo } from './promptfoo.ts';
 import { resolveSuite } from './resolve-suite.ts';
 import type { ResolvedSuite } from './resolved-suite.ts';
+import { applyOverrides, hasOverrides, type SuiteOverrides } from './suite-overrides.ts';
 
 /** Config files looked for, in order, when none is named. */
 export const defaultConfigFiles = ['assay.config.ts', 'assay.yaml', 'evals/suite.yaml', 'promptfooconfig.yaml'];
@@ -21,7 +22,7 @@ export function findConfigFile(cwd: string): string | undefined {
  * @example
  * const suite = await loadSuite('evals/support.yaml');
  */
-export async function loadSuite(file: string, options: { format?: 'assay' | 'promptfoo' } = {}): Promise<ResolvedSuite> {
+export async function loadSuite(file: string, options: { format?: 'assay' | 'promptfoo'; overrides?: SuiteOverrides } = {}): Promise<ResolvedSuite> {
   const absolute = path.resolve(file);
   const relative = path.relative(process.cwd(), absolute) || absolute;
   if (!existsSync(absolute)) {
@@ -45,7 +46,8 @@ export async function loadSuite(file: string, options: { format?: 'assay' | 'pro
         docs: 'configuration.md',
       });
     }
-    return resolveSuite(module.default, { locator: new ConfigLocator(relative), directory, format: 'assay', warnings });
+    const config = hasOverrides(options.overrides) && module.default && typeof module.default === 'object' ? applyOverrides(module.default as Record<string, unknown>, 'assay', options.overrides) : module.default;
+    return resolveSuite(config, { locator: new ConfigLocator(relative), directory, format: 'assay', warnings });
   }
 
   const source = parseYamlSource(readFileSync(absolute, 'utf8'), relative);
@@ -58,11 +60,13 @@ export async function loadSuite(file: string, options: { format?: 'assay' | 'pro
     });
   }
   const format = options.format ?? (looksLikePromptfoo(absolute, source.value) ? 'promptfoo' : 'assay');
+  // Overridden fields have no line in the file; their errors name the file and field.
+  const raw = hasOverrides(options.overrides) ? applyOverrides(source.value as Record<string, unknown>, format, options.overrides) : (source.value as Record<string, unknown>);
   if (format === 'promptfoo') {
-    const converted = convertPromptfooConfig(source.value as Record<string, unknown>, directory, warnings, new ConfigLocator(relative, source));
+    const converted = convertPromptfooConfig(raw, directory, warnings, new ConfigLocator(relative, source));
     const locator = new ConfigLocator(relative, source, converted.mapPath);
     const resolved = await resolveSuite(converted.suite, { locator, directory, format, warnings, promptSpecs: converted.promptSpecs, caseSegments: converted.caseSegments });
     return converted.env ? { ...resolved, env: converted.env } : resolved;
   }
-  return resolveSuite(source.value, { locator: new ConfigLocator(relative, source), directory, format, warnings });
+  return resolveSuite(raw, { locator: new ConfigLocator(relative, source), directory, format, warnings });
 }

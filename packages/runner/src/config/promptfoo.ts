@@ -2,6 +2,7 @@ import { formatFieldPath } from '@assay/core';
 import { ConfigError, modelGradedTypes, type AssertionType } from '@assay/spec';
 import path from 'node:path';
 import type { PromptSpec } from './prompts.ts';
+import { closestName } from './closest-name.ts';
 import type { ConfigLocator } from './config-location.ts';
 import { openDatasetFile, type DatasetFile, type LoadedTestCase } from './dataset.ts';
 import type { CaseSegment } from './resolve-cases.ts';
@@ -46,7 +47,9 @@ const assertionAliases: Record<string, string> = {
 };
 const supportedAssertionFields = new Set(['type', 'value', 'threshold', 'weight', 'metric', 'provider', 'transform', 'assert']);
 const supportedTestFields = new Set(['vars', 'assert', 'description', 'threshold', 'metadata', 'options', 'providers']);
-const supportedTopFields = new Set(['description', 'prompts', 'providers', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath', 'scenarios', 'env']);
+/** Every top-level field promptfoo reads, supported or not. */
+const knownTopFields = ['description', 'prompts', 'providers', 'targets', 'tests', 'metadata', 'tracing', '$schema', ...promptfooOnlyFields];
+const supportedTopFields = new Set(['description', 'prompts', 'providers', 'targets', 'tests', 'defaultTest', 'evaluateOptions', 'outputPath', 'scenarios', 'env']);
 
 /** OpenAI's `response_format` (json_object, json_schema, text) as an Assay provider `responseFormat`; undefined when unreadable. */
 function openaiResponseFormat(value: unknown): 'text' | 'json' | { schema: Record<string, unknown>; name?: string } | undefined {
@@ -101,7 +104,13 @@ export interface ConvertedPromptfoo {
  */
 export function convertPromptfooConfig(raw: Record<string, unknown>, directory: string, warnings: string[], locator: ConfigLocator): ConvertedPromptfoo {
   const unsupported = new Set<string>();
-  for (const key of Object.keys(raw)) if (!supportedTopFields.has(key)) unsupported.add(key);
+  for (const key of Object.keys(raw)) {
+    if (supportedTopFields.has(key)) continue;
+    // A key promptfoo does not know either, close to one it does (`providrs:`, `defaultTst:`), is a typo.
+    const suggestion = knownTopFields.includes(key) ? undefined : closestName(key, knownTopFields.filter((field) => !(field in raw)));
+    if (suggestion) throw locator.error(`Unknown field "${key}"`, [key], `Did you mean "${suggestion}"?`, 'promptfoo.md');
+    unsupported.add(key);
+  }
 
   const promptSpecs: PromptSpec[] = [];
   const prompts = Array.isArray(raw.prompts) ? raw.prompts : raw.prompts === undefined ? [] : [raw.prompts];
@@ -137,7 +146,13 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
     }
   }
 
-  const providersRaw = Array.isArray(raw.providers) ? raw.providers : raw.providers === undefined ? [] : [raw.providers];
+  // `targets:` is promptfoo's other name for `providers:` (the red-team docs use it).
+  if (raw.targets !== undefined && raw.providers !== undefined) {
+    throw locator.error('`targets:` and `providers:` are the same list; write one of them', ['targets'], 'Move the entries of `targets:` under `providers:` (or the other way round).', 'promptfoo.md');
+  }
+  const providersKey = raw.targets !== undefined ? 'targets' : 'providers';
+  const providersValue = raw[providersKey];
+  const providersRaw = Array.isArray(providersValue) ? providersValue : providersValue === undefined ? [] : [providersValue];
   const providers = providersRaw.map((provider) => {
     if (typeof provider === 'string') return convertProviderId(provider);
     const record = provider as Record<string, unknown>;
@@ -390,6 +405,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       if (fieldPath[0] === 'options' && fieldPath[1] === 'grader') return ['defaultTest', 'options', 'provider'];
       if (fieldPath[0] === 'options') return ['evaluateOptions', ...fieldPath.slice(1)];
       if (fieldPath[0] === 'output') return ['outputPath', ...fieldPath.slice(1)];
+      if (fieldPath[0] === 'providers') return [providersKey, ...fieldPath.slice(1)];
       if (fieldPath[0] === 'tests' && !inlineTestFile) return ['tests'];
       return fieldPath;
     },

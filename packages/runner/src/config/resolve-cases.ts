@@ -79,6 +79,7 @@ export async function resolveCases(segments: readonly CaseSegment[], context: Ca
       vars: testCase.vars,
       tags: testCase.tags,
       threshold: testCase.threshold,
+      metadata: testCase.metadata,
       own,
       defaults: sharedDefaults!,
       file: where.file,

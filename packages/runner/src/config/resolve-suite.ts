@@ -31,10 +31,14 @@ export async function resolveSuite(
   const { locator, directory, warnings } = context;
   const parsed = SuiteSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // A misspelt required key (`providrs:`) shows up first as the required one missing: the
+    // unknown key near it is the mistake to name.
+    const issues = parsed.error.issues;
+    const misspelt = issues.find((candidate) => candidate.code === 'unrecognized_keys' && candidate.path.length === 0 && candidate.keys.some((key) => closestName(key, suiteFields)));
+    const issue = misspelt ?? issues[0]!;
     const issuePath = issue.path as PropertyKey[];
     if (issue.code === 'unrecognized_keys') {
-      const key = issue.keys[0]!;
+      const key = issue.keys.find((name) => issuePath.length === 0 && closestName(name, suiteFields)) ?? issue.keys[0]!;
       const suggestion = issuePath.length === 0 ? closestName(key, suiteFields) : undefined;
       throw locator.error(
         `Unknown field "${key}"`,
@@ -53,6 +57,9 @@ export async function resolveSuite(
         `List the cases (tests: [{ vars: {...}, assert: [...] }]), or read them from a file with \`dataset: ${dataset}\` (relative to the suite file; .jsonl, .csv, .yaml or .json).`,
         'datasets.md',
       );
+    }
+    if (issue.code === 'invalid_type' && issuePath.length === 1 && (raw as Record<PropertyKey, unknown>)?.[issuePath[0]!] === undefined) {
+      throw locator.error(`Missing required field "${String(issuePath[0])}"`, [], `Add \`${String(issuePath[0])}:\` (a list); see the suite fields in docs/configuration.md.`);
     }
     throw locator.error(`Invalid value: ${issue.message}`, issuePath, 'See the suite fields in docs/configuration.md.');
   }

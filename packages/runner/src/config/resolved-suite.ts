@@ -10,6 +10,8 @@ export interface ResolvedCase {
   vars: Record<string, unknown>;
   tags: string[];
   threshold?: number;
+  /** The case's `metadata:` (promptfoo's `--filter-metadata` selects on it). */
+  metadata?: Readonly<Record<string, unknown>>;
   /** Case assertions followed by the suite's defaults. */
   assertions: CompiledAssertion[];
   /** Where the case came from, e.g. `datasets/golden.jsonl:12`. */

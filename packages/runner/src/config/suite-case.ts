@@ -30,6 +30,7 @@ export class SuiteCase implements ResolvedCase {
   readonly tags: string[];
   readonly description?: string;
   readonly threshold?: number;
+  readonly metadata?: Readonly<Record<string, unknown>>;
   readonly providers?: readonly string[];
   readonly #own: readonly PreparedAssertion[];
   readonly #defaults: readonly PreparedAssertion[];
@@ -43,6 +44,7 @@ export class SuiteCase implements ResolvedCase {
     tags?: string[];
     description?: string;
     threshold?: number;
+    metadata?: Readonly<Record<string, unknown>>;
     providers?: readonly string[];
     own: readonly PreparedAssertion[];
     defaults: readonly PreparedAssertion[];
@@ -55,6 +57,7 @@ export class SuiteCase implements ResolvedCase {
     this.tags = fields.tags?.length ? fields.tags : noTags;
     if (fields.description !== undefined) this.description = fields.description;
     if (fields.threshold !== undefined) this.threshold = fields.threshold;
+    if (fields.metadata !== undefined) this.metadata = fields.metadata;
     if (fields.providers !== undefined) this.providers = fields.providers;
     this.#own = fields.own.length ? fields.own : noAssertions;
     this.#defaults = fields.defaults;
