@@ -1,4 +1,4 @@
-import type { ResponseContract, TokenUsage, ToolCallRecord } from '@assay/spec';
+import type { EmbeddingProviderRef, ResponseContract, TokenUsage, ToolCallRecord } from '@assay/spec';
 
 export interface ToolDefinition {
   name: string;
@@ -14,6 +14,12 @@ export type GradeFunction = (request: {
   /** Ask for JSON matching this schema (structured output) where the judge's provider supports it. */
   outputSchema?: Record<string, unknown>;
 }) => Promise<{ provider: string; text: string }>;
+
+/**
+ * Embeds texts with an embedding model on an assertion's behalf (`similar`): the one named, else
+ * the suite's `options.embedding`, else the default. One vector per value, in order.
+ */
+export type EmbedFunction = (request: { provider?: EmbeddingProviderRef; values: readonly string[] }) => Promise<{ provider: string; embeddings: number[][] }>;
 
 /** Everything an assertion may look at for one model response. */
 export interface AssertionContext {
@@ -38,4 +44,5 @@ export interface AssertionContext {
     canaries?: readonly string[];
   };
   grade?: GradeFunction;
+  embed?: EmbedFunction;
 }

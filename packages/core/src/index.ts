@@ -1,5 +1,6 @@
-export type { AssertionContext, GradeFunction, ToolDefinition } from './assertion-context.ts';
+export type { AssertionContext, EmbedFunction, GradeFunction, ToolDefinition } from './assertion-context.ts';
 export { compileAssertion, scoreCase, stopSandbox, type AssertionLocation, type CompiledAssertion } from './assertions/index.ts';
+export { compileSandboxed, type SandboxedFunction } from './assertions/javascript-sandbox.ts';
 export { detectPii, detectRefusal, findCanaries, headerSecrets, piiKinds, redactionMarker, redactSecrets, urlSecrets } from './detectors/index.ts';
 export { computeCost, defaultPrices, findPrice, type ModelPrice } from './pricing.ts';
 export { compilePromptTemplate, type PromptTemplate } from './prompt-template.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EmbeddingProviderSchema } from './embedding-provider.ts';
 
 /** Model-graded types: they call a judge model, so the runner schedules them. */
 const modelGradedTypeNames = [
@@ -12,6 +13,9 @@ const modelGradedTypeNames = [
   'context-relevance',
   'context-recall',
 ] as const;
+
+/** Embedding types: they compare embeddings of the output and the value (promptfoo's `similar`, by metric). */
+const embeddingTypeNames = ['similar', 'similar:cosine', 'similar:dot', 'similar:euclidean'] as const;
 
 /** Assertion types Assay knows, under their promptfoo names where promptfoo has one. Each also has a `not-` form. */
 export const assertionTypes = [
@@ -40,6 +44,7 @@ export const assertionTypes = [
   'leaks-pii',
   'contract',
   ...modelGradedTypeNames,
+  ...embeddingTypeNames,
   'assert-set',
 ] as const;
 
@@ -49,6 +54,10 @@ export type ModelGradedType = (typeof modelGradedTypeNames)[number];
 
 export const modelGradedTypes: readonly AssertionType[] = modelGradedTypeNames;
 
+export type EmbeddingType = (typeof embeddingTypeNames)[number];
+
+export const embeddingTypes: readonly AssertionType[] = embeddingTypeNames;
+
 export const AssertionSchema = z
   .object({
     type: z.string().min(1),
@@ -57,7 +66,8 @@ export const AssertionSchema = z
     weight: z.number().min(0).optional(),
     metric: z.string().optional(),
     required: z.boolean().optional(),
-    provider: z.string().optional(),
+    /** The judge model (an id), or for `similar` the embedding model (an id, or `{ id, config }`). */
+    provider: z.union([z.string(), EmbeddingProviderSchema]).optional(),
     /** JavaScript applied to the output before this assertion checks it; a list runs in order. */
     transform: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
     /** `assert-set`: the assertions of the set, scored together. */

@@ -5,13 +5,16 @@ export { RunLeaseError, type RunLeaseErrorOptions } from './run-lease-error.ts';
 export {
   AssertionSchema,
   assertionTypes,
+  embeddingTypes,
   modelGradedTypes,
   type Assertion,
+  type EmbeddingType,
   type AssertionResult,
   type AssertionType,
   type ModelGradedType,
   type JudgeRecord,
 } from './assertion.ts';
+export { EmbeddingProviderRefSchema, EmbeddingProviderSchema, type EmbeddingProviderConfig, type EmbeddingProviderRef } from './embedding-provider.ts';
 export {
   PromptMetadataSchema,
   ResponseContractSchema,

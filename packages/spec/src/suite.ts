@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssertionSchema } from './assertion.ts';
+import { EmbeddingProviderRefSchema } from './embedding-provider.ts';
 
 export const ProviderLimitsSchema = z
   .object({
@@ -31,6 +32,17 @@ export const ProviderConfigSchema = z
         apiKey: z.string().optional(),
         apiKeyEnv: z.string().optional(),
         headers: z.record(z.string(), z.string()).optional(),
+        /** Azure OpenAI's `api-version` query parameter (default 2024-10-21). */
+        apiVersion: z.string().min(1).optional(),
+        /** Bedrock's AWS region, Vertex's location. */
+        region: z.string().min(1).optional(),
+        /** Vertex's Google Cloud project. */
+        projectId: z.string().min(1).optional(),
+        /** `http` providers: the endpoint, its method, the body with `{{prompt}}`, and the expression reading the answer. */
+        url: z.url({ protocol: /^https?$/ }).optional(),
+        method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'get', 'post', 'put', 'patch']).optional(),
+        body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+        transformResponse: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
@@ -77,6 +89,8 @@ export const RunOptionsSchema = z
     timeoutMs: z.number().int().positive().default(60_000),
     retries: z.number().int().min(0).max(20).default(4),
     grader: z.string().optional(),
+    /** The embedding model of `similar` assertions that name none (default `openai:text-embedding-3-small`). */
+    embedding: EmbeddingProviderRefSchema.optional(),
     enforceContract: z.boolean().default(true),
   })
   .strict();

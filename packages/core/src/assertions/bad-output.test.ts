@@ -40,6 +40,10 @@ const assertions: Record<(typeof assertionTypes)[number], Assertion> = {
   'answer-relevance': { type: 'answer-relevance' },
   'rubric-criteria': { type: 'rubric-criteria', value: { criteria: { accuracy: 'is accurate' } } },
   judge: { type: 'judge', value: { file: 'judges/good.yaml', name: 'good', type: 'llm-rubric', value: 'is good' } },
+  similar: { type: 'similar', value: 'a reference answer' },
+  'similar:cosine': { type: 'similar:cosine', value: ['a reference answer', 'another'] },
+  'similar:dot': { type: 'similar:dot', value: 'a reference answer' },
+  'similar:euclidean': { type: 'similar:euclidean', value: 'a reference answer', threshold: 0.5 },
 };
 
 const badOutputs: Array<[string, string]> = [

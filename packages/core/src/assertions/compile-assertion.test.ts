@@ -1,4 +1,4 @@
-import { AssayError, ConfigError, assertionTypes, modelGradedTypes, type Assertion, type AssertionResult } from '@assay/spec';
+import { AssayError, ConfigError, assertionTypes, embeddingTypes, modelGradedTypes, type Assertion, type AssertionResult } from '@assay/spec';
 import { describe, expect, it } from 'vitest';
 import { compileAssertion } from './index.ts';
 import { makeContext } from './test-context.ts';
@@ -71,11 +71,13 @@ describe('compileAssertion: config errors', () => {
       judge: { value: { file: 'j.yaml', name: 'j', type: 'llm-rubric', value: 'x' } },
       'assert-set': { assert: [{ type: 'contains', value: 'x' }] },
       'word-count': { value: 3 }, 'finish-reason': { value: 'stop' }, 'context-recall': { value: 'x' },
+      similar: { value: 'x' }, 'similar:cosine': { value: 'x' }, 'similar:dot': { value: 'x' }, 'similar:euclidean': { value: 'x' },
     };
     for (const type of assertionTypes) {
       for (const name of [type, `not-${type}`]) {
         const compiled = compileAssertion({ type: name, ...values[type] }, where);
-        expect(compiled.modelGraded).toBe(modelGradedTypes.includes(type));
+        // Embedding types call a model too, so the runner schedules them like judges.
+        expect(compiled.modelGraded).toBe(modelGradedTypes.includes(type) || embeddingTypes.includes(type));
       }
     }
   });

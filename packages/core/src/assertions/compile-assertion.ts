@@ -1,4 +1,4 @@
-import { ConfigError, assertionTypes, modelGradedTypes, type Assertion, type AssertionResult, type AssertionType, type ModelGradedType } from '@assay/spec';
+import { ConfigError, assertionTypes, embeddingTypes, modelGradedTypes, type Assertion, type AssertionResult, type AssertionType, type EmbeddingType, type ModelGradedType } from '@assay/spec';
 import { distance } from 'fastest-levenshtein';
 import type { AssertionContext } from '../assertion-context.ts';
 import { compileContract } from './contract-assertion.ts';
@@ -11,6 +11,7 @@ import { compileLlmRubric } from './llm-rubric-assertion.ts';
 import { clampScore, unevaluable, type AssertionSpec, type AsyncCheck, type Invalid, type MaybeAsyncCheck, type ModelGradedCompiler, type Outcome, type TypeCompiler } from './outcome.ts';
 import { compilePairwise } from './pairwise-assertion.ts';
 import { compileRubricCriteria } from './rubric-criteria-assertion.ts';
+import { similarCompilers } from './similar-assertion.ts';
 import { compileIsRefusal, compileLeaksCanary, compileLeaksPii } from './safety-assertions.ts';
 import { compileContains, compileContainsSet, compileEquals, compileLevenshtein, compileRegex, compileStartsWith, compileWordCount } from './text-assertions.ts';
 import { compileIsValidToolCall } from './tool-call-assertion.ts';
@@ -44,15 +45,17 @@ const judgeTypes: Record<Exclude<ModelGradedType, 'judge' | ContextType>, ModelG
   'rubric-criteria': compileRubricCriteria,
 };
 
-const modelGraded: Record<ModelGradedType, ModelGradedCompiler> = {
+/** Types that call a model (a judge, or an embedding model for `similar`). */
+const modelGraded: Record<ModelGradedType | EmbeddingType, ModelGradedCompiler> = {
   ...judgeTypes,
   judge: (spec, invalid) => compileJudge(spec, invalid, (type) => judgeTypes[type]),
   'context-faithfulness': compileContextFaithfulness,
   'context-relevance': compileContextRelevance,
   'context-recall': compileContextRecall,
+  ...similarCompilers,
 };
 
-const deterministic: Record<Exclude<AssertionType, ModelGradedType | 'assert-set'>, TypeCompiler> = {
+const deterministic: Record<Exclude<AssertionType, ModelGradedType | EmbeddingType | 'assert-set'>, TypeCompiler> = {
   equals: compileEquals,
   contains: compileContains,
   icontains: compileContains,
@@ -80,7 +83,7 @@ const deterministic: Record<Exclude<AssertionType, ModelGradedType | 'assert-set
 };
 
 /** Types whose threshold is a limit in their own unit (distance, ms, USD, tokens) rather than a 0..1 score. */
-const limitThresholdTypes: ReadonlySet<AssertionType> = new Set(['levenshtein', 'latency', 'cost', 'tokens']);
+const limitThresholdTypes: ReadonlySet<AssertionType> = new Set(['levenshtein', 'latency', 'cost', 'tokens', 'similar:euclidean']);
 
 const negationPrefix = 'not-';
 
@@ -114,7 +117,13 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
   if (!Number.isFinite(weight) || weight < 0) invalid('weight', `weight must be a number >= 0 (got ${weight})`, 'Use `weight: 0` for an informational assertion, 1 (the default) or more to count it more.');
   checkThreshold(baseType, assertion.threshold, invalid);
 
-  const spec: AssertionSpec = { type: baseType, value: assertion.value, threshold: assertion.threshold, provider: assertion.provider };
+  const embedding = embeddingTypes.includes(baseType);
+  const { provider } = assertion;
+  if (typeof provider === 'object' && !embedding) {
+    invalid('provider', `${baseType} takes provider as a provider id`, 'Write `provider: openai:gpt-4o-mini`; `{ id, config }` names the embedding model of `similar`.');
+  }
+  const spec: AssertionSpec = { type: baseType, value: assertion.value, threshold: assertion.threshold, provider: typeof provider === 'string' ? provider : undefined };
+  if (embedding && provider !== undefined) spec.embeddingProvider = provider;
   const required = assertion.required ?? weight > 0;
   const metric = assertion.metric ?? (baseType === 'judge' ? judgeMetricName(assertion.value, negated) : undefined);
   const finish = (outcome: Outcome): AssertionResult => {
@@ -142,8 +151,8 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
       return 'problem' in result ? unevaluable(result.problem) : check({ ...ctx, output: result.text });
     } : check;
 
-  if (modelGradedTypes.includes(baseType)) {
-    const check: AsyncCheck = transformed(modelGraded[baseType as ModelGradedType](spec, invalid));
+  if (modelGradedTypes.includes(baseType) || embedding) {
+    const check: AsyncCheck = transformed(modelGraded[baseType as ModelGradedType | EmbeddingType](spec, invalid));
     return {
       assertion,
       modelGraded: true,
@@ -162,7 +171,7 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
     baseType === 'assert-set'
       ? compileAssertSet(assertion, invalid, (child, index) => compileAssertion(child, { ...where, field: `${where.field ? `${where.field}.` : ''}assert[${index}]` }))
       : undefined;
-  const check: MaybeAsyncCheck = transformed(set ? set.check : deterministic[baseType as Exclude<AssertionType, ModelGradedType | 'assert-set'>](spec, invalid));
+  const check: MaybeAsyncCheck = transformed(set ? set.check : deterministic[baseType as Exclude<AssertionType, ModelGradedType | EmbeddingType | 'assert-set'>](spec, invalid));
   return {
     assertion,
     modelGraded: set?.modelGraded ?? false,
@@ -195,7 +204,7 @@ function checkThreshold(type: AssertionType, threshold: number | undefined, inva
 }
 
 function limitUnit(type: AssertionType): string {
-  return { levenshtein: 'edit distance', latency: 'milliseconds', cost: 'cost in USD', tokens: 'total tokens' }[type as string] ?? 'value';
+  return { levenshtein: 'edit distance', latency: 'milliseconds', cost: 'cost in USD', tokens: 'total tokens', 'similar:euclidean': 'embedding distance' }[type as string] ?? 'value';
 }
 
 function unknownTypeHint(fullType: string, negated: boolean, baseType: string): string {

@@ -1,4 +1,4 @@
-import type { AssertionType, JudgeRecord } from '@assay/spec';
+import type { AssertionType, EmbeddingProviderRef, JudgeRecord } from '@assay/spec';
 import type { AssertionContext } from '../assertion-context.ts';
 
 /** What one assertion type decides about one response, before `not-`, weight and metric apply. */
@@ -26,6 +26,8 @@ export interface AssertionSpec {
   value: unknown;
   threshold: number | undefined;
   provider: string | undefined;
+  /** `similar`: the embedding model as written (an id, or `{ id, config }`). */
+  embeddingProvider?: EmbeddingProviderRef;
 }
 
 /** Throws a ConfigError about `field` (`value`, `threshold`...) of the assertion being compiled. */
