@@ -108,6 +108,12 @@ export function actorTitle(actor: Actor, names: ActorNames = {}): string | undef
   return names[`${actor.type}:${actor.id}`]?.email ?? actor.id;
 }
 
+/** `3.00 (interval ×1.73 wider)`: the design effect of repeats, worded as the CLI's `formatDesignEffect`. */
+export function formatDesignEffect(designEffect: number | null | undefined): string {
+  if (!isFiniteNumber(designEffect)) return '—';
+  return `${designEffect.toFixed(2)} (interval ×${Math.sqrt(designEffect).toFixed(2)} wider)`;
+}
+
 /** `0.012`, `0.0031`, `<0.0001` (as `formatP` in packages/runner/src/gates.ts). */
 export function formatP(p: number | null): string {
   if (p === null) return '—';

@@ -325,6 +325,42 @@ describe('dashboard in Chromium', () => {
     await better.first().waitFor();
     expect(await page.getByTestId('flipped-to-pass').first().textContent()).toContain('ticket-000');
     await shot(page, '07-compare');
+
+    // Issue 11: the interval shown is the one that agrees with the verdict (adjustedCi, at the level of
+    // the Holm step that decided the row) and the note of a row without a detectable size, as the
+    // console shows them. 40 cases; the tone metric grades only the first 4. Before: cases 0–19
+    // fail (0–3 on tone too); after: every case passes. pass: better, decided at the first Holm step
+    // (97.5%); tone: 4 flips, and no outcome of 4 reaches p < 0.05.
+    const toneResults = (runId: string, failing: number) =>
+      Array.from({ length: 40 }, (_, index) => {
+        const pass = index >= failing;
+        const result = triageResult(runId, index, pass);
+        const tone = { type: 'icontains', pass, score: pass ? 1 : 0, reason: pass ? 'polite' : 'curt', weight: 1, required: false, metric: 'tone' };
+        return index < 4 ? { ...result, assertions: [...result.assertions, tone] } : result;
+      });
+    await uploadResults('run-tone-before', toneResults('run-tone-before', 20), { label: 'tone-before' });
+    await uploadResults('run-tone-after', toneResults('run-tone-after', 0), { label: 'tone-after' });
+    const comparison = await api('GET', `/projects/${projectId}/compare?a=run-tone-after&b=run-tone-before`);
+    expect(comparison.cells.map((row: any) => row.metric)).toEqual(['pass', 'tone']);
+    await page.goto(`${server.url}/p/${projectId}/compare?a=run-tone-after&b=run-tone-before`);
+    const rows = page.getByTestId('comparison-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(2);
+    const [pass, tone] = comparison.cells as any[];
+    expect(pass.verdict).toBe('better');
+    expect(pass.adjustedConfidence).toBeCloseTo(0.975, 10);
+    expect(pass.adjustedCi).not.toEqual(pass.ci95);
+    const points = (value: number) => `${value > 0 ? '+' : ''}${(value * 100).toFixed(1)}`;
+    const passDifference = rows.nth(0).getByTestId('comparison-difference');
+    expect(await passDifference.textContent()).toBe(`+50.0 pts [${points(pass.adjustedCi[0])}, ${points(pass.adjustedCi[1])}]`);
+    expect(await passDifference.getAttribute('title')).toBe('97.5% interval: the level of the Holm step that decided this row');
+    expect(await rows.nth(1).getAttribute('data-verdict')).toBe('no detectable difference');
+    expect(await rows.nth(1).getByTestId('comparison-difference').textContent()).toBe('+100.0 pts [0.0, +100.0]');
+    expect(tone.note).toBe('too few cases: even all 4 changing one way would give p = 0.125');
+    expect(await rows.nth(1).getByTestId('comparison-verdict-detail').textContent()).toBe(tone.note);
+    expect(await page.getByTestId('comparison-table').locator('th').allTextContents()).toContain('Difference [Holm CI]');
+    expect(await page.getByTestId('compare-summary').textContent()).toContain('Holm-adjusted intervals (95–97.5%: each at the level of the Holm step');
+    await shot(page, '07b-compare-too-few-cases');
     expect(pageErrors).toEqual([]);
   });
 
@@ -513,6 +549,11 @@ describe('dashboard in Chromium', () => {
     expect(await cell.getByTestId('repeats-pass-at-k').textContent()).toBe(`${(repeats.passAtK * 100).toFixed(1)}%`);
     expect(await cell.getByTestId('repeats-pass-all-k').textContent()).toBe('60.0%');
     expect(await cell.getByTestId('repeats-flaky-count').textContent()).toBe('3 of 10 case(s) (30.0%)');
+    // The design effect worded as the console and the HTML report word it (issue 11: "interval widened ×1.73" here, "3.00" there).
+    expect(repeats.designEffect).toBeGreaterThan(1);
+    expect(await cell.getByTestId('repeats-design-effect').textContent()).toBe(
+      `${repeats.designEffect.toFixed(2)} (interval ×${Math.sqrt(repeats.designEffect).toFixed(2)} wider)`,
+    );
     const flaky = await cell.getByTestId('flaky-case').allTextContents();
     expect(flaky).toHaveLength(3);
     expect(flaky.join('\n')).toContain('ticket-007 passed 2 of 3');

@@ -52,3 +52,12 @@ export function cellLabel(prompt: string, provider: string): string {
 function trimZero(text: string): string {
   return text.endsWith('.0') ? text.slice(0, -2) : text;
 }
+
+/**
+ * The design effect of repeats with what it does to the pass-rate interval, the one wording the
+ * console, the HTML report and the dashboard use: `3.00 (interval ×1.73 wider)`. The interval's
+ * width grows with the square root of the design effect (the effective sample is n / deff).
+ */
+export function formatDesignEffect(designEffect: number): string {
+  return `${designEffect.toFixed(2)} (interval ×${Math.sqrt(designEffect).toFixed(2)} wider)`;
+}

@@ -1,5 +1,5 @@
 import type { GateResult, RunSummary } from '@assay/spec';
-import { cellLabel, formatPercent } from './format.ts';
+import { cellLabel, formatDesignEffect, formatPercent } from './format.ts';
 
 const green = (text: string, color: boolean) => (color ? `\x1b[32m${text}\x1b[0m` : text);
 const red = (text: string, color: boolean) => (color ? `\x1b[31m${text}\x1b[0m` : text);
@@ -20,7 +20,7 @@ export function renderRepeats(summary: RunSummary, options: { flakyToShow?: numb
       `pass^${repeats.k} ${repeats.passAllK === null ? '—' : formatPercent(repeats.passAllK)}`,
       `flaky ${repeats.flakyCases}/${repeats.cases}${repeats.flakinessRate === null ? '' : ` (${formatPercent(repeats.flakinessRate)})`}`,
     ];
-    if (repeats.icc !== null) parts.push(`intra-case correlation ${repeats.icc.toFixed(2)} (interval widened ×${Math.sqrt(repeats.designEffect ?? 1).toFixed(2)})`);
+    if (repeats.icc !== null) parts.push(`intra-case correlation ${repeats.icc.toFixed(2)}, design effect ${formatDesignEffect(repeats.designEffect ?? 1)}`);
     lines.push(`${cellLabel(cell.prompt, cell.provider)}: ${parts.join(' · ')}`);
     const flaky = [...repeats.flaky].sort((a, b) => Math.abs(a.passed / a.repeats - 0.5) - Math.abs(b.passed / b.repeats - 0.5));
     for (const entry of flaky.slice(0, show)) lines.push(`    ~ ${entry.caseId}: passed ${entry.passed} of ${entry.repeats}`);

@@ -31,15 +31,33 @@ function formatEstimate(row: CellComparison, estimate: Estimate): string {
   return `${value}${ci} n=${estimate.n}`;
 }
 
+/** The interval that agrees with the verdict (Holm-adjusted); `ci95` for comparisons stored before issue 11. */
+const verdictInterval = (row: CellComparison) => (row.adjustedCi === undefined ? row.ci95 : row.adjustedCi);
+
 function formatDifference(row: CellComparison): string {
   if (row.difference === null) return '—';
   const unit = row.kind === 'rate' ? ' pts' : '';
-  const ci = row.ci95 ? ` [${signed(row, row.ci95[0])}, ${signed(row, row.ci95[1])}]` : '';
+  const interval = verdictInterval(row);
+  const ci = interval ? ` [${signed(row, interval[0])}, ${signed(row, interval[1])}]` : '';
   return `${signed(row, row.difference)}${unit}${ci}`;
 }
 
-function detectable(row: CellComparison): string | undefined {
-  if (row.verdict !== 'no detectable difference' || row.minimumDetectableEffect === null) return undefined;
+/** `98.3`: a confidence level in percent, as the console prints it. */
+const levelText = (level: number) => Number((level * 100).toFixed(1)).toString();
+
+/** `98.3–99.2%`: the range of the Holm-adjusted interval levels, or null when none is known (the console's `adjustedLevels`). */
+function adjustedLevels(cells: CellComparison[]): string | null {
+  const levels = cells.map((row) => row.adjustedConfidence).filter((level): level is number => typeof level === 'number');
+  if (levels.length === 0) return null;
+  const low = levelText(Math.min(...levels));
+  const high = levelText(Math.max(...levels));
+  return low === high ? `${low}%` : `${low}–${high}%`;
+}
+
+/** Under a `no detectable difference` verdict: the smallest effect the sample could detect, else why there is none (`note`). */
+function verdictDetail(row: CellComparison): string | undefined {
+  if (row.verdict !== 'no detectable difference') return undefined;
+  if (row.minimumDetectableEffect === null) return row.note;
   const size = row.kind === 'rate' ? `${(row.minimumDetectableEffect * 100).toFixed(1)} pts` : row.minimumDetectableEffect.toFixed(2);
   return `could detect ±${size}`;
 }
@@ -97,6 +115,7 @@ export function ComparePage({ projectId }: { projectId: string }) {
   if (!comparison.data) return <Loading what="Comparing runs" />;
   const data = comparison.data;
   const confidence = Math.round((1 - data.alpha) * 100);
+  const levels = adjustedLevels(data.cells);
   const flipped = data.cells.filter((row) => row.metric === 'pass' && (row.flippedToFail.length > 0 || row.flippedToPass.length > 0));
   const worse = data.cells.filter((row) => row.verdict === 'worse').length;
   const better = data.cells.filter((row) => row.verdict === 'better').length;
@@ -118,7 +137,10 @@ export function ComparePage({ projectId }: { projectId: string }) {
         </Notice>
       )}
       <p className="muted" data-testid="compare-summary">
-        {data.cells.length} comparison(s), {confidence}% intervals, Holm-adjusted p-values, α={data.alpha.toFixed(2)}.{' '}
+        {data.cells.length} comparison(s), Holm-adjusted p-values, α={data.alpha.toFixed(2)},{' '}
+        {levels
+          ? `Holm-adjusted intervals (${levels}: each at the level of the Holm step that decided its row, so it reaches 0 exactly when the verdict is no detectable difference).`
+          : `${confidence}% intervals.`}{' '}
         <span className={worse ? 'text-bad' : undefined}>{worse} worse</span>, <span className={better ? 'text-good' : undefined}>{better} better</span>.
       </p>
       {data.warnings.length > 0 && (
@@ -136,7 +158,7 @@ export function ComparePage({ projectId }: { projectId: string }) {
               <th>Metric</th>
               <th>Baseline</th>
               <th>Candidate</th>
-              <th>Difference [{confidence}% CI]</th>
+              <th>{levels ? 'Difference [Holm CI]' : `Difference [${confidence}% CI]`}</th>
               <th>Test</th>
               <th className="num">p</th>
               <th className="num">Holm p</th>
@@ -150,7 +172,13 @@ export function ComparePage({ projectId }: { projectId: string }) {
                 <td className="mono">{row.metric}</td>
                 <td>{formatEstimate(row, row.baseline)}</td>
                 <td>{formatEstimate(row, row.candidate)}</td>
-                <td className="nowrap strong">{formatDifference(row)}</td>
+                <td
+                  className="nowrap strong"
+                  data-testid="comparison-difference"
+                  title={typeof row.adjustedConfidence === 'number' ? `${levelText(row.adjustedConfidence)}% interval: the level of the Holm step that decided this row` : undefined}
+                >
+                  {formatDifference(row)}
+                </td>
                 <td className="muted" title={row.paired ? `${row.paired} paired case(s)` : 'unpaired'}>
                   {testNames[row.test] ?? row.test}
                 </td>
@@ -158,7 +186,11 @@ export function ComparePage({ projectId }: { projectId: string }) {
                 <td className="num">{formatP(row.adjustedPValue)}</td>
                 <td>
                   <VerdictBadge verdict={row.verdict} />
-                  {detectable(row) && <div className="muted small nowrap">{detectable(row)}</div>}
+                  {verdictDetail(row) && (
+                    <div className="muted small" data-testid="comparison-verdict-detail">
+                      {verdictDetail(row)}
+                    </div>
+                  )}
                 </td>
               </tr>
             ))}

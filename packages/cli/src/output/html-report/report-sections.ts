@@ -1,5 +1,5 @@
 import type { CellComparison, ComparisonTestName, Estimate, GateResult, MetricSummary, RunComparison, RunRecord, RunSummary, SummaryCell } from '@assay/spec';
-import { cellLabel, formatCount, formatDuration, formatPercent, formatUsd } from '../format.ts';
+import { cellLabel, formatCount, formatDesignEffect, formatDuration, formatPercent, formatUsd } from '../format.ts';
 import { finite, type ReportCell } from './report-data.ts';
 
 /**
@@ -308,13 +308,13 @@ function renderRepeats(summary: RunSummary): string {
 <td class="num">${percent(repeats.passAllK)}</td>
 <td class="num">${escapeHtml(repeats.flakyCases)} <span class="muted">(${percent(repeats.flakinessRate)})</span></td>
 <td class="num">${finite(repeats.icc) === null ? dash : escapeHtml(repeats.icc!.toFixed(2))}</td>
-<td class="num">${finite(repeats.designEffect) === null ? dash : escapeHtml(repeats.designEffect!.toFixed(2))}</td>
+<td class="num">${finite(repeats.designEffect) === null ? dash : escapeHtml(formatDesignEffect(repeats.designEffect!))}</td>
 <td class="text">${flaky}</td>
 </tr>`;
   });
   return `<h3>Repeats <span class="caption">how stable each case's outcome is across its k runs</span></h3>
 <div class="table-wrap"><table class="repeats">
-<thead><tr><th>Cell</th><th class="num">k</th><th class="num">Cases</th><th class="num" title="Share of cases that passed at least once in k tries">pass@k</th><th class="num" title="Share of cases that passed all k tries">pass^k</th><th class="num">Flaky</th><th class="num" title="Intra-case correlation of pass/fail">ICC</th><th class="num" title="Variance inflation of the pass rate from repeating cases">Design effect</th><th>Flaky cases</th></tr></thead>
+<thead><tr><th>Cell</th><th class="num">k</th><th class="num">Cases</th><th class="num" title="Share of cases that passed at least once in k tries">pass@k</th><th class="num" title="Share of cases that passed all k tries">pass^k</th><th class="num">Flaky</th><th class="num" title="Intra-case correlation of pass/fail">ICC</th><th class="num" title="Variance inflation of the pass rate from repeating cases: the interval is as wide as for n / design effect independent cases">Design effect</th><th>Flaky cases</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>`;
 }
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatPercent } from '../../format.ts';
+import { formatDesignEffect, formatPercent } from '../../format.ts';
 import type { RunSummary, SummaryCell } from '../../types.ts';
 
 /** Flaky cases shown per cell before "Show all" (the summary keeps up to 100). */
@@ -57,8 +57,13 @@ function RepeatsCard({ cell }: { cell: RepeatedCell }) {
         {repeats.icc !== null && (
           <>
             <dt>Intra-case correlation</dt>
-            <dd title="Repeats of one case are not independent tries, so the pass-rate interval is wider than n tries alone would give">
-              {repeats.icc.toFixed(2)} (interval widened ×{Math.sqrt(repeats.designEffect ?? 1).toFixed(2)})
+            <dd data-testid="repeats-icc">{repeats.icc.toFixed(2)}</dd>
+            <dt>Design effect</dt>
+            <dd
+              data-testid="repeats-design-effect"
+              title="Repeats of one case are not independent tries: the pass-rate interval is as wide as for n / design effect independent cases"
+            >
+              {formatDesignEffect(repeats.designEffect ?? 1)}
             </dd>
           </>
         )}
