@@ -12,12 +12,14 @@ import { StoredShapeNotice } from '../components/run/stored-shape-notice.tsx';
 import { SummaryCellsTable, SummaryMatrix } from '../components/run/summary-matrix.tsx';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, formatUsd } from '../format.ts';
 import { useResource } from '../hooks/use-resource.ts';
+import { useSession } from '../session.tsx';
 import type { SummaryCell } from '../types.ts';
 import { promptHref, runsHref } from './paths.ts';
 
 /** `/p/:projectId/runs/:runId`: the summary (matrix, gates) and the cases, a page at a time. */
 export function RunPage({ projectId, runId }: { projectId: string; runId: string }) {
   const run = useResource((signal) => getRun(projectId, runId, signal), [projectId, runId]);
+  const { viewer } = useSession();
 
   if (run.error && !run.data) {
     return (
@@ -58,10 +60,16 @@ export function RunPage({ projectId, runId }: { projectId: string; runId: string
         <div className="banner banner-info" role="status" data-testid="run-arrived">
           <div className="banner-body">
             <strong className="banner-title">
-              {formatNumber(stored)} of {formatNumber(record.total)} results have arrived
+              {formatNumber(stored)} of {formatNumber(record.total)} results {viewer ? 'are stored' : 'have arrived'}
             </strong>
             <span className="banner-detail">
-              {record.status === 'running' ? (
+              {viewer ? (
+                // Issue 11: `assay view` reads the folder's own store, where nothing is uploaded; an unfinished run is resumed.
+                <>
+                  {record.status === 'running' ? 'The run is still going, or it stopped before it finished' : 'The rest of the planned calls were not run'}:{' '}
+                  <code>assay eval --resume {record.id}</code> in this folder runs the rest.
+                </>
+              ) : record.status === 'running' ? (
                 <>
                   The run is still going, or its upload broke off: <code>assay runs upload {record.id}</code> completes it.
                 </>
