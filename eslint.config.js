@@ -17,7 +17,7 @@ const allowed = {
 const all = Object.keys(allowed);
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.assay/**', 'packages/web/dist/**'] },
+  { ignores: ['**/node_modules/**', '.assay/**', 'packages/web/dist/**', 'packages/cli/dist/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommended],

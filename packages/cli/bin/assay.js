@@ -22,6 +22,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Caches compiled (and type-stripped) modules on disk: faster start-up, less memory.
   const { enableCompileCache } = await import('node:module');
   enableCompileCache?.();
-  const { main } = await import('../src/main.ts');
+  // In this repository the TypeScript sources run as they are; an installed package (where Node
+  // strips no types) has the bundles of `npm run build:cli` instead, and no sources.
+  const { existsSync } = await import('node:fs');
+  const source = new URL('../src/main.ts', import.meta.url);
+  const { main } = await import(existsSync(source) ? source.href : new URL('../dist/main.js', import.meta.url).href);
   process.exitCode = await main(args);
 }

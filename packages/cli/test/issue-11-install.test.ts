@@ -1,0 +1,179 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Issue 11: Assay in your own repository. What a new user does: pack the CLI, install the
+// tarball into an empty project, and run it there, from node_modules, as JavaScript.
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** Node 24 of this repository first, as for `npx` here; npm itself is the system's. */
+const PATH = [path.join(repositoryRoot, 'node_modules/node/bin'), process.env.PATH].join(path.delimiter);
+const env: NodeJS.ProcessEnv = { ...process.env, PATH, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+for (const key of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_API_KEY', 'ASSAY_DATABASE_URL', 'ASSAY_DATA_DIR', 'INIT_CWD', 'npm_command', 'npm_package_json']) delete env[key];
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'assay-install-'));
+const project = path.join(scratch, 'my-app');
+let tarball = '';
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function run(command: string, args: string[], cwd = project): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const assay = (...args: string[]) => run('npx', ['assay', ...args]);
+
+interface LockEntry {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  link?: boolean;
+  [field: string]: unknown;
+}
+
+/**
+ * The lockfile entries of `dependencies` and everything they need, as this repository's
+ * package-lock.json resolves them. npm installs offline only what it can resolve without the
+ * registry's package documents, and `npm ci` caches tarballs, not those documents; with these
+ * entries in the project's package-lock.json, `npm install --offline <tarball>` takes the
+ * tarballs from the cache by their integrity. The versions are the ones the CLI is tested with.
+ */
+function lockEntries(dependencies: Record<string, string>): Record<string, LockEntry> {
+  const { packages } = JSON.parse(readFileSync(path.join(repositoryRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  /** Where Node finds `name` from the package at `from`: its own node_modules, then each parent's. */
+  const locate = (from: string, name: string): string | undefined => {
+    for (let at = from; ; at = at.includes('/node_modules/') ? at.slice(0, at.lastIndexOf('/node_modules/')) : '') {
+      const key = `${at ? `${at}/` : ''}node_modules/${name}`;
+      if (packages[key] && !packages[key].link) return key;
+      if (!at) return undefined;
+    }
+  };
+  const found: Record<string, LockEntry> = {};
+  const queue: Array<[string, Record<string, string>]> = [['', dependencies]];
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const [from, wanted] = next;
+    for (const name of Object.keys(wanted)) {
+      const key = locate(from, name);
+      if (!key || found[key]) continue;
+      // Development-only in this repository; a dependency of the installed CLI in the project.
+      const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = packages[key]!;
+      found[key] = entry;
+      queue.push([key, { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies }]);
+    }
+  }
+  return found;
+}
+
+beforeAll(() => {
+  const packed = run('npm', ['run', '--silent', 'pack:cli', '--', '--destination', scratch], repositoryRoot);
+  expect(packed.code, packed.stderr).toBe(0);
+  tarball = path.join(scratch, readdirSync(scratch).find((name) => name.endsWith('.tgz'))!);
+  const manifest = JSON.parse(run('tar', ['xzOf', tarball, 'package/package.json'], scratch).stdout) as { dependencies: Record<string, string> };
+  mkdirSync(project);
+  writeFileSync(path.join(project, 'package.json'), `${JSON.stringify({ name: 'my-app', private: true }, null, 2)}\n`);
+  writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify({ name: 'my-app', lockfileVersion: 3, requires: true, packages: { '': { name: 'my-app' }, ...lockEntries(manifest.dependencies) } }));
+  const installed = run('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball]);
+  expect(installed.code, installed.stderr).toBe(0);
+}, 240_000);
+
+describe('the packed CLI, installed into an empty project', () => {
+  it('is the bundles and the files they read: no TypeScript to strip inside node_modules', () => {
+    expect(path.basename(tarball)).toBe('assay-cli-0.1.0.tgz');
+    const listing = run('tar', ['tzf', tarball], scratch).stdout.split('\n');
+    expect(listing).toContain('package/packages/cli/dist/main.js');
+    expect(listing).toContain('package/packages/core/src/assertions/javascript-sandbox-process.js');
+    expect(listing).toContain('package/packages/web/dist/index.html');
+    expect(listing.filter((file) => file.endsWith('.ts'))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(path.join(project, 'node_modules/@assay/cli/package.json'), 'utf8'));
+    expect(manifest).toMatchObject({ name: '@assay/cli', bin: { assay: 'packages/cli/bin/assay.js' }, engines: { node: '>=22' } });
+    const root = JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8'));
+    for (const [name, version] of Object.entries(manifest.dependencies)) expect(version, name).toBe(root.dependencies[name] ?? root.devDependencies[name]);
+    expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(['chart.js', 'quickjs-emscripten-core', 'commander', 'zod']));
+  });
+
+  it('prints its help and exits 2 without a command; --version is the package version', () => {
+    const bare = assay();
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('Usage: assay [options] [command]');
+    expect(bare.stderr).not.toMatch(/attack|observe/);
+    expect(assay('--version').stdout).toBe('0.1.0\n');
+  });
+
+  it('init scaffolds a suite whose $schema is the installed package\'s, and prints commands that work there', () => {
+    const init = assay('init');
+    expect(init.code).toBe(0);
+    const next = init.stdout.split('Next:\n')[1]!.trim().split('\n').map((line) => line.trim());
+    expect(next).toEqual(['npx assay eval -c evals/suite.yaml']);
+
+    const schema = /\$schema=(\S+)/.exec(readFileSync(path.join(project, 'evals/suite.yaml'), 'utf8'))![1]!;
+    expect(schema).toBe('../node_modules/@assay/cli/packages/spec/suite.schema.json');
+    const schemaFile = path.resolve(project, 'evals', schema);
+    expect(JSON.parse(readFileSync(schemaFile, 'utf8')).$id).toBe('https://assay.dev/schemas/suite.schema.json');
+
+    const printed = run('bash', ['-c', next.join(' && ')]);
+    expect(printed.stderr).not.toContain('Error');
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('3/3 passed');
+  });
+
+  it('validates and evaluates the scaffolded suite, writing an HTML report with its charts inlined', () => {
+    expect(existsSync(path.join(project, 'evals/suite.yaml'))).toBe(true);
+    const validated = assay('validate', '-c', 'evals/suite.yaml');
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toContain('evals/suite.yaml is valid');
+    const evaluated = assay('eval', '-c', 'evals/suite.yaml', '--no-progress', '-o', 'report.html', '-o', 'results.json');
+    expect(evaluated.stderr).not.toContain('Error');
+    expect(evaluated.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(project, 'results.json'), 'utf8')).summary.cells).toHaveLength(1);
+    // chart.js, read from the project's node_modules by require.resolve.
+    expect(readFileSync(path.join(project, 'report.html'), 'utf8')).toContain('Chart.js v4');
+  });
+
+  it('runs javascript assertions in the sandbox process shipped with the package', () => {
+    writeFileSync(
+      path.join(project, 'evals/sandbox.yaml'),
+      ['prompts:', '  - ../prompts/support.prompt', 'providers:', '  - echo', 'tests:', '  - vars: { product: Acme, question: How long is this? }', '    assert:', '      - type: javascript', '        value: output.split(" ").length === 4', ''].join('\n'),
+    );
+    const result = assay('eval', '-c', 'evals/sandbox.yaml', '--no-progress', '--no-cache');
+    expect(result.stderr).not.toContain('Error');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1/1 passed');
+  });
+
+  it('runs the bundled demo, and links errors to the docs shipped with it', () => {
+    const demo = assay('demo', '--no-progress');
+    expect(demo.stdout).toContain('node_modules/@assay/cli/packages/cli/demo/cassettes/support.jsonl');
+    expect(demo.stderr).not.toContain('Error');
+    expect(demo.code).toBe(0);
+
+    const missing = assay('validate', '-c', 'evals/missing.yaml');
+    expect(missing.code).not.toBe(0);
+    const docs = /Docs: (\S+)/.exec(missing.stderr)![1]!;
+    expect(docs).toContain(path.join('node_modules', '@assay', 'cli', 'docs'));
+    expect(existsSync(docs)).toBe(true);
+  });
+
+  it('serves the dashboard it ships (assay view)', async () => {
+    // The installed bin itself (npx would stand between the test and the signal that stops it).
+    const child = spawn(path.join(project, 'node_modules/.bin/assay'), ['view', '--port', '0'], { cwd: project, env });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const match = /Assay viewer on (http:\/\/\S+)/.exec(stdout);
+          if (match) resolve(match[1]!);
+        });
+        child.on('close', (code) => reject(new Error(`assay view exited with ${code} before printing its address:\n${stdout}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
+    } finally {
+      child.kill('SIGINT');
+    }
+  }, 30_000);
+});
