@@ -61,7 +61,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
   /** The arguments of this run (`assay eval --watch` runs `assay eval` with them again, without --watch). */
   let currentArgs: readonly string[] = [];
   const program = new Command('assay')
-    .description('Evaluate, attack, ship and observe prompts.')
+    .description('Evaluate prompts on golden datasets, compare runs with significance tests, and version prompts in a registry.')
     .version(process.env.npm_package_version ?? '0.1.0')
     .exitOverride()
     // Root options (--version) only before the command, so `assay prompts pull x --version 3` reaches pull.
@@ -391,8 +391,9 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
       exitCode = 0;
       currentArgs = args;
       if (args.length === 0) {
-        program.outputHelp();
-        return 0;
+        // No command is a usage error (as for an unknown one): the help goes to stderr, exit 2.
+        program.outputHelp({ error: true });
+        return 2;
       }
       try {
         await program.parseAsync(args, { from: 'user' });
