@@ -25,48 +25,54 @@ export interface RetryOptions {
  * ProviderError: fatal ones (400, 401, 403, 404, unreachable) at once, with a hint.
  */
 export function retryMiddleware(options: RetryOptions): LanguageModelV3Middleware {
+  const retrying = createRetrying(options);
+  return {
+    specificationVersion: 'v3',
+    wrapGenerate: ({ doGenerate, params }) => retrying(doGenerate, params.abortSignal),
+  };
+}
+
+/** The retry loop of `retryMiddleware` around any provider call (embedding calls use it too). */
+export function createRetrying(options: RetryOptions): <T>(attempt: () => PromiseLike<T>, signal: AbortSignal | undefined) => Promise<T> {
   const baseDelayMs = options.baseDelayMs ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 600_000;
-  return {
-    specificationVersion: 'v3',
-    async wrapGenerate({ doGenerate, params }) {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await doGenerate();
-        } catch (error) {
-          if (params.abortSignal?.aborted) throw error;
-          const failure = toProviderError(error, options);
-          if (!failure.isRetryable) throw failure;
-          const retryAfterMs = failure.retryAfterSeconds === undefined ? undefined : failure.retryAfterSeconds * 1000;
-          if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
-            throw new ProviderError(`${failure.message} (asked to wait ${Math.round(retryAfterMs / 1000)} s)`, {
-              provider: options.provider,
-              statusCode: failure.statusCode,
-              retryAfterSeconds: failure.retryAfterSeconds,
-              isRetryable: false,
-              hint: 'the provider asked for a long pause: the quota may be spent; lower requestsPerMinute / tokensPerMinute',
-              docs: 'providers.md',
-              cause: error,
-            });
-          }
-          if (attempt >= options.retries) {
-            throw new ProviderError(`${failure.message} (gave up after ${attempt + 1} attempts)`, {
-              provider: options.provider,
-              statusCode: failure.statusCode,
-              retryAfterSeconds: failure.retryAfterSeconds,
-              isRetryable: true,
-              hint: failure.hint,
-              docs: 'providers.md',
-              cause: error,
-            });
-          }
-          const delayMs = retryAfterMs ?? Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
-          options.onRetry?.({ provider: options.provider, attempt: attempt + 1, delayMs, reason: failure.message });
-          await sleep(delayMs, undefined, { signal: params.abortSignal });
+  return async (call, signal) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        const failure = toProviderError(error, options);
+        if (!failure.isRetryable) throw failure;
+        const retryAfterMs = failure.retryAfterSeconds === undefined ? undefined : failure.retryAfterSeconds * 1000;
+        if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
+          throw new ProviderError(`${failure.message} (asked to wait ${Math.round(retryAfterMs / 1000)} s)`, {
+            provider: options.provider,
+            statusCode: failure.statusCode,
+            retryAfterSeconds: failure.retryAfterSeconds,
+            isRetryable: false,
+            hint: 'the provider asked for a long pause: the quota may be spent; lower requestsPerMinute / tokensPerMinute',
+            docs: 'providers.md',
+            cause: error,
+          });
         }
+        if (attempt >= options.retries) {
+          throw new ProviderError(`${failure.message} (gave up after ${attempt + 1} attempts)`, {
+            provider: options.provider,
+            statusCode: failure.statusCode,
+            retryAfterSeconds: failure.retryAfterSeconds,
+            isRetryable: true,
+            hint: failure.hint,
+            docs: 'providers.md',
+            cause: error,
+          });
+        }
+        const delayMs = retryAfterMs ?? Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
+        options.onRetry?.({ provider: options.provider, attempt: attempt + 1, delayMs, reason: failure.message });
+        await sleep(delayMs, undefined, { signal });
       }
-    },
+    }
   };
 }
 
