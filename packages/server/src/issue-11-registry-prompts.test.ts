@@ -1,5 +1,6 @@
 import { Dotprompt } from 'dotprompt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEditorProject } from './testing/editor-project.ts';
 import { describeEachDialect, promptSource, type Caller, type TestApp } from './testing/test-app.ts';
 
 // Issue 11: partials travel with the prompts that use them, and prompt names keep their slashes in URLs.
@@ -13,10 +14,7 @@ describeEachDialect((openApp) => {
   let editor: Caller;
 
   beforeEach(async () => {
-    t = await openApp();
-    const project = await t.project('support-bot');
-    projectId = project.id;
-    editor = await project.key('editor');
+    ({ t, projectId, editor } = await openEditorProject(openApp));
   });
   afterEach(async () => t.close());
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEditorProject } from './testing/editor-project.ts';
 import { caseResult, describeEachDialect, runRecord, type Caller, type TestApp } from './testing/test-app.ts';
 
 describeEachDialect((openApp) => {
@@ -7,10 +8,7 @@ describeEachDialect((openApp) => {
   let projectId: string;
 
   beforeEach(async () => {
-    t = await openApp();
-    const project = await t.project('support-bot');
-    projectId = project.id;
-    editor = await project.key('editor');
+    ({ t, projectId, editor } = await openEditorProject(openApp));
   });
   afterEach(async () => t.close());
 

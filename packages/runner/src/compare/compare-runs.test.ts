@@ -6,51 +6,14 @@ import { ConfigError, type CaseResult } from '@assay/spec';
 import { openSqliteStore, type Store } from '@assay/store';
 import { compareRuns } from './compare-runs.ts';
 import { resolveRunSource, type RunSource } from './run-source.ts';
-
-function makeResult(runId: string, index: number, overrides: Partial<CaseResult> = {}): CaseResult {
-  return {
-    runId,
-    key: `k${index}`,
-    promptId: 'v1',
-    providerId: 'echo',
-    caseId: `case-${index}`,
-    caseIndex: index,
-    repeat: 0,
-    vars: {},
-    messages: [],
-    output: '',
-    toolCalls: [],
-    pass: true,
-    score: 1,
-    assertions: [],
-    latencyMs: 1,
-    usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 0 },
-    cost: null,
-    cached: false,
-    finishedAt: '2026-01-01T00:00:00.000Z',
-    ...overrides,
-  };
-}
-
-/** A run source from a list of `[caseId, pass, extra]` rows in one cell. */
-function source(id: string, rows: Array<Partial<CaseResult> & { caseId: string; pass: boolean }>): RunSource {
-  const results = rows.map((row, index) =>
-    makeResult(id, index, { promptId: 'v1', providerId: 'echo', repeat: 0, score: row.pass ? 1 : 0, assertions: [], ...row, key: `${row.caseId}#${row.repeat ?? 0}#${row.promptId ?? 'v1'}` }),
-  );
-  return {
-    info: { id, source: 'store' },
-    async *results() {
-      yield* results;
-    },
-  };
-}
+import { caseResult, runSource } from './testing/run-sources.ts';
 
 /** `n` cases; `basePass(i)` / `candPass(i)` decide each case's outcome. */
 function pairedRuns(n: number, basePass: (i: number) => boolean, candPass: (i: number) => boolean, candidatePrompt = 'v1') {
   const ids = Array.from({ length: n }, (_, i) => `case-${i}`);
   return {
-    baseline: source('A', ids.map((caseId, i) => ({ caseId, pass: basePass(i) }))),
-    candidate: source('B', ids.map((caseId, i) => ({ caseId, pass: candPass(i), promptId: candidatePrompt }))),
+    baseline: runSource('A', ids.map((caseId, i) => ({ caseId, pass: basePass(i) }))),
+    candidate: runSource('B', ids.map((caseId, i) => ({ caseId, pass: candPass(i), promptId: candidatePrompt }))),
   };
 }
 
@@ -97,8 +60,8 @@ describe('compareRuns', () => {
   it('matches cells across a prompt change by provider, and adds metric and score rows with Holm adjustment', async () => {
     const metric = (pass: boolean) => [{ type: 'contains', pass, score: pass ? 1 : 0, reason: '', weight: 1, required: false, metric: 'tone' }];
     const ids = Array.from({ length: 50 }, (_, i) => `c${i}`);
-    const baseline = source('A', ids.map((caseId, i) => ({ caseId, pass: i < 25, score: i < 25 ? 0.9 : 0.3, assertions: metric(i < 40) })));
-    const candidate = source('B', ids.map((caseId, i) => ({ caseId, pass: i < 45, promptId: 'v2', score: i < 45 ? 0.8 : 0.4, assertions: metric(i < 40) })));
+    const baseline = runSource('A', ids.map((caseId, i) => ({ caseId, pass: i < 25, score: i < 25 ? 0.9 : 0.3, assertions: metric(i < 40) })));
+    const candidate = runSource('B', ids.map((caseId, i) => ({ caseId, pass: i < 45, promptId: 'v2', score: i < 45 ? 0.8 : 0.4, assertions: metric(i < 40) })));
     const comparison = await compareRuns(baseline, candidate);
     expect(comparison.cells.map((row) => [row.cell, row.baselineCell, row.metric])).toEqual([
       ['v2 × echo', 'v1 × echo', 'pass'],
@@ -120,8 +83,8 @@ describe('compareRuns', () => {
   it('compares repeated cases by their pass fractions with a paired bootstrap', async () => {
     const rows = (id: string, passes: (i: number, r: number) => boolean) =>
       Array.from({ length: 40 }, (_, i) => [0, 1, 2].map((repeat) => ({ caseId: `c${i}`, repeat, pass: passes(i, repeat) }))).flat();
-    const baseline = source('A', rows('A', (i, r) => i < 20 || (i < 30 && r === 0)));
-    const candidate = source('B', rows('B', (i) => i < 36));
+    const baseline = runSource('A', rows('A', (i, r) => i < 20 || (i < 30 && r === 0)));
+    const candidate = runSource('B', rows('B', (i) => i < 36));
     const [row] = (await compareRuns(baseline, candidate)).cells;
     expect(row!.test).toBe('paired-bootstrap');
     expect(row!.paired).toBe(40);
@@ -134,8 +97,8 @@ describe('compareRuns', () => {
   });
 
   it('falls back to an unpaired test, with a warning, when no case is in both runs', async () => {
-    const baseline = source('A', Array.from({ length: 50 }, (_, i) => ({ caseId: `a${i}`, pass: i < 20 })));
-    const candidate = source('B', Array.from({ length: 50 }, (_, i) => ({ caseId: `b${i}`, pass: i < 40 })));
+    const baseline = runSource('A', Array.from({ length: 50 }, (_, i) => ({ caseId: `a${i}`, pass: i < 20 })));
+    const candidate = runSource('B', Array.from({ length: 50 }, (_, i) => ({ caseId: `b${i}`, pass: i < 40 })));
     const comparison = await compareRuns(baseline, candidate);
     const [row] = comparison.cells;
     expect(row).toMatchObject({ test: 'newcombe-unpaired', paired: 0, verdict: 'better' });
@@ -147,13 +110,13 @@ describe('compareRuns', () => {
     // 30 cases × 4 repeats per run, each case passing all its repeats or none: 120 tries carry the information of 30 cases.
     const rows = (prefix: string, passing: number) =>
       Array.from({ length: 30 }, (_, i) => [0, 1, 2, 3].map((repeat) => ({ caseId: `${prefix}${i}`, repeat, pass: i < passing }))).flat();
-    const comparison = await compareRuns(source('A', rows('a', 12)), source('B', rows('b', 18)));
+    const comparison = await compareRuns(runSource('A', rows('a', 12)), runSource('B', rows('b', 18)));
     const [row] = comparison.cells;
     expect(row).toMatchObject({ test: 'bootstrap-unpaired', paired: 0 });
     expect(row!.difference).toBeCloseTo(0.2, 12);
     // The same difference between 30 independent cases per run (Newcombe) is the width to expect;
     // over 120 tries as if independent the interval was about half as wide.
-    const cases = (await compareRuns(source('A', rows('a', 12).filter((r) => r.repeat === 0)), source('B', rows('b', 18).filter((r) => r.repeat === 0)))).cells[0]!;
+    const cases = (await compareRuns(runSource('A', rows('a', 12).filter((r) => r.repeat === 0)), runSource('B', rows('b', 18).filter((r) => r.repeat === 0)))).cells[0]!;
     expect(cases.test).toBe('newcombe-unpaired');
     const width = (range: [number, number] | null) => range![1] - range![0];
     expect(width(row!.ci95)).toBeGreaterThan(0.85 * width(cases.ci95));
@@ -173,7 +136,7 @@ describe('compareRuns', () => {
 
   it('refuses runs whose cells cannot be paired, naming them', async () => {
     const twoCells = (id: string, prompts: string[]) =>
-      source(id, prompts.flatMap((promptId) => [{ caseId: 'x', pass: true, promptId, providerId: `${id}-model` }]));
+      runSource(id, prompts.flatMap((promptId) => [{ caseId: 'x', pass: true, promptId, providerId: `${id}-model` }]));
     const error = await compareRuns(twoCells('A', ['p', 'q']), twoCells('B', ['r', 's'])).catch((caught) => caught);
     expect(ConfigError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/no prompt × provider cells in common/);
@@ -183,10 +146,10 @@ describe('compareRuns', () => {
   it('compares runs stored in a malformed shape as far as it can, with warnings, without throwing (issue 16)', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `case-${i}`);
     const metric = (pass: boolean) => [{ type: 'equals', pass, score: pass ? 1 : 0, reason: '', weight: 1, required: false, metric: 'format' }];
-    const baseline = source('A', ids.map((caseId, i) => ({ caseId, pass: i < 10, assertions: metric(i < 10) })));
+    const baseline = runSource('A', ids.map((caseId, i) => ({ caseId, pass: i < 10, assertions: metric(i < 10) })));
     const malformed = ids.map((caseId, i) => {
       const shapes: unknown[] = [{ not: 'a list' }, 42, null, [null, 7, { metric: 'format', pass: true }], 'text'];
-      return { ...makeResult('B', i, { caseId, pass: true }), key: `k${i}`, assertions: shapes[i % shapes.length], output: i % 2 ? ['an', 'array'] : 3 };
+      return { ...caseResult('B', i, { caseId, pass: true }), key: `k${i}`, assertions: shapes[i % shapes.length], output: i % 2 ? ['an', 'array'] : 3 };
     });
     const unreadable = [{ runId: 'B', key: 'x', pass: true }, null];
     const candidate: RunSource = {
@@ -208,7 +171,7 @@ describe('compareRuns', () => {
   });
 
   it('refuses an empty run', async () => {
-    await expect(compareRuns(source('A', []), source('B', [{ caseId: 'x', pass: true }]))).rejects.toThrow(/has no results/);
+    await expect(compareRuns(runSource('A', []), runSource('B', [{ caseId: 'x', pass: true }]))).rejects.toThrow(/has no results/);
   });
 });
 
@@ -230,7 +193,7 @@ describe('resolveRunSource', () => {
     await store.createRun({ id: 'r3', createdAt: '2026-01-03T00:00:00Z', status: 'interrupted', configPath: 'x', planHash: 'h', total: 1, options: {}, label: 'main' });
     expect((await resolveRunSource('r1', store, directory)).info.id).toBe('r1');
     expect((await resolveRunSource('main', store, directory)).info).toMatchObject({ id: 'r2', label: 'main' });
-    writeFileSync(path.join(directory, 'results.json'), JSON.stringify({ runId: 'f1', results: [makeResult('f1', 0)] }));
+    writeFileSync(path.join(directory, 'results.json'), JSON.stringify({ runId: 'f1', results: [caseResult('f1', 0)] }));
     const file = await resolveRunSource('results.json', store, directory);
     expect(file.info.id).toBe('f1');
     const results = [];

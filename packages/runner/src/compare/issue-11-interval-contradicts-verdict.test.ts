@@ -3,36 +3,9 @@
 // `+100.0 pts [+30.7, +100.0] … could detect ±99.9 pts` on 4 cases, where no outcome reaches p < 0.05.
 import { describe, expect, it } from 'vitest';
 import { pairedProportionDifferenceInterval, seededRandom } from '@assay/core';
-import type { CaseResult, CellComparison } from '@assay/spec';
+import type { CellComparison } from '@assay/spec';
 import { compareRuns } from './compare-runs.ts';
-import type { RunSource } from './run-source.ts';
-
-type Row = { caseId: string; pass: boolean; assertions?: CaseResult['assertions'] };
-
-function source(id: string, rows: Row[]): RunSource {
-  const results = rows.map((row, index): CaseResult => ({
-    runId: id,
-    key: `${row.caseId}#0`,
-    promptId: 'v1',
-    providerId: 'echo',
-    caseId: row.caseId,
-    caseIndex: index,
-    repeat: 0,
-    vars: {},
-    messages: [],
-    output: '',
-    toolCalls: [],
-    pass: row.pass,
-    score: row.pass ? 1 : 0,
-    assertions: row.assertions ?? [],
-    latencyMs: 1,
-    usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, totalTokens: 0 },
-    cost: null,
-    cached: false,
-    finishedAt: '2026-01-01T00:00:00.000Z',
-  }));
-  return { info: { id, source: 'store' }, async *results() { yield* results; } };
-}
+import { runSource, type RunRow } from './testing/run-sources.ts';
 
 const metric = (name: string, pass: boolean) => ({ type: 'contains', pass, score: pass ? 1 : 0, reason: '', weight: 1, required: false, metric: name });
 
@@ -53,7 +26,7 @@ function checkAgreement(row: CellComparison, alpha: number): void {
 describe('issue 11: intervals agree with the verdicts', () => {
   it('5 of 40 cases changing one way: p = 0.0625, and the interval reaches 0 (Newcombe alone excluded it)', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
-    const comparison = await compareRuns(source('A', ids.map((caseId, i) => ({ caseId, pass: i >= 5 }))), source('B', ids.map((caseId) => ({ caseId, pass: true }))));
+    const comparison = await compareRuns(runSource('A', ids.map((caseId, i) => ({ caseId, pass: i >= 5 }))), runSource('B', ids.map((caseId) => ({ caseId, pass: true }))));
     const [row] = comparison.cells;
     expect(row!.pValue).toBeCloseTo(0.0625, 12);
     expect(row!.verdict).toBe('no detectable difference');
@@ -71,8 +44,8 @@ describe('issue 11: intervals agree with the verdicts', () => {
     const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
     const tags = (pass: boolean) => [metric('a', pass), metric('b', pass), metric('c', pass)];
     const comparison = await compareRuns(
-      source('A', ids.map((caseId, i) => ({ caseId, pass: i >= 7, assertions: tags(true) }))),
-      source('B', ids.map((caseId) => ({ caseId, pass: true, assertions: tags(true) }))),
+      runSource('A', ids.map((caseId, i) => ({ caseId, pass: i >= 7, assertions: tags(true) }))),
+      runSource('B', ids.map((caseId) => ({ caseId, pass: true, assertions: tags(true) }))),
     );
     const pass = comparison.cells.find((row) => row.metric === 'pass')!;
     expect(pass.pValue).toBeCloseTo(2 / 128, 12);
@@ -89,7 +62,7 @@ describe('issue 11: intervals agree with the verdicts', () => {
 
   it('4 cases all changing one way: no "could detect ±99.9 pts", but too few cases', async () => {
     const ids = ['a', 'b', 'c', 'd'];
-    const comparison = await compareRuns(source('A', ids.map((caseId) => ({ caseId, pass: false }))), source('B', ids.map((caseId) => ({ caseId, pass: true }))));
+    const comparison = await compareRuns(runSource('A', ids.map((caseId) => ({ caseId, pass: false }))), runSource('B', ids.map((caseId) => ({ caseId, pass: true }))));
     const [row] = comparison.cells;
     expect(row!.difference).toBe(1);
     expect(row!.pValue).toBeCloseTo(0.125, 12);
@@ -104,13 +77,13 @@ describe('issue 11: intervals agree with the verdicts', () => {
       const n = 6 + Math.floor(random() * 60);
       const shift = (random() - 0.5) * 0.6;
       const unpaired = trial % 5 === 0;
-      const rows = (prefix: string, rate: number): Row[] =>
+      const rows = (prefix: string, rate: number): RunRow[] =>
         Array.from({ length: n }, (_, i) => {
           const pass = random() < rate;
           return { caseId: unpaired ? `${prefix}${i}` : `c${i}`, pass, assertions: [metric('m', pass || random() < 0.5), { ...metric('g', pass), score: pass ? 1 : random() * 0.9 }] };
         });
       const base = 0.3 + random() * 0.4;
-      const comparison = await compareRuns(source('A', rows('a', base)), source('B', rows('b', Math.min(1, Math.max(0, base + shift)))));
+      const comparison = await compareRuns(runSource('A', rows('a', base)), runSource('B', rows('b', Math.min(1, Math.max(0, base + shift)))));
       for (const row of comparison.cells) checkAgreement(row, comparison.alpha);
     }
   });
