@@ -4,6 +4,7 @@ export { compileSandboxed, type SandboxedFunction } from './assertions/javascrip
 export { detectPii, detectRefusal, findCanaries, headerSecrets, piiKinds, redactionMarker, redactSecrets, urlSecrets } from './detectors/index.ts';
 export { computeCost, defaultPrices, findPrice, type ModelPrice } from './pricing.ts';
 export { compilePromptTemplate, type PromptTemplate } from './prompt-template.ts';
+export { compilePromptfooPrompt, type PromptfooPromptFormat } from './promptfoo-prompt.ts';
 export {
   promptChangelog,
   type PromptChangelog,

@@ -159,6 +159,6 @@ export function splitTextPromptFile(absolute: string, relative: string): PromptS
     return [{ kind: 'file', file: relative }];
   }
   const parts = text.split(/^-{3,}\s*$/m).map((part) => part.trim()).filter(Boolean);
-  if (parts.length <= 1) return [{ kind: 'inline', template: text.trim(), id: path.basename(relative) }];
-  return parts.map((template, index) => ({ kind: 'inline', template, id: `${path.basename(relative)}#${index + 1}` }));
+  if (parts.length <= 1) return [{ kind: 'inline', template: text.trim(), id: path.basename(relative), syntax: 'nunjucks' }];
+  return parts.map((template, index) => ({ kind: 'inline', template, id: `${path.basename(relative)}#${index + 1}`, syntax: 'nunjucks' }));
 }

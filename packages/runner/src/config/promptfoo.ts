@@ -130,17 +130,17 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
         }
         for (const file of files) {
           if (/\.(txt|md)$/.test(file)) promptSpecs.push(...splitTextPromptFile(path.resolve(directory, file), file));
-          else promptSpecs.push({ kind: 'file', file });
+          else promptSpecs.push({ kind: 'file', file, syntax: 'nunjucks' });
         }
-      } else promptSpecs.push({ kind: 'inline', template: prompt, id: prompts.length > 1 ? `prompt-${index + 1}` : 'prompt' });
+      } else promptSpecs.push({ kind: 'inline', template: prompt, id: prompts.length > 1 ? `prompt-${index + 1}` : 'prompt', syntax: 'nunjucks' });
     } else if (prompt && typeof prompt === 'object') {
       const record = prompt as Record<string, unknown>;
       const rawTemplate = record.raw ?? record.prompt;
       const label = typeof record.label === 'string' ? record.label : typeof record.id === 'string' ? record.id : undefined;
       if (typeof record.id === 'string' && record.id.startsWith('file://')) {
-        promptSpecs.push({ kind: 'file', file: record.id.slice('file://'.length), label: typeof record.label === 'string' ? record.label : undefined });
+        promptSpecs.push({ kind: 'file', file: record.id.slice('file://'.length), label: typeof record.label === 'string' ? record.label : undefined, syntax: 'nunjucks' });
       } else if (typeof rawTemplate === 'string') {
-        promptSpecs.push({ kind: 'inline', template: rawTemplate, label: label ?? `prompt-${index + 1}` });
+        promptSpecs.push({ kind: 'inline', template: rawTemplate, label: label ?? `prompt-${index + 1}`, syntax: 'nunjucks' });
       }
       for (const key of Object.keys(record)) if (!['raw', 'prompt', 'label', 'id'].includes(key)) unsupported.add(`prompts[].${key}`);
     }

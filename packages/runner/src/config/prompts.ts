@@ -1,12 +1,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compilePromptTemplate, type PromptTemplate } from '@assay/core';
+import { compilePromptfooPrompt, compilePromptTemplate, type PromptTemplate } from '@assay/core';
 import { ConfigError } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
 
+/**
+ * A prompt to load. `syntax: 'nunjucks'` marks a promptfoo prompt: its templates are Nunjucks and it
+ * is filled in as promptfoo fills it (see compilePromptfooPrompt); `.json` and `.yaml` prompt files
+ * are always read that way.
+ */
 export type PromptSpec =
-  | { kind: 'file'; file: string; id?: string; label?: string }
-  | { kind: 'inline'; template: string; id?: string; label?: string }
+  | { kind: 'file'; file: string; id?: string; label?: string; syntax?: 'nunjucks' }
+  | { kind: 'inline'; template: string; id?: string; label?: string; syntax?: 'nunjucks' }
   | { kind: 'chat'; messages: { role: string; content: string }[]; id: string };
 
 const partialCache = new Map<string, Record<string, string>>();
@@ -43,13 +48,19 @@ export async function loadPrompt(spec: PromptSpec, locator: ConfigLocator, field
         'prompts.md',
       );
     }
+    if (spec.syntax === 'nunjucks' && /\.(c|m)?(js|ts)$|\.py$/.test(file)) {
+      throw locator.error(
+        `Prompt file ${spec.file} is a prompt function, which Assay does not run`,
+        fieldPath,
+        'Assay never runs code from a config. Write the prompt as a template (.txt, .json or .yaml chat messages, or a .prompt file) and pass the changing parts as vars.',
+        'promptfoo.md#templates',
+      );
+    }
     const source = readFileSync(file, 'utf8');
     const relative = path.relative(process.cwd(), file);
     const id = spec.label ?? spec.id ?? path.basename(file).replace(/\.prompt$/, '');
-    if (file.endsWith('.json')) {
-      const messages = JSON.parse(source) as { role: string; content: string }[];
-      return compilePromptTemplate(chatToDotprompt(messages), { id, file: relative });
-    }
+    const format = /\.json$/i.test(file) ? 'json' : /\.ya?ml$/i.test(file) ? 'yaml' : spec.syntax === 'nunjucks' && !file.endsWith('.prompt') ? 'text' : undefined;
+    if (format) return compilePromptfooPrompt(source, { id, file: relative, format });
     const body = file.endsWith('.prompt') ? source : escapeFrontmatter(source);
     return compilePromptTemplate(body, { id, file: relative, partials: partialsIn(path.dirname(file)) });
   }
@@ -58,6 +69,7 @@ export async function loadPrompt(spec: PromptSpec, locator: ConfigLocator, field
   }
   const id = spec.label ?? spec.id ?? spec.template.replace(/\s+/g, ' ').slice(0, 40);
   try {
+    if (spec.syntax === 'nunjucks') return compilePromptfooPrompt(spec.template, { id, file: locator.file, format: 'text' });
     return await compilePromptTemplate(escapeFrontmatter(spec.template), { id });
   } catch (error) {
     // Lines of an inline template count from its own first line, not the suite file's.
