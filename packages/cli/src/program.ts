@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AssayError } from '@assay/spec';
+import { collectVar, ignoredPromptfooFlags } from './commands/promptfoo-flags.ts';
 
 class UsageError extends AssayError {
   constructor(message: string) {
@@ -69,7 +70,7 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run `assay --help` for usage)');
 
-  program
+  const evalProgram = program
     .command('eval')
     .description('Run a suite: prompts × providers × cases × repeats, scored by assertions.')
     .option('-c, --config <file>', 'suite file (assay YAML, assay.config.ts or promptfooconfig.yaml)')
@@ -95,7 +96,33 @@ export function createProgram(): { run(args: string[]): Promise<number>; command
     .option('--upload', 'after the run, upload it to the team server (needs ASSAY_API_KEY)')
     .addOption(serverOption())
     .option('--watch', 'run again whenever a prompt, suite or dataset changes (unchanged calls come from the cache); Ctrl-C stops')
+    .option('--no-table', 'no results matrix on the console')
+    .option('--no-write', 'keep the run in memory only (not in .assay/): it cannot be resumed, compared or uploaded later')
+    .option('--env-file <file>', 'load environment variables from a .env file (they override the environment)')
+    .option('--filter-errors-only <run>', 'only the cases that errored in this run (id, label, latest or results .json)')
+    .option('--filter-metadata <key=value>', "only cases whose metadata's key includes value")
+    .option('--filter-providers <regex>', 'only providers whose id or label matches')
+    .addOption(new Option('--env-path <file>', 'promptfoo: --env-file').hideHelp())
+    .addOption(new Option('--filter-targets <regex>', 'promptfoo: --filter-providers').hideHelp())
+    // promptfoo's names for the options above, and its -t/-p/-r/--var (docs/promptfoo.md).
+    .option('--max-concurrency <n>', 'promptfoo: --concurrency', integer('--max-concurrency'))
+    .option('-n, --filter-first-n <n>', 'promptfoo: --first', integer('--filter-first-n'))
+    .option('--filter-pattern <regex>', 'promptfoo: --filter')
+    .option('--filter-failing <run>', 'promptfoo: --failing (also a results .json file)')
+    .option('--retry-errors', 'promptfoo: --resume (runs the errored calls of the latest run again)')
+    .option('--no-progress-bar', 'promptfoo: --no-progress')
+    .option('-t, --tests <file>', "promptfoo: replace the config's tests with this file (CSV, JSON, JSONL, YAML)")
+    .option('-v, --vars <file>', 'promptfoo: --tests')
+    .option('-p, --prompts <files...>', "promptfoo: replace the config's prompts with these files")
+    .option('-r, --providers <ids...>', "promptfoo: replace the config's providers with these ids")
+    .option('--var <key=value>', 'promptfoo: set a variable for every test (repeatable; a test\'s own value wins)', collectVar);
+  // promptfoo flags Assay does not honour: accepted, and named in one warning.
+  for (const flags of Object.values(ignoredPromptfooFlags)) evalProgram.addOption(new Option(flags).hideHelp());
+  evalProgram
     .action(async (options) => {
+      const { applyPromptfooFlags } = await import('./commands/promptfoo-flags.ts');
+      const ignored = applyPromptfooFlags(options);
+      if (ignored) process.stderr.write(`Warning: ${ignored}\n`);
       if (options.watch) {
         const { evalWatchCommand } = await import('./commands/eval-watch.ts');
         exitCode = await evalWatchCommand(options, currentArgs);

@@ -1,4 +1,5 @@
 export { loadSuite, findConfigFile, defaultConfigFiles } from './config/load-suite.ts';
+export type { SuiteOverrides } from './config/suite-overrides.ts';
 export type { JudgeInfo, ResolvedSuite, ResolvedCase, ResolvedProvider } from './config/resolved-suite.ts';
 export { runEval, type EvalOptions, type EvalOutcome, type ProviderResolver } from './run-eval.ts';
 export { claimRun, defaultLeaseTtlMs, effectiveStatus, holderIsGone, leaseOwnerId, type RunClaim } from './run-lease.ts';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { stopSandbox } from '@assay/core';
 import { createProviderRegistry } from '@assay/providers';
-import { compareRuns, findConfigFile, loadSuite, promptRunSource, resolveRunSource, runEval, storeRunSource, type ResolvedSuite, type RunSource } from '@assay/runner';
+import { compareRuns, findConfigFile, loadSuite, promptRunSource, resolveRunSource, runEval, storeRunSource, type ResolvedSuite, type RunSource, type SuiteOverrides } from '@assay/runner';
 import { ConfigError, type CaseResult, type RunRecord } from '@assay/spec';
-import { defaultDataDirectory, openStore, type Store } from '@assay/store';
+import { defaultDataDirectory, openSqliteStore, openStore, type Store } from '@assay/store';
 import { createProgress } from '../output/progress.ts';
 import { renderComparison } from '../output/comparison-view.ts';
 import { renderFailures, renderMatrix, renderMetrics, renderThresholds } from '../output/matrix.ts';
@@ -37,6 +37,12 @@ export interface EvalCommandOptions extends CaseSelection {
   /** After the run, upload it to the team server (`--server`, else ASSAY_SERVER). */
   upload?: boolean;
   server?: string;
+  /** What `-t`, `-p`, `-r` and `--var` replace in the config (promptfoo's flags). */
+  overrides?: SuiteOverrides;
+  /** false under `--no-write`: the run is kept in memory only, not in `.assay/`. */
+  write?: boolean;
+  /** false under `--no-table`: no results matrix on the console. */
+  table?: boolean;
 }
 
 /** Options that a resumed run takes from the run it continues. */
@@ -54,6 +60,10 @@ const storedOptionNames = [
   'filter',
   'tag',
   'failing',
+  'errorsOnly',
+  'metadata',
+  'providerPattern',
+  'overrides',
   'first',
   'prompt',
   'provider',
@@ -62,7 +72,12 @@ const storedOptionNames = [
 export async function evalCommand(options: EvalCommandOptions): Promise<number> {
   const cwd = process.cwd();
   const dataDirectory = defaultDataDirectory(cwd);
-  const store = await openStore({ cwd });
+  if (options.write === false && options.resume) {
+    throw new ConfigError('--no-write and --resume do not go together: a run kept in memory cannot be resumed', { hint: 'Drop --no-write to keep the run in .assay/.', docs: 'cli.md' });
+  }
+  const saved = await openStore({ cwd });
+  // --no-write: selections and baselines still read the stored runs; the new run stays in memory.
+  const store = options.write === false ? openSqliteStore({ path: ':memory:' }) : saved;
   try {
     let resumeRunId: string | undefined;
     if (options.resume) {
@@ -79,22 +94,24 @@ export async function evalCommand(options: EvalCommandOptions): Promise<number> 
         docs: 'cli.md',
       });
     }
-    let suite = await loadSuite(configPath, { format: options.format });
+    let suite = await loadSuite(configPath, { format: options.format, ...(options.overrides ? { overrides: options.overrides } : {}) });
     // Under `assay eval --watch`: tell the watcher which files this run reads and writes.
     writeWatchManifest(suite);
     if (hasSelection(options)) {
-      const selected = await selectCases(suite, store, options);
+      const selected = await selectCases(suite, saved, options);
       suite = selected.suite;
       // The run stores the run --failing named, not a label that may move before a resume.
-      if (selected.failingRunId) options.failing = selected.failingRunId;
+      if (selected.runIds.failing) options.failing = selected.runIds.failing;
+      if (selected.runIds.errorsOnly) options.errorsOnly = selected.runIds.errorsOnly;
       process.stderr.write(`${selected.summary}\n`);
     }
     // A wrong server or key fails before the run spends any calls.
     const server = options.server ?? (process.env.ASSAY_SERVER?.trim() || suite.server?.url);
     const upload = options.upload || suite.server?.upload ? await prepareUpload({ server }) : undefined;
-    return await executeSuite(suite, store, dataDirectory, configPath, options, resumeRunId, upload);
+    return await executeSuite(suite, store, dataDirectory, configPath, options, resumeRunId, upload, saved);
   } finally {
-    await store.close();
+    if (store !== saved) await store.close();
+    await saved.close();
   }
 }
 
@@ -127,6 +144,8 @@ export async function executeSuite(
   options: EvalCommandOptions,
   resumeRunId?: string,
   upload?: RunUploader,
+  /** Where baselines are looked up; the run's own store unless --no-write keeps the run in memory. */
+  saved: Store = store,
 ): Promise<number> {
   const out = process.stdout;
   // `-o` replaces the suite's `output:` files. The suite's were checked when it was loaded; an
@@ -158,7 +177,7 @@ export async function executeSuite(
   // Resolve the baseline before any call: a baseline that does not exist is a usage error, not a failed run.
   const baselineReference = options.baseline ?? suite.gate?.baseline;
   let baseline: RunSource | undefined;
-  if (baselineReference) baseline = await resolveRunSource(baselineReference, store, process.cwd());
+  if (baselineReference) baseline = await resolveRunSource(baselineReference, saved, process.cwd());
 
   const promptPair = options.comparePrompts ? parsePromptPair(options.comparePrompts, suite) : undefined;
 
@@ -218,7 +237,7 @@ export async function executeSuite(
   const { summary, runId, status, comparison } = outcome;
   // Failures first, so the matrix and the verdict are what stays on screen.
   if (failures.length) out.write(`\n${renderFailures(failures, failureLimit, { totalFailed: summary.failed })}`);
-  out.write(`\n${renderMatrix(summary, { color: out.isTTY })}`);
+  if (options.table !== false) out.write(`\n${renderMatrix(summary, { color: out.isTTY })}`);
   // A stored answer is the one recorded earlier, not a fresh call: say how many there were.
   if (useCache || cassetteMode === 'replay') {
     out.write(`${summary.cached ?? 0} of ${summary.total} calls answered from ${cassetteMode === 'replay' ? 'the cassette' : 'cache'}.\n`);
@@ -251,6 +270,7 @@ export async function executeSuite(
   const failed = failedChecks(summary);
   const because = failed.length ? ` Failed: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? `; and ${failed.length - 5} more` : ''}.` : '';
   out.write(`\nRun ${runId}${options.label ? ` (${options.label})` : ''} ${failed.length ? 'failed' : 'passed'}: ${summary.passed}/${summary.total} cases passed.${because}\n`);
+  if (options.write === false) out.write('Not saved (--no-write): the run is not in .assay/, so it cannot be resumed, compared or uploaded later.\n');
   if (upload) await upload(store, runId);
   return failed.length ? 1 : 0;
 }

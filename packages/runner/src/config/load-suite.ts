@@ -10,7 +10,7 @@ import type { ResolvedSuite } from './resolved-suite.ts';
 import { applyOverrides, hasOverrides, type SuiteOverrides } from './suite-overrides.ts';
 
 /** Config files looked for, in order, when none is named. */
-export const defaultConfigFiles = ['assay.config.ts', 'assay.yaml', 'evals/suite.yaml', 'promptfooconfig.yaml'];
+export const defaultConfigFiles = ['assay.config.ts', 'assay.yaml', 'evals/suite.yaml', 'promptfooconfig.yaml', 'promptfooconfig.yml', 'promptfooconfig.json'];
 
 export function findConfigFile(cwd: string): string | undefined {
   return defaultConfigFiles.map((name) => path.join(cwd, name)).find((file) => existsSync(file));

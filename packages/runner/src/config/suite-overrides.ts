@@ -27,7 +27,11 @@ export function applyOverrides(raw: Record<string, unknown>, format: 'assay' | '
   if (format === 'promptfoo') {
     if (overrides.tests !== undefined) out.tests = `file://${absolute(overrides.tests)}`;
     if (overrides.prompts?.length) out.prompts = overrides.prompts.map((file) => `file://${absolute(file)}`);
-    if (overrides.providers?.length) out.providers = [...overrides.providers];
+    if (overrides.providers?.length) {
+      // -r replaces the list under whichever name the config uses (`targets:` is `providers:`).
+      delete out.targets;
+      out.providers = [...overrides.providers];
+    }
     if (Object.keys(overrides.vars ?? {}).length) {
       const defaultTest = (raw.defaultTest && typeof raw.defaultTest === 'object' ? raw.defaultTest : {}) as Record<string, unknown>;
       const vars = (defaultTest.vars && typeof defaultTest.vars === 'object' ? defaultTest.vars : {}) as Record<string, unknown>;
