@@ -4,7 +4,10 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { headerSecrets, urlSecrets } from '@assay/core';
 import { ConfigError, ProviderError, type ProviderConfig } from '@assay/spec';
+import { azurePlan, bedrockPlan, googlePlan, vertexPlan, type CloudModelPlan } from './cloud-models.ts';
 import { EchoLanguageModel } from './echo-model.ts';
+import { HttpLanguageModel } from './http-model.ts';
+import { isVendor, openAICompatibleVendors } from './openai-compatible-vendors.ts';
 import type { ParsedProviderId } from './parse-provider-id.ts';
 
 export interface BaseModel {
@@ -35,6 +38,12 @@ export function createLanguageModel(
   const { provider, modelId } = parsed;
   const headers = config?.headers;
   if (provider === 'echo') return { model: new EchoLanguageModel(modelId), secrets: [] };
+  if (provider === 'http') {
+    const model = new HttpLanguageModel(modelId, config, fetch);
+    return { model, baseUrl: model.url, secrets: secretsOf(undefined, headers, model.url) };
+  }
+  const plan = cloudPlans[provider as keyof typeof cloudPlans];
+  if (plan) return fromPlan(parsed, plan(parsed, config, env, fetch), headers);
 
   if (provider === 'openai' || provider === 'anthropic') {
     const apiKeyEnv = config?.apiKeyEnv ?? defaultEnvKeys[provider];
@@ -43,17 +52,26 @@ export function createLanguageModel(
     const shownUrl = baseUrl ?? (provider === 'openai' ? 'https://api.openai.com/v1' : 'https://api.anthropic.com/v1');
     const secrets = secretsOf(apiKey, headers, baseUrl);
     if (!apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl: shownUrl, apiKeyEnv, secrets, missingKey: true };
-    const model =
-      provider === 'openai'
-        ? // Chat Completions, not Responses: it is what OpenAI-compatible base URLs speak.
-          createOpenAI({ apiKey, baseURL: baseUrl, headers, fetch }).chat(modelId)
-        : createAnthropic({ apiKey, baseURL: baseUrl, headers, fetch }).messages(modelId);
+    let model: LanguageModelV3;
+    if (provider === 'anthropic') model = createAnthropic({ apiKey, baseURL: baseUrl, headers, fetch }).messages(modelId);
+    else {
+      const openai = createOpenAI({ apiKey, baseURL: baseUrl, headers, fetch });
+      // Chat Completions unless the id says responses: it is what OpenAI-compatible base URLs speak.
+      model = parsed.api === 'responses' ? openai.responses(modelId) : openai.chat(modelId);
+    }
     return { model, baseUrl: shownUrl, apiKeyEnv, secrets };
   }
 
   let baseUrl: string | undefined;
+  let apiKeyEnv = config?.apiKeyEnv;
+  let keyOptional = false;
   if (provider === 'ollama') baseUrl = config?.apiBaseUrl ?? ollamaBaseUrl(env.OLLAMA_BASE_URL);
-  else {
+  else if (isVendor(provider)) {
+    const vendor: { baseUrl: string; apiKeyEnv: string; keyOptional?: boolean } = openAICompatibleVendors[provider];
+    baseUrl = config?.apiBaseUrl ?? vendor.baseUrl;
+    apiKeyEnv ??= vendor.apiKeyEnv;
+    keyOptional = vendor.keyOptional === true && config?.apiKeyEnv === undefined;
+  } else {
     baseUrl = config?.apiBaseUrl;
     if (!baseUrl) {
       throw new ConfigError(`provider "openai-compatible:${modelId}" needs config.apiBaseUrl`, {
@@ -64,12 +82,20 @@ export function createLanguageModel(
     }
   }
   // Never fall back to OPENAI_API_KEY here: it would send an OpenAI key to a third-party server.
-  const apiKeyEnv = config?.apiKeyEnv;
   const apiKey = config?.apiKey ?? (apiKeyEnv ? env[apiKeyEnv] : undefined);
   const secrets = secretsOf(apiKey, headers, baseUrl);
-  if (apiKeyEnv && !apiKey) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl, apiKeyEnv, secrets, missingKey: true };
+  if (apiKeyEnv && !apiKey && !keyOptional) return { model: missingKeyModel(provider, modelId, apiKeyEnv), baseUrl, apiKeyEnv, secrets, missingKey: true };
   const model = createOpenAICompatible({ name: provider, baseURL: baseUrl, apiKey, headers, fetch, includeUsage: true }).chatModel(modelId);
   return { model, baseUrl, apiKeyEnv, secrets };
+}
+
+const cloudPlans = { azure: azurePlan, google: googlePlan, vertex: vertexPlan, bedrock: bedrockPlan } as const;
+
+function fromPlan(parsed: ParsedProviderId, plan: CloudModelPlan, headers: Record<string, string> | undefined): BaseModel {
+  const secrets = [...secretsOf(undefined, headers, plan.baseUrl), ...plan.credentials];
+  const { baseUrl, apiKeyEnv } = plan;
+  if (!plan.create) return { model: missingKeyModel(parsed.provider, parsed.modelId, apiKeyEnv), baseUrl, apiKeyEnv, secrets, missingKey: true };
+  return { model: plan.create(), baseUrl, apiKeyEnv, secrets };
 }
 
 function secretsOf(apiKey: string | undefined, headers: Record<string, string> | undefined, baseUrl: string | undefined): string[] {

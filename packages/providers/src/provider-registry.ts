@@ -56,7 +56,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     const base = createLanguageModel(parsed, config.config, env, options.fetch ?? keepAliveFetch);
     for (const secret of base.secrets) secrets.add(secret);
     // The base URL and headers are part of every key: another server's answers are not this one's.
-    const keyOf = createKeyFunction(provider, modelId, deploymentOf(base.baseUrl, config.config?.headers));
+    // The API is part of it too: `openai:responses:gpt-4o` and `openai:gpt-4o` are different calls.
+    const keyOf = createKeyFunction(parsed.api ? `${provider}.${parsed.api}` : provider, modelId, deploymentOf(base.baseUrl, config.config?.headers));
     const middleware: LanguageModelV3Middleware[] = [];
     if (cassette) middleware.push(cassette.middleware({ provider, modelId, keyOf }));
     // Replaying never reaches the cache; recording stores fresh responses, not cached ones.

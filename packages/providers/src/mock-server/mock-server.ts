@@ -5,6 +5,7 @@ import { anthropicProtocol } from './anthropic-protocol.ts';
 import { loadCassette, type Cassette } from './cassette.ts';
 import { createFaultSampler, type FaultDecision, type FaultKind, type FaultOptions } from './faults.ts';
 import { openAIProtocol } from './openai-protocol.ts';
+import { openAIResponsesProtocol } from './openai-responses-protocol.ts';
 import type { ParsedRequest, ReplyContext, WireProtocol } from './protocol.ts';
 import { compileRules, type CompiledRule, type MockReply, type MockRule } from './rules.ts';
 
@@ -174,7 +175,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     });
     request.on('end', () => {
       if (apiKey !== undefined && !protocol.authorized(request.headers, apiKey)) {
-        return sendError(request, response, protocol, 401, protocol.name === 'openai' ? 'Incorrect API key provided.' : 'invalid x-api-key');
+        return sendError(request, response, protocol, 401, protocol.name === 'anthropic' ? 'invalid x-api-key' : 'Incorrect API key provided.');
       }
       if (size > MAX_BODY_BYTES) return sendError(request, response, protocol, 413, 'Request body too large.');
       let body: unknown;
@@ -215,6 +216,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     if (path === '/v1/chat/completions' && request.method === 'POST') return handleCompletion(request, response, openAIProtocol);
     if (path === '/v1/messages' && request.method === 'POST') return handleCompletion(request, response, anthropicProtocol);
+    if (path === '/v1/responses' && request.method === 'POST') return handleCompletion(request, response, openAIResponsesProtocol);
     request.resume();
     if (path === '/v1/models' && request.method === 'GET') {
       const anthropic = request.headers['anthropic-version'] !== undefined;
@@ -229,7 +231,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return send(request, response, 200, { ...JSON_HEADERS }, body);
     }
     const protocol = path.startsWith('/v1/messages') || request.headers['anthropic-version'] !== undefined ? anthropicProtocol : openAIProtocol;
-    sendError(request, response, protocol, 404, `Unknown route ${request.method} ${path}. The mock serves POST /v1/chat/completions, POST /v1/messages and GET /v1/models.`);
+    sendError(request, response, protocol, 404, `Unknown route ${request.method} ${path}. The mock serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages and GET /v1/models.`);
   });
 
   const host = options.host ?? '127.0.0.1';

@@ -21,7 +21,7 @@ export interface ReplyContext {
 
 /** One provider's wire format: request parsing, auth, bodies, stream frames and error shapes. */
 export interface WireProtocol {
-  readonly name: 'openai' | 'anthropic';
+  readonly name: 'openai' | 'openai-responses' | 'anthropic';
   /** Returns the parsed request, or an error message for a 400. */
   parse(body: unknown): ParsedRequest | string;
   authorized(headers: IncomingHttpHeaders, apiKey: string): boolean;

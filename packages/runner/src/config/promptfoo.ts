@@ -36,6 +36,14 @@ const supportedProviderConfig: Record<string, string> = {
   apiKey: 'apiKey',
   apiKeyEnvar: 'apiKeyEnv',
   headers: 'headers',
+  apiVersion: 'apiVersion',
+  region: 'region',
+  projectId: 'projectId',
+  // promptfoo's HTTP provider.
+  url: 'url',
+  method: 'method',
+  body: 'body',
+  transformResponse: 'transformResponse',
 };
 /** promptfoo assertion names that Assay spells differently. */
 const assertionAliases: Record<string, string> = {
@@ -161,6 +169,10 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       const mapped = supportedProviderConfig[key];
       // promptfoo takes `stop` as one string or a list.
       if (mapped === 'stopSequences') config[mapped] = typeof value === 'string' ? [value] : value;
+      // promptfoo's `apiHost` is a bare host (`my-resource.openai.azure.com`); a URL needs its scheme.
+      else if (key === 'apiHost' && typeof value === 'string') config.apiBaseUrl ??= /^https?:\/\//.test(value) ? value : `https://${value.replace(/\/+$/, '')}`;
+      // YAML reads `apiVersion: 2024-10-21` as a date.
+      else if (key === 'apiVersion' && value instanceof Date) config.apiVersion = value.toISOString().slice(0, 10);
       else if (key === 'response_format') {
         const format = openaiResponseFormat(value);
         if (format === undefined) unsupported.add('providers[].config.response_format');
