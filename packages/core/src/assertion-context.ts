@@ -24,9 +24,13 @@ export type EmbedFunction = (request: { provider?: EmbeddingProviderRef; values:
 /** Everything an assertion may look at for one model response. */
 export interface AssertionContext {
   output: string;
+  /** What a `transform` returned when it was not a string (an object, a number…); `output` is then its JSON text. */
+  transformed?: unknown;
   toolCalls: readonly ToolCallRecord[];
   vars: Readonly<Record<string, unknown>>;
   tags: readonly string[];
+  /** The case, as `context.test` of javascript assertions and transforms shows it (its vars are `vars`). */
+  test?: { id?: string; description?: string; metadata?: Readonly<Record<string, unknown>>; threshold?: number };
   latencyMs: number;
   /** Why the model stopped (`stop`, `length`, `tool-calls`, `content-filter`, `error`, `other`), when the provider said. */
   finishReason?: string;

@@ -341,6 +341,7 @@ async function executeCall(
       toolCalls: response.toolCalls,
       vars,
       tags: testCase.tags,
+      test: { id: testCase.id, description: testCase.description, metadata: testCase.metadata, threshold: testCase.threshold },
       latencyMs: response.latencyMs,
       finishReason: response.finishReason,
       usage,
@@ -352,7 +353,7 @@ async function executeCall(
   } else {
     assertionResults = [];
   }
-  const score = response ? scoreCase(assertionResults, testCase.threshold) : { pass: false, score: 0 };
+  const score = response ? scoreCase(assertionResults, testCase.threshold, assertions) : { pass: false, score: 0 };
 
   const result: CaseResult = {
     runId,

@@ -12,7 +12,7 @@ interface CompiledChild {
 /**
  * `assert-set`: assertions scored together, as promptfoo's. The set's score is the weighted mean
  * of its assertions' scores; it passes when that reaches its `threshold`, or, without one, when
- * every required assertion in it passes. Its own weight and metric count in the case like any
+ * every required assertion in it passes (a threshold of 0 is none). Its own weight and metric count in the case like any
  * other assertion's.
  */
 export function compileAssertSet(
@@ -28,10 +28,12 @@ export function compileAssertSet(
   const threshold = assertion.threshold;
   const summarize = (results: AssertionResult[]): Outcome => {
     const { pass: allRequired, score } = scoreCase(results);
-    const pass = threshold === undefined ? allRequired : score >= threshold;
+    // As promptfoo: a threshold of 0 is none.
+    const byScore = threshold !== undefined && threshold > 0;
+    const pass = byScore ? score >= threshold : allRequired;
     const failed = results.filter((result) => !result.pass);
     let reason = `${results.length - failed.length}/${results.length} assertions of the set passed`;
-    if (threshold !== undefined) reason += ` (score ${score.toFixed(2)} ${score >= threshold ? '>=' : '<'} ${threshold})`;
+    if (byScore) reason += ` (score ${score.toFixed(2)} ${score >= threshold ? '>=' : '<'} ${threshold})`;
     if (failed.length) reason += `: ${failed.slice(0, 2).map((result) => `${result.type}: ${result.reason}`).join('; ')}${failed.length > 2 ? '; …' : ''}`;
     const outcome: Outcome = { pass, score, reason };
     if (results.every((result) => result.unevaluable)) outcome.unevaluable = true;

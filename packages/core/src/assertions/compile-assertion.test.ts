@@ -109,7 +109,7 @@ describe('compileAssertion: result fields', () => {
   });
 
   it('inverts a partial score', async () => {
-    const result = await compileAssertion({ type: 'not-javascript', value: '0.3' }, where).evaluate(makeContext());
+    const result = await compileAssertion({ type: 'not-javascript', value: '0.3', threshold: 0.5 }, where).evaluate(makeContext());
     expect(result.pass).toBe(true);
     expect(result.score).toBeCloseTo(0.7);
   });

@@ -148,7 +148,7 @@ export function compileAssertion(assertion: Assertion, where: AssertionLocation)
   const transformed = <T extends MaybeAsyncCheck>(check: T): T | AsyncCheck =>
     transform ? async (ctx) => {
       const result = await transform(ctx);
-      return 'problem' in result ? unevaluable(result.problem) : check({ ...ctx, output: result.text });
+      return 'problem' in result ? unevaluable(result.problem) : check({ ...ctx, output: result.text, transformed: result.value });
     } : check;
 
   if (modelGradedTypes.includes(baseType) || embedding) {

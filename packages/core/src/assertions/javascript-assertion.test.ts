@@ -20,23 +20,28 @@ describe('javascript', () => {
     expect((await check('return output === "nope"')).pass).toBe(false);
   });
 
-  it('treats a number as a score, passing at the threshold (default 0.5)', async () => {
+  it('treats a number as a score: above 0 passes without a threshold (promptfoo), else score >= threshold', async () => {
     expect((await check('0.7'))).toMatchObject({ pass: true, score: 0.7 });
-    expect((await check('0.4'))).toMatchObject({ pass: false, score: 0.4 });
+    expect((await check('0.1'))).toMatchObject({ pass: true, score: 0.1 });
+    expect((await check('0'))).toMatchObject({ pass: false, score: 0 });
+    expect((await check('0.4', {}, { threshold: 0.5 }))).toMatchObject({ pass: false, score: 0.4 });
     expect((await check('0.4', {}, { threshold: 0.3 }))).toMatchObject({ pass: true, score: 0.4 });
   });
 
   it('takes { pass, score, reason } objects', async () => {
     expect((await check('({ pass: false, score: 0.25, reason: "too short" })'))).toMatchObject({ pass: false, score: 0.25, reason: 'too short' });
     expect((await check('return { pass: true }'))).toMatchObject({ pass: true, score: 1 });
-    expect((await check('({ score: 0.9 })'))).toMatchObject({ pass: true, score: 0.9 });
+    // A GradingResult's pass decides: a score alone does not (promptfoo rejects it too).
+    const scoreOnly = await check('({ score: 0.9 })', {}, { threshold: 0.5 });
+    expect(scoreOnly).toMatchObject({ pass: false, score: 0.9 });
+    expect(scoreOnly.reason).toContain('without a boolean `pass` (score 0.9)');
   });
 
   it('fails with a reason for other return values and for thrown errors', async () => {
-    expect((await check('output.split(" ");\noutput.trim();')).reason).toContain('returned undefined');
+    expect((await check('output.split(" ");\nundefined;')).reason).toContain('returned undefined');
     expect((await check('"yes"')).reason).toContain('returned string');
     expect((await check('({ foo: 1 })')).reason).toContain('without a boolean `pass`');
-    expect((await check('Promise.resolve(true)')).reason).toContain('returned a Promise');
+    expect((await check('new Promise(() => {})')).reason).toContain('returned a Promise that never settled');
     const thrown = (await check('JSON.parse(output).answer'));
     expect(thrown.pass).toBe(false);
     expect(thrown.reason).toMatch(/^javascript threw "SyntaxError: /);

@@ -6,9 +6,12 @@ const options: Options = { ecmaVersion: 'latest', sourceType: 'script', allowRet
 
 /**
  * Parses the code of a javascript assertion or transform on the host, without running it: an
- * expression (`output.length < 10`) becomes `return (...)`, anything else is a function body. The
- * sandbox has no modules, so `import()` and `import.meta` are refused here as well, a second layer
- * in front of the sandbox (which has no module loader).
+ * expression (`output.length < 10`) becomes `return (...)`, anything else is a function body whose
+ * last statement, when it is an expression, gives the result (`const n = output.length; n > 3`).
+ * That runs everything promptfoo runs (one line is `return <line>` there, several lines a function
+ * body), and statements that promptfoo would make return `undefined`. The sandbox has no modules,
+ * so `import()` and `import.meta` are refused here as well, a second layer in front of the sandbox
+ * (which has no module loader).
  */
 export function checkJavascript(code: string): CheckedCode {
   const expression = `return (\n${code}\n);`;
@@ -21,12 +24,19 @@ export function checkJavascript(code: string): CheckedCode {
   } else {
     const asBody = tryParse(code, 0);
     if (!('program' in asBody)) return { problem: `does not parse: ${/\breturn\b/.test(code) ? asBody.problem : asExpression.problem}` };
-    body = code;
     program = asBody.program;
+    body = returnLastExpression(code, program);
   }
   const imported = findImport(program);
   if (imported) return { problem: `cannot use \`${imported}\`: the sandbox has no modules, files or network` };
   return { body };
+}
+
+/** `code` with `return ` before its last statement when that is an expression (not a directive such as 'use strict'). */
+function returnLastExpression(code: string, program: Node): string {
+  const last = (program as Node & { body: (Node & { directive?: string })[] }).body.at(-1);
+  if (!last || last.type !== 'ExpressionStatement' || last.directive !== undefined) return code;
+  return `${code.slice(0, last.start)}return ${code.slice(last.start)}`;
 }
 
 function tryParse(source: string, linesAdded: number): { program: Node } | { problem: string } {

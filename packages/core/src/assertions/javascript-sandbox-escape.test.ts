@@ -54,7 +54,7 @@ const payloads: [string, string][] = [
   [
     'the import() rejection constructor chain',
     `Function('return import("fs")')().catch((e) => { (function () { ${attack("e.constructor.constructor('return process')()")} })() });
-     return Promise.resolve().then(() => true)`,
+     return Promise.resolve().then(() => false)`,
   ],
   ['this.constructor.constructor', attack("this.constructor.constructor('return process')()")],
   ['vars.constructor.constructor', attack("vars.constructor.constructor('return process')()")],

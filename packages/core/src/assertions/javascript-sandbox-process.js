@@ -51,47 +51,74 @@ const runnerSource = String.raw`(function (body, mode) {
   const isArray = Array.isArray;
   const isFinite = Number.isFinite;
   const stringSlice = String.prototype.slice;
+  const promiseResolve = Promise.resolve;
+  const promiseThen = Promise.prototype.then;
   const slice = (text, length) => apply(stringSlice, text, [0, length]);
   const number = (value) => (typeof value === 'number' && isFinite(value) ? stringify(value) : 'null');
   const text = (value, length) => (typeof value === 'string' ? stringify(slice(value, length)) : 'null');
   const describe = (value) => (value === null ? 'null' : isArray(value) ? 'an array' : typeof value);
+  const isThenable = (value) => value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function';
   const transform = mode === 'transform';
+  // promptfoo's example scripts log; there is nowhere to log to here, so console does nothing.
+  if (typeof globalThis.console === 'undefined') {
+    const quiet = () => undefined;
+    globalThis.console = { log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet };
+  }
+  const finish = (result) => {
+    if (transform) {
+      // A transform's result becomes the output the assertion checks: a string as it is,
+      // anything else as its JSON (serialised here, inside the context), read back as a value.
+      if (typeof result === 'string') return '{"kind":"text","text":' + stringify(result) + '}';
+      if (result === undefined || result === null || typeof result === 'function' || typeof result === 'symbol') return '{"kind":"other","type":' + stringify(describe(result)) + '}';
+      const json = stringify(result);
+      return typeof json === 'string' ? '{"kind":"value","json":' + stringify(json) + '}' : '{"kind":"other","type":' + stringify(describe(result)) + '}';
+    }
+    if (typeof result === 'boolean') return '{"kind":"boolean","pass":' + (result ? 'true' : 'false') + '}';
+    if (typeof result === 'number') return '{"kind":"number","value":' + number(result) + '}';
+    if (result !== null && typeof result === 'object' && !isArray(result)) {
+      const pass = result.pass;
+      const score = result.score;
+      const reason = result.reason;
+      return '{"kind":"object","pass":' + (typeof pass === 'boolean' ? (pass ? 'true' : 'false') : 'null') +
+        ',"score":' + number(score) + ',"reason":' + text(reason, 500) + '}';
+    }
+    return '{"kind":"other","type":' + stringify(describe(result)) + '}';
+  };
+  const failure = (error) => {
+    let message = 'unknown error';
+    try {
+      if (error !== null && typeof error === 'object') {
+        const name = error.name;
+        const detail = error.message;
+        message = (typeof name === 'string' ? name + ': ' : '') + (typeof detail === 'string' ? detail : '');
+      } else if (typeof error === 'string') {
+        message = error;
+      }
+    } catch {}
+    return '{"kind":"error","message":' + text(message, 300) + '}';
+  };
+  const pending = '{"kind":"pending"}';
+  /** The answer of a returned promise, once it settles (the process runs the promise jobs, then asks again). */
+  let settled = pending;
   return function run(input) {
+    // Called without input: the answer of the last run's promise, or still pending.
+    if (input === undefined) return settled;
+    settled = pending;
     try {
       const data = parse(input);
       const result = apply(userFunction, undefined, [data.output, data.vars, data.context]);
-      if (transform) {
-        // A transform's result becomes the output the assertion checks: a string as it is,
-        // anything else as its JSON text (serialised here, inside the context).
-        if (typeof result === 'string') return '{"kind":"text","text":' + stringify(result) + '}';
-        if (result === undefined || typeof result === 'function' || typeof result === 'symbol') return '{"kind":"other","type":' + stringify(typeof result) + '}';
-        if (result !== null && typeof result === 'object' && typeof result.then === 'function') return '{"kind":"other","type":"a Promise"}';
-        const json = stringify(result);
-        return typeof json === 'string' ? '{"kind":"text","text":' + stringify(json) + '}' : '{"kind":"other","type":' + stringify(describe(result)) + '}';
-      }
-      if (typeof result === 'boolean') return '{"kind":"boolean","pass":' + (result ? 'true' : 'false') + '}';
-      if (typeof result === 'number') return '{"kind":"number","value":' + number(result) + '}';
-      if (result !== null && typeof result === 'object' && !isArray(result)) {
-        if (typeof result.then === 'function') return '{"kind":"other","type":"a Promise"}';
-        const pass = result.pass;
-        const score = result.score;
-        const reason = result.reason;
-        return '{"kind":"object","pass":' + (typeof pass === 'boolean' ? (pass ? 'true' : 'false') : 'null') +
-          ',"score":' + number(score) + ',"reason":' + text(reason, 500) + '}';
-      }
-      return '{"kind":"other","type":' + stringify(describe(result)) + '}';
-    } catch (error) {
-      let message = 'unknown error';
-      try {
-        if (error !== null && typeof error === 'object') {
-          const name = error.name;
-          const detail = error.message;
-          message = (typeof name === 'string' ? name + ': ' : '') + (typeof detail === 'string' ? detail : '');
-        } else if (typeof error === 'string') {
-          message = error;
+      if (!isThenable(result)) return finish(result);
+      const settle = (value) => {
+        try {
+          settled = finish(value);
+        } catch (error) {
+          settled = failure(error);
         }
-      } catch {}
-      return '{"kind":"error","message":' + text(message, 300) + '}';
+      };
+      apply(promiseThen, apply(promiseResolve, Promise, [result]), [settle, (error) => void (settled = failure(error))]);
+      return pending;
+    } catch (error) {
+      return failure(error);
     }
   };
 })`;
@@ -188,11 +215,27 @@ function run(item) {
     const message = describeError(context, result.error);
     return { ok: false, error: interrupted ? 'timeout' : 'crash', message };
   }
-  const raw = context.typeof(result.value) === 'string' ? context.getString(result.value) : undefined;
+  let raw = context.typeof(result.value) === 'string' ? context.getString(result.value) : undefined;
   result.value.dispose();
+  if (raw === pendingReply && !interrupted) raw = collect(compiled);
   if (interrupted) return { ok: false, error: 'timeout', message: 'interrupted' };
   if (raw === undefined) return { ok: false, error: 'crash', message: 'no result' };
   return { ok: true, raw };
+}
+
+const pendingReply = '{"kind":"pending"}';
+
+/** The answer of a promise the code returned, its jobs having run: asked of the runner again, without input. */
+function collect(compiled) {
+  const { context } = compiled;
+  const settled = context.callFunction(compiled.run, context.undefined);
+  if (settled.error) {
+    settled.error.dispose();
+    return undefined;
+  }
+  const raw = context.typeof(settled.value) === 'string' ? context.getString(settled.value) : undefined;
+  settled.value.dispose();
+  return raw;
 }
 
 /** @param {import('./javascript-sandbox-protocol.ts').SandboxRequest} request @returns {SandboxReply | undefined} */

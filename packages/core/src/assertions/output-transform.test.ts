@@ -28,7 +28,7 @@ describe('transform', () => {
     const thrown = await run({ type: 'contains', value: 'x', transform: 'JSON.parse(output).answer' }, 'not json');
     expect(thrown).toMatchObject({ pass: false, unevaluable: true });
     expect(thrown.reason).toMatch(/transform "JSON.parse\(output\).answer" threw "SyntaxError/);
-    const nothing = await run({ type: 'not-contains', value: 'x', transform: 'output.trim();' }, 'abc');
+    const nothing = await run({ type: 'not-contains', value: 'x', transform: 'output.trim();\nundefined;' }, 'abc');
     // not- does not turn an unevaluable check into a pass
     expect(nothing).toMatchObject({ pass: false, unevaluable: true });
     expect(nothing.reason).toMatch(/returned undefined.*missing `return`/);

@@ -20,8 +20,12 @@ describe('scoreCase', () => {
     expect(scoreCase([result(false, 0, 0)])).toEqual({ pass: true, score: 1 });
   });
 
-  it('fails when a required assertion fails, even above the threshold', () => {
-    expect(scoreCase([result(true, 1, 9), result(false, 0, 1)], 0.5)).toEqual({ pass: false, score: 0.9 });
+  it('with a threshold, lets the score decide (promptfoo), unless the failed assertion says required: true', () => {
+    expect(scoreCase([result(true, 1, 9), result(false, 0, 1)], 0.5)).toEqual({ pass: true, score: 0.9 });
+    const written = [{ assertion: {} }, { assertion: { required: true } }];
+    expect(scoreCase([result(true, 1, 9), result(false, 0, 1)], 0.5, written)).toEqual({ pass: false, score: 0.9 });
+    // A threshold of 0 is none, as in promptfoo: every required assertion must pass.
+    expect(scoreCase([result(true, 1, 9), result(false, 0, 1)], 0)).toEqual({ pass: false, score: 0.9 });
   });
 
   it('lets non-required failures through unless the threshold is missed', () => {

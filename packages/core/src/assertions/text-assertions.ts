@@ -46,8 +46,16 @@ export function compileContains(spec: AssertionSpec, invalid: Invalid): SyncChec
   return ({ output }) => verdict(output.includes(needle), `Output contains ${quote(needle)}`, `Output does not contain ${quote(needle)}`);
 }
 
+/**
+ * promptfoo's reading of a comma-separated `contains-any`/`contains-all` string: items are split
+ * on commas, and an item in double quotes may hold commas (`"a, b", c` is `a, b` and `c`).
+ */
+export function splitCommaList(value: string): string[] {
+  return (value.match(/(".*?"|[^,]+)(?=\s*,|\s*$)/g) ?? []).map((item) => item.trim().replace(/^"|"$/g, '')).filter((item) => item !== '');
+}
+
 export function compileContainsSet(spec: AssertionSpec, invalid: Invalid): SyncCheck {
-  const items = stringList(spec.value);
+  const items = typeof spec.value === 'string' ? splitCommaList(spec.value) : stringList(spec.value);
   if (!items || items.length === 0) {
     return invalid('value', `${spec.type} needs a list of strings`, 'Use `value: [first, second]` or a comma-separated string `value: "first, second"`.');
   }
@@ -77,15 +85,13 @@ export function compileStartsWith(spec: AssertionSpec, invalid: Invalid): SyncCh
 
 export function compileRegex(spec: AssertionSpec, invalid: Invalid): SyncCheck {
   if (typeof spec.value !== 'string' || spec.value === '') {
-    return invalid('value', 'regex needs a regular expression as value', 'Add `value: "^Answer: \\\\d+"` (or `"/pattern/i"` for flags).');
+    return invalid('value', 'regex needs a regular expression as value', 'Add `value: "^Answer: \\\\d+"`; for a case-insensitive part write `(?i:...)`.');
   }
-  const literal = /^\/([\s\S]+)\/([dgimsuvy]*)$/.exec(spec.value);
-  const source = literal ? literal[1]! : spec.value;
-  // `g` and `y` make `test` stateful (lastIndex), which would make results depend on call order.
-  const flags = literal ? literal[2]!.replace(/[gy]/g, '') : '';
+  // As promptfoo, `value` is the pattern itself (`new RegExp(value)`): `/x/i` matches the text
+  // "/x/i", slashes included. Flags go inline: `(?i:paris)`.
   let pattern: RegExp;
   try {
-    pattern = new RegExp(source, flags);
+    pattern = new RegExp(spec.value);
   } catch (error) {
     return invalid('value', `regex value is not a valid regular expression: ${(error as Error).message}`, 'Check brackets and escapes; in YAML, prefer single quotes so backslashes stay as written.');
   }
