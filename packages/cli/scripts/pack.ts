@@ -4,38 +4,25 @@
 // packages/cli/dist/, the bin, and every file the code reads at run time. Nothing is written
 // into the repository except the tarball, so it can run next to tests that read these folders.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, globSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCli, repositoryRoot } from './build.ts';
 
-/** What the code reads at run time, besides the bundles (paths from the repository root). */
-const runtimeFiles = [
-  'README.md',
-  'packages/cli/bin/assay.js',
-  'packages/cli/templates/init', // assay init
-  'packages/cli/demo/cassettes', // assay demo
-  'packages/cli/demo/datasets',
-  'packages/cli/demo/evals',
-  'packages/cli/demo/prompts',
-  'packages/cli/src/output/html-report/report.css', // -o report.html
-  'packages/cli/src/output/html-report/report-client.js',
-  'packages/core/src/assertions/javascript-sandbox-process.js', // javascript assertions
-  'packages/spec/suite.schema.json', // the $schema of suite files
-  'docs', // the links in error messages, and /docs of assay serve
-];
-
 /** Builds and packs into `destination`; returns the tarball's path. */
 export async function packCli(destination: string): Promise<string> {
   const cli = JSON.parse(readFileSync(path.join(repositoryRoot, 'packages/cli/package.json'), 'utf8')) as { name: string; version: string; engines: Record<string, string> };
+  // The root package.json lists what the package holds (its `files`, which an install from a git URL packs too).
+  const { files } = JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as { files: string[] };
+  const built = new Set(['packages/cli/dist', 'packages/web/dist', 'packages/cli/package.json']);
   const staging = mkdtempSync(path.join(tmpdir(), 'assay-pack-'));
   try {
     const { dependencies } = await buildCli(path.join(staging, 'packages/cli/dist'));
     // The dashboard that assay serve and assay view serve.
     execFileSync(process.execPath, [path.join(repositoryRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'packages/web/vite.config.ts', '--logLevel', 'warn', '--outDir', path.join(staging, 'packages/web/dist'), '--emptyOutDir'], { cwd: repositoryRoot, stdio: 'inherit' });
-    for (const file of runtimeFiles) {
-      cpSync(path.join(repositoryRoot, file), path.join(staging, file), { recursive: true, filter: (source) => !source.endsWith('.test.ts') });
+    for (const file of ['README.md', ...files.filter((entry) => !built.has(entry)).flatMap((entry) => globSync(entry, { cwd: repositoryRoot }))]) {
+      cpSync(path.join(repositoryRoot, file), path.join(staging, file), { recursive: true });
     }
     // The bin reads its version here; it also keeps packages/cli/dist an ES module folder.
     writeFileSync(path.join(staging, 'packages/cli/package.json'), `${JSON.stringify({ private: true, type: 'module', version: cli.version }, null, 2)}\n`);

@@ -37,9 +37,10 @@ interface LockEntry {
 /**
  * The lockfile entries of `dependencies` and everything they need, as this repository's
  * package-lock.json resolves them. npm installs offline only what it can resolve without the
- * registry's package documents, and `npm ci` caches tarballs, not those documents; with these
- * entries in the project's package-lock.json, `npm install --offline <tarball>` takes the
- * tarballs from the cache by their integrity. The versions are the ones the CLI is tested with.
+ * registry's package documents, which the cache need not hold (`npm ci` fetches tarballs); with
+ * these entries, addresses included, in the project's package-lock.json, `npm install --offline
+ * <tarball>` takes the tarballs from the cache by their integrity. The versions are the ones the
+ * CLI is tested with.
  */
 function lockEntries(dependencies: Record<string, string>): Record<string, LockEntry> {
   const { packages } = JSON.parse(readFileSync(path.join(repositoryRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
@@ -60,7 +61,8 @@ function lockEntries(dependencies: Record<string, string>): Record<string, LockE
       if (!key || found[key]) continue;
       // Development-only in this repository; a dependency of the installed CLI in the project.
       const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = packages[key]!;
-      found[key] = entry;
+      // With the tarball's address npm needs no package document to fetch it (the cache has few).
+      found[key] = { resolved: `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${String(entry.version)}.tgz`, ...entry };
       queue.push([key, { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies }]);
     }
   }
@@ -79,7 +81,8 @@ beforeAll(() => {
   expect(installed.code, installed.stderr).toBe(0);
 }, 240_000);
 
-describe('the packed CLI, installed into an empty project', () => {
+// Each step starts Node through npx a few times: slow on a busy machine.
+describe('the packed CLI, installed into an empty project', { timeout: 90_000 }, () => {
   it('is the bundles and the files they read: no TypeScript to strip inside node_modules', () => {
     expect(path.basename(tarball)).toBe('assay-cli-0.1.0.tgz');
     const listing = run('tar', ['tzf', tarball], scratch).stdout.split('\n');
