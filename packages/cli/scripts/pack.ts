@@ -8,7 +8,7 @@ import { cpSync, globSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildCli, repositoryRoot } from './build.ts';
+import { buildCli, repositoryRoot, unpinnedMessage } from './build.ts';
 
 /** Builds and packs into `destination`; returns the tarball's path. */
 export async function packCli(destination: string): Promise<string> {
@@ -18,7 +18,8 @@ export async function packCli(destination: string): Promise<string> {
   const built = new Set(['packages/cli/dist', 'packages/web/dist', 'packages/cli/package.json']);
   const staging = mkdtempSync(path.join(tmpdir(), 'assay-pack-'));
   try {
-    const { dependencies } = await buildCli(path.join(staging, 'packages/cli/dist'));
+    const { dependencies, unpinned } = await buildCli(path.join(staging, 'packages/cli/dist'));
+    if (unpinned.length) throw new Error(unpinnedMessage(unpinned));
     // The dashboard that assay serve and assay view serve.
     execFileSync(process.execPath, [path.join(repositoryRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'packages/web/vite.config.ts', '--logLevel', 'warn', '--outDir', path.join(staging, 'packages/web/dist'), '--emptyOutDir'], { cwd: repositoryRoot, stdio: 'inherit' });
     for (const file of ['README.md', ...files.filter((entry) => !built.has(entry)).flatMap((entry) => globSync(entry, { cwd: repositoryRoot }))]) {

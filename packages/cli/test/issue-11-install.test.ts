@@ -93,7 +93,7 @@ describe('the packed CLI, installed into an empty project', { timeout: 90_000 },
     const manifest = JSON.parse(readFileSync(path.join(project, 'node_modules/@assay/cli/package.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: '@assay/cli', bin: { assay: 'packages/cli/bin/assay.js' }, engines: { node: '>=22' } });
     const root = JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8'));
-    for (const [name, version] of Object.entries(manifest.dependencies)) expect(version, name).toBe(root.dependencies[name] ?? root.devDependencies[name]);
+    for (const [name, version] of Object.entries(manifest.dependencies)) expect(version, name).toBe(root.dependencies[name]);
     expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(['chart.js', 'quickjs-emscripten-core', 'commander', 'zod']));
   });
 
