@@ -38,7 +38,8 @@ describe.each(pages)('docs/%s', (page) => {
     expect(runs.length, `${page} needs a \`\`\`sh run block`).toBeGreaterThan(0);
   });
 
-  it('runs its examples as written', () => {
+  // A page runs many commands (each may take up to 60 s below): the default 30 s is for one test, not a page.
+  it('runs its examples as written', { timeout: 300_000 }, () => {
     const project = mkdtempSync(path.join(tmpdir(), 'assay-docs-'));
     // The example project has Assay installed, as a user's would (`assay.config.ts` imports it).
     symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), path.join(project, 'node_modules'));
