@@ -50,6 +50,7 @@ describe('parseProviderId', () => {
     ['sagemaker:jumpstart:my-endpoint', 'Assay has no client for it'],
     ['websocket', 'Assay has no client for it'],
     ['wss://example.com/socket', 'Assay has no client for it'],
+    ['vertex:claude-opus-4@20250514', 'Claude on Vertex AI is not supported yet'],
   ])('refuses %s, saying why and where it is documented', (id, why) => {
     expect(() => parseProviderId(id)).toThrow(
       expect.objectContaining({ message: expect.stringContaining(`provider "${id}" cannot run in Assay: ${why}`), docs: 'promptfoo.md#providers-assay-cannot-call' }),

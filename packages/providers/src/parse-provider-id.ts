@@ -61,6 +61,12 @@ const notCallable: { pattern: RegExp; why: string; hint: string }[] = [
     hint: 'Assay evaluates text answers; use a chat model such as openai:gpt-4o-mini',
   },
   {
+    // The AI SDK reaches Claude on Vertex only with Google credentials of a project (no API key), through another client.
+    pattern: /^vertex:(chat:)?claude-/,
+    why: 'Claude on Vertex AI is not supported yet (Gemini models on Vertex are)',
+    hint: 'use anthropic:<model> with ANTHROPIC_API_KEY, or bedrock:<model id> for Claude on AWS',
+  },
+  {
     pattern: /^(file:\/\/|python:|exec:|golang:|ruby:)|\.(py|js|mjs|cjs|ts|go|rb|sh)(:[\w-]+)?$/,
     why: 'it is a provider script, and Assay does not run provider code from a config',
     hint: 'serve the model behind an HTTP endpoint and use `id: http` with config.url, or an OpenAI-compatible server with openai-compatible:<model>',
