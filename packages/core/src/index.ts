@@ -1,6 +1,7 @@
 export type { AssertionContext, EmbedFunction, GradeFunction, ToolDefinition } from './assertion-context.ts';
 export { compileAssertion, scoreCase, stopSandbox, type AssertionLocation, type CompiledAssertion } from './assertions/index.ts';
 export { compileSandboxed, type SandboxedFunction } from './assertions/javascript-sandbox.ts';
+export { javascriptModuleBody } from './assertions/javascript-module.ts';
 export { detectPii, detectRefusal, findCanaries, headerSecrets, piiKinds, redactionMarker, redactSecrets, urlSecrets } from './detectors/index.ts';
 export { computeCost, defaultPrices, findPrice, type ModelPrice } from './pricing.ts';
 export { compilePromptTemplate, type PromptTemplate } from './prompt-template.ts';

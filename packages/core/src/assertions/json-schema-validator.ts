@@ -1,11 +1,14 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 
 // One Ajv instance for the process: compiling a schema is the expensive part, so each distinct
 // schema is compiled once and shared by every assertion that uses it. `addUsedSchema: false`
 // keeps two unrelated schemas that reuse an `$id` from colliding in the shared instance.
-// ajv-formats is not a dependency: `format` keywords are not checked (`logger: false` silences
-// Ajv's "unknown format ignored" warnings).
+// `format` keywords (`email`, `date-time`, `uri`…) are checked with ajv-formats, as promptfoo does;
+// an unknown format is ignored (`logger: false` silences Ajv's warning about it).
 const ajv = new Ajv({ allErrors: true, strict: false, addUsedSchema: false, logger: false });
+// ajv-formats is CommonJS; its plugin is also its `default` export, which is how the types see it.
+addFormats.default(ajv);
 
 const bySource = new Map<string, ValidateFunction>();
 const byObject = new WeakMap<object, ValidateFunction>();

@@ -1,8 +1,8 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse';
-import { ConfigError, TestCaseSchema, type TestCase } from '@assay/spec';
+import { CsvError, parse as parseCsv } from 'csv-parse';
+import { ConfigError, TestCaseSchema, assertionTypes, type TestCase } from '@assay/spec';
 import { formatFieldPath, parseYamlSource } from '@assay/core';
 import type { ErrorAt } from './config-location.ts';
 
@@ -172,10 +172,14 @@ async function* csvRows(file: string, cannotRead: (error: unknown) => ConfigErro
   const parser = readInto(
     file,
     parseCsv({
-      columns: (header: string[]) => checkCsvHeader(header, file),
+      // promptfoo trims header names: " __expected" is the special column.
+      columns: (header: string[]) => checkCsvHeader(header.map((column) => column.trim()), file),
       skip_empty_lines: true,
       bom: true,
       relax_column_count: false,
+      // As promptfoo (its fallback when strict parsing fails): a quote inside an unquoted cell is
+      // text (`python: output == "x"`, `javascript: output === "a"`).
+      relax_quotes: true,
       info: true,
     }),
   );
@@ -184,7 +188,7 @@ async function* csvRows(file: string, cannotRead: (error: unknown) => ConfigErro
       // The line the record starts on (a quoted cell may span lines).
       const line = info.lines - countNewlines(row);
       const vars: Record<string, unknown> = {};
-      const assert: { type: string; value?: unknown; metric?: string }[] = [];
+      const assert: { type: string; value?: unknown; threshold?: number; metric?: string }[] = [];
       let id: string | undefined;
       let description: string | undefined;
       let tags: string[] | undefined;
@@ -200,7 +204,7 @@ async function* csvRows(file: string, cannotRead: (error: unknown) => ConfigErro
         else if (column.startsWith('__metadata:')) {
           if (cell) (metadata ??= {})[column.slice('__metadata:'.length)] = cell;
         } else if (column.startsWith('__expected')) {
-          if (cell) assert.push(parseExpectedCell(cell));
+          if (cell.trim()) assert.push(expectedCell(cell, column, file, line));
         } else vars[column] = cell;
       }
       if (metric) for (const assertion of assert) assertion.metric = metric;
@@ -208,7 +212,7 @@ async function* csvRows(file: string, cannotRead: (error: unknown) => ConfigErro
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    if ((error as NodeJS.ErrnoException).code?.startsWith('CSV_')) {
+    if (error instanceof CsvError) {
       const lineMatch = /line (\d+)/i.exec((error as Error).message);
       throw new ConfigError(`Invalid CSV: ${(error as Error).message}`, {
         file,
@@ -220,6 +224,15 @@ async function* csvRows(file: string, cannotRead: (error: unknown) => ConfigErro
     throw cannotRead(error);
   } finally {
     parser.destroy();
+  }
+}
+
+function expectedCell(cell: string, column: string, file: string, line: number): { type: string; value?: unknown; threshold?: number } {
+  try {
+    return parseExpectedCell(cell);
+  } catch (error) {
+    if (!(error instanceof ExpectedCellError)) throw error;
+    throw new ConfigError(error.message, { file, line, field: column, hint: error.hint, docs: 'datasets.md' });
   }
 }
 
@@ -271,16 +284,64 @@ function parseThreshold(cell: string, file: string, line: number): number {
   return value;
 }
 
-/** promptfoo's `__expected` cell syntax: `contains: foo`, `not-icontains: bar`, `javascript: ...`, or a plain value (equals). */
-export function parseExpectedCell(cell: string): { type: string; value?: unknown } {
-  const match = /^(not-)?([a-z][a-z0-9-]*)\s*:\s*([\s\S]*)$/i.exec(cell);
-  if (match) {
-    const type = `${match[1] ?? ''}${match[2]!.toLowerCase()}`;
-    if (type === 'grade' || type === 'llm-rubric') return { type: 'llm-rubric', value: match[3] };
-    if (type === 'fn' || type === 'eval') return { type: 'javascript', value: match[3] };
-    return { type, value: match[3] };
+/** promptfoo's assertion type names (its `__expected` cells name them), and Assay's own. */
+const promptfooTypes = [
+  'answer-relevance', 'bleu', 'classifier', 'contains', 'contains-all', 'contains-any', 'contains-html', 'contains-json', 'contains-sql', 'contains-xml',
+  'context-faithfulness', 'context-recall', 'context-relevance', 'conversation-relevance', 'cost', 'equals', 'factuality', 'finish-reason', 'g-eval', 'gleu',
+  'guardrails', 'icontains', 'icontains-all', 'icontains-any', 'is-html', 'is-json', 'is-refusal', 'is-sql', 'is-valid-function-call',
+  'is-valid-openai-function-call', 'is-valid-openai-tools-call', 'is-xml', 'javascript', 'latency', 'levenshtein', 'llm-rubric', 'pi', 'meteor',
+  'model-graded-closedqa', 'model-graded-factuality', 'moderation', 'perplexity', 'perplexity-score', 'python', 'regex', 'rouge-n', 'ruby', 'similar',
+  'starts-with', 'trace-error-spans', 'trace-span-count', 'trace-span-duration', 'webhook',
+];
+/** Longest first, so `contains-any` is not read as `contains` followed by text. */
+const cellTypes = [...new Set([...promptfooTypes, ...assertionTypes])].sort((a, b) => b.length - a.length);
+const cellPattern = new RegExp(`^(not-)?(${cellTypes.map((type) => type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?:\\((\\d+(?:\\.\\d+)?)\\))?(?::([\\s\\S]*))?$`);
+/** Types to which promptfoo gives a threshold of 0.75 when the cell names none. */
+const defaultThresholdTypes = new Set(['answer-relevance', 'classifier', 'context-faithfulness', 'context-recall', 'context-relevance', 'cost', 'latency', 'levenshtein', 'perplexity-score', 'perplexity', 'rouge-n', 'starts-with']);
+const javascriptExtensions = /\.(?:[cm]?js|[cm]?ts|jsx|tsx)(?::[\w$]+)?$/;
+
+/** A CSV cell that cannot become an assertion: why, and what to write instead. */
+export class ExpectedCellError extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.hint = hint;
   }
-  return { type: 'equals', value: cell };
+}
+
+/**
+ * promptfoo's `__expected` cell syntax, read as promptfoo reads it (its `assertionFromString`):
+ * `javascript:`, `fn:` and `eval:` code (or `file://x.js`), `grade:` or `llm-rubric:` text,
+ * `<type>` alone (`is-json`), `<type>: <value>`, `<type>(<threshold>): <value>`
+ * (`levenshtein(3): hello`), each optionally `not-`. Only promptfoo's exact, lower-case type
+ * names count: any other cell (`Answer: 42`, `Contains: x`) is the value of an `equals`. The cell is
+ * trimmed first. `python:` cells are refused: Assay runs no Python.
+ *
+ * @throws ExpectedCellError for a `python:` cell or a Python file.
+ */
+export function parseExpectedCell(raw: string): { type: string; value?: unknown; threshold?: number } {
+  const cell = raw.trim();
+  const legacy = /^(javascript|fn|eval):/.exec(cell);
+  if (legacy) return { type: 'javascript', value: cell.slice(legacy[0].length).trim() };
+  if (cell.startsWith('file://') && javascriptExtensions.test(cell)) return { type: 'javascript', value: cell };
+  if (cell.startsWith('grade:')) return { type: 'llm-rubric', value: cell.slice('grade:'.length).trim() };
+  if (cell.startsWith('llm-rubric:')) return { type: 'llm-rubric', value: cell.slice('llm-rubric:'.length).trim() };
+  if (cell.startsWith('python:') || (cell.startsWith('file://') && /\.py(?::|$)/.test(cell))) {
+    throw new ExpectedCellError(
+      `__expected \`${cell.length > 60 ? `${cell.slice(0, 60)}…` : cell}\` is a Python assertion, which Assay cannot run`,
+      'Assay runs no Python. Rewrite the check as `javascript: <expression>` (it runs in a sandbox, see assertions.md#javascript), or use a built-in type such as `contains:` or `regex:`.',
+    );
+  }
+  const match = cellPattern.exec(cell);
+  if (!match) return { type: 'equals', value: cell };
+  const [, not = '', type = '', thresholdText, value] = match;
+  const threshold = thresholdText === undefined ? (defaultThresholdTypes.has(type) ? 0.75 : undefined) : Number.parseFloat(thresholdText);
+  const assertion: { type: string; value?: unknown; threshold?: number } = { type: `${not}${type}` };
+  // contains-json and is-json keep their value as written; the others are trimmed.
+  const text = type === 'contains-json' || type === 'is-json' ? value : value?.trim();
+  if (text !== undefined && text !== '') assertion.value = text;
+  if (threshold !== undefined) assertion.threshold = threshold;
+  return assertion;
 }
 
 async function* yamlListRows(file: string, cannotRead: (error: unknown) => ConfigError): AsyncGenerator<LoadedTestCase> {
