@@ -26,6 +26,9 @@ function run(command: string, args: string[], cwd = project): { code: number | n
 
 const assay = (...args: string[]) => run('npx', ['assay', ...args]);
 
+/** The commands `assay init` printed under "Next:". */
+const nextCommands = (stdout: string) => stdout.split('Next:\n')[1]!.trim().split('\n').map((line) => line.trim());
+
 interface LockEntry {
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
@@ -108,7 +111,7 @@ describe('the packed CLI, installed into an empty project', { timeout: 90_000 },
   it('init scaffolds a suite whose $schema is the installed package\'s, and prints commands that work there', () => {
     const init = assay('init');
     expect(init.code).toBe(0);
-    const next = init.stdout.split('Next:\n')[1]!.trim().split('\n').map((line) => line.trim());
+    const next = nextCommands(init.stdout);
     expect(next).toEqual(['npx assay eval -c evals/suite.yaml']);
 
     const schema = /\$schema=(\S+)/.exec(readFileSync(path.join(project, 'evals/suite.yaml'), 'utf8'))![1]!;
@@ -120,6 +123,15 @@ describe('the packed CLI, installed into an empty project', { timeout: 90_000 },
     expect(printed.stderr).not.toContain('Error');
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain('3/3 passed');
+
+    // In a new folder of the project: its commands go there first.
+    const inFolder = assay('init', 'my-evals');
+    const nextInFolder = nextCommands(inFolder.stdout);
+    expect(nextInFolder).toEqual(['cd my-evals', 'npx assay eval -c evals/suite.yaml']);
+    expect(readFileSync(path.join(project, 'my-evals/evals/suite.yaml'), 'utf8')).toContain('$schema=../../node_modules/@assay/cli/packages/spec/suite.schema.json');
+    const printedInFolder = run('bash', ['-c', nextInFolder.join(' && ')]);
+    expect(printedInFolder.code, printedInFolder.stderr).toBe(0);
+    expect(printedInFolder.stdout).toContain('3/3 passed');
   });
 
   it('validates and evaluates the scaffolded suite, writing an HTML report with its charts inlined', () => {
