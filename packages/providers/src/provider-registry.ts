@@ -2,9 +2,10 @@ import { keepAliveFetch } from './keep-alive-fetch.ts';
 import path from 'node:path';
 import type { LanguageModelV3Middleware } from '@ai-sdk/provider';
 import { redactSecrets } from '@assay/core';
-import { AssayError, ConfigError, ProviderError, type ProviderConfig } from '@assay/spec';
+import { AssayError, ConfigError, type EmbeddingProviderRef, type ProviderConfig } from '@assay/spec';
 import { applyMiddleware } from './apply-middleware.ts';
 import { createLanguageModel } from './create-language-model.ts';
+import { createEmbeddingRegistry, type EmbeddingHandle } from './embedding-registry.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
 import { Cassette } from './middleware/cassette.ts';
 import { rateLimitMiddleware } from './middleware/rate-limit.ts';
@@ -12,6 +13,7 @@ import { retryMiddleware, toProviderError } from './middleware/retry.ts';
 import { timeoutMiddleware } from './middleware/timeout.ts';
 import { toCallOptions, toModelResponse } from './model-call.ts';
 import { parseProviderId } from './parse-provider-id.ts';
+import { redactProviderError } from './redact-provider-error.ts';
 import { createKeyFunction, deploymentOf } from './request-key.ts';
 import type { ModelHandle, ModelRequest, ModelResponse, ProviderRegistryOptions, RetryInfo } from './types.ts';
 
@@ -26,6 +28,10 @@ export interface ProviderRegistry {
    * call. Replaying a cassette needs no key, so then it checks nothing.
    */
   checkKeys(configs: readonly (ProviderConfig | string)[]): void;
+  /** An embedding model (`similar` assertions), through the same cassette or cache; `defaultEmbeddingModel` when none is named. */
+  resolveEmbedding(ref?: EmbeddingProviderRef): EmbeddingHandle;
+  /** checkKeys for embedding models. */
+  checkEmbeddingKeys(refs: readonly EmbeddingProviderRef[]): void;
 }
 
 /**
@@ -118,8 +124,12 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     return handle;
   }
 
+  const embeddings = createEmbeddingRegistry(options, { env, fetch: options.fetch ?? keepAliveFetch, cassette, cacheDirectory });
+
   return {
     resolve,
+    resolveEmbedding: embeddings.resolve,
+    checkEmbeddingKeys: embeddings.checkKeys,
     async flush() {
       await cassette?.flush();
     },
@@ -141,20 +151,4 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
       });
     },
   };
-}
-
-/**
- * The error with its message and hint redacted, and without its cause: the AI SDK error under it
- * holds the raw response body and request, which no sink should get to.
- */
-function redactProviderError(error: ProviderError, redact: (text: string) => string): ProviderError {
-  return new ProviderError(redact(error.message), {
-    provider: error.provider,
-    statusCode: error.statusCode,
-    isRetryable: error.isRetryable,
-    retryAfterSeconds: error.retryAfterSeconds,
-    concernsRequest: error.concernsRequest,
-    hint: error.hint === undefined ? undefined : redact(error.hint),
-    docs: error.docs,
-  });
 }

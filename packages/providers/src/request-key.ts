@@ -15,6 +15,12 @@ export interface RecordedRequest {
   repeat?: number;
 }
 
+/** What an embedding entry is keyed on (and a cassette stores): one text, and the output size when set. */
+export interface RecordedEmbeddingRequest {
+  embed: string;
+  dimensions?: number;
+}
+
 export function recordedRequest(params: LanguageModelV3CallOptions): RecordedRequest {
   const settings: Record<string, unknown> = {};
   for (const name of recordedSettings) {
@@ -89,7 +95,7 @@ function keyedDeployment(provider: string, deployment: Deployment | undefined): 
  * schema's properties in YAML does not invalidate recordings). Abort signals, API keys and
  * credential headers are not part of it.
  */
-export function requestKey(provider: string, modelId: string, request: RecordedRequest, deployment?: Deployment): string {
+export function requestKey(provider: string, modelId: string, request: RecordedRequest | RecordedEmbeddingRequest, deployment?: Deployment): string {
   return createHash('sha256').update(stableStringify({ provider, model: modelId, request, deployment: keyedDeployment(provider, deployment) })).digest('hex');
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { computeCost, promptVersionFromTemplate, scoreCase, type AssertionContext, type CompiledAssertion, type GradeFunction, type PromptTemplate } from '@assay/core';
-import type { ModelHandle, ModelResponse } from '@assay/providers';
-import { ConfigError, ProviderError, RunLeaseError, type AssertionResult, type CaseResult, type RunComparison, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
+import { computeCost, promptVersionFromTemplate, scoreCase, type AssertionContext, type CompiledAssertion, type EmbedFunction, type GradeFunction, type PromptTemplate } from '@assay/core';
+import type { EmbeddingHandle, ModelHandle, ModelResponse } from '@assay/providers';
+import { ConfigError, ProviderError, RunLeaseError, type AssertionResult, type EmbeddingProviderRef, type CaseResult, type RunComparison, type RunEvent, type RunRecord, type RunStatus, type RunSummary } from '@assay/spec';
 import type { Store } from '@assay/store';
 import type { ResolvedProvider, ResolvedSuite } from './config/resolved-suite.ts';
 import { describePlan, expandPlan, type PlannedCall } from './plan.ts';
@@ -17,6 +17,10 @@ export interface ProviderResolver {
   flush(): Promise<void>;
   /** Throws a ConfigError when a provider cannot make any call (no API key); runEval asks before it stores the run. */
   checkKeys?(configs: readonly (ResolvedProvider | string)[]): void;
+  /** The embedding model of `similar` assertions (the default one when none is named); without it they cannot be evaluated. */
+  resolveEmbedding?(ref?: EmbeddingProviderRef): EmbeddingHandle;
+  /** As checkKeys, for embedding models. */
+  checkEmbeddingKeys?(refs: readonly EmbeddingProviderRef[]): void;
 }
 
 export interface EvalOptions {
@@ -104,6 +108,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   }
   // A provider that cannot make any call (no key) is a usage error before the run exists, not a run that failed at 0/0.
   options.providers.checkKeys?.([...suite.providers, ...(suite.options.grader ? [suite.options.grader] : [])]);
+  if (suite.options.embedding !== undefined) options.providers.checkEmbeddingKeys?.([suite.options.embedding]);
   const handles = new Map<string, ModelHandle>();
   for (const provider of suite.providers) handles.set(provider.label, options.providers.resolve(provider));
   const grade = createGrader(suite, options.providers);
@@ -114,6 +119,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     fatal ??= error;
     abort.abort(error);
   };
+  const embed = createEmbedder(suite, options.providers, abort.signal, stopWith);
   let leaseLost = false;
   const onLost = (error: RunLeaseError) => {
     leaseLost = true;
@@ -179,7 +185,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
 
     const execute = async (call: PlannedCall): Promise<void> => {
       const handle = handles.get(call.provider.label)!;
-      const result = await executeCall(runId, call, handle, suite, grade, abort.signal);
+      const result = await executeCall(runId, call, handle, suite, grade, embed, abort.signal);
       if (abort.signal.aborted && result.result.error) return; // interrupted mid-call: not a result, resume redoes it
       for (const warning of result.warnings) {
         if (!warnings.has(warning)) {
@@ -293,12 +299,34 @@ function createGrader(suite: ResolvedSuite, providers: ProviderResolver): (fallb
   };
 }
 
+/**
+ * The embed function of `similar` assertions: the model they name, else the suite's
+ * `options.embedding`, else the registry's default. An error that would fail every further
+ * call the same way (no key, 401, 404, a cassette without the recording) stops the run, as a
+ * model call's does.
+ */
+function createEmbedder(suite: ResolvedSuite, providers: ProviderResolver, signal: AbortSignal, stopWith: (error: unknown) => void): EmbedFunction | undefined {
+  const resolveEmbedding = providers.resolveEmbedding?.bind(providers);
+  if (!resolveEmbedding) return undefined;
+  return async ({ provider, values }) => {
+    try {
+      const handle = resolveEmbedding(provider ?? suite.options.embedding);
+      const { embeddings } = await handle.embed({ values, abortSignal: signal });
+      return { provider: handle.id, embeddings };
+    } catch (error) {
+      if (!signal.aborted && !failsOnlyTheCase(error)) stopWith(error);
+      throw error;
+    }
+  };
+}
+
 async function executeCall(
   runId: string,
   call: PlannedCall,
   handle: ModelHandle,
   suite: ResolvedSuite,
   grader: (fallback: ResolvedProvider) => GradeFunction,
+  embed: EmbedFunction | undefined,
   signal: AbortSignal,
 ): Promise<{ result: CaseResult; warnings: string[] }> {
   const { prompt, provider, testCase } = call;
@@ -348,6 +376,7 @@ async function executeCall(
       cost,
       prompt: promptContext(prompt, messages),
       grade: grader(provider),
+      ...(embed ? { embed } : {}),
     };
     assertionResults = await evaluateAll(assertions, context);
   } else {

@@ -1,13 +1,14 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { LanguageModelV3Middleware, LanguageModelV3Prompt } from '@ai-sdk/provider';
+import type { EmbeddingModelV3Middleware, LanguageModelV3Middleware, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { ConfigError, ProviderError } from '@assay/spec';
 import { fromRecordedResponse, toRecordedResponse } from '../recorded-response.ts';
+import type { EmbeddingKeyFunction } from '../embedding-request-key.ts';
 import type { KeyFunction } from '../request-key.ts';
-import { writeAtomic, type CacheEntry } from './cache.ts';
+import { embedMissing, writeAtomic, type CacheEntry, type EmbeddingCacheEntry } from './cache.ts';
 
-/** One cassette line. See docs/cassettes.md. */
-export type CassetteEntry = CacheEntry;
+/** One cassette line: a model response, or one text's embedding. See docs/cassettes.md. */
+export type CassetteEntry = CacheEntry | EmbeddingCacheEntry;
 
 export type CassetteMode = 'record' | 'replay';
 
@@ -29,6 +30,8 @@ export class Cassette {
   #appending: Promise<void> = Promise.resolve();
   /** The file does not end with a newline: the first append starts a line. */
   #startsLine = false;
+  /** Embeddings recorded by this process: a text embedded again is not sent again. */
+  #recordedNow = new Set<string>();
 
   constructor(file: string, mode: CassetteMode) {
     this.path = file;
@@ -115,6 +118,43 @@ export class Cassette {
     return written;
   }
 
+  /**
+   * Records and replays embeddings one text at a time (as the cache does): a replay needs every
+   * text's recording; a recording sends only the texts it has not recorded yet in this process.
+   */
+  embeddingMiddleware(options: { provider: string; modelId: string; keyOf: EmbeddingKeyFunction }): EmbeddingModelV3Middleware {
+    const { provider, modelId, keyOf } = options;
+    return {
+      specificationVersion: 'v3',
+      wrapEmbed: async ({ params, model }) => {
+        const entries = await this.entries();
+        const keyed = params.values.map(keyOf);
+        const known = keyed.map(({ key }) => {
+          const entry = entries.get(key) as EmbeddingCacheEntry | undefined;
+          return entry && (this.mode === 'replay' || this.#recordedNow.has(key)) && Array.isArray(entry.response.embedding) ? entry.response.embedding : undefined;
+        });
+        const missing = known.findIndex((embedding) => embedding === undefined);
+        if (this.mode === 'replay' && missing !== -1) {
+          const { key } = keyed[missing]!;
+          throw new ProviderError(`no cassette recording of the embedding by ${provider}:${modelId} of ${describeText(params.values[missing]!)} (key ${key.slice(0, 12)}) in ${this.path}`, {
+            provider,
+            isRetryable: false,
+            hint: 're-run with --record to record it (the output, the expected text or the embedding model changed since the recording)',
+            docs: 'cassettes.md',
+          });
+        }
+        return embedMissing(known, params.values, (values) => model.doEmbed({ ...params, values }), async (index, embedding) => {
+          const { key, request, deployment } = keyed[index]!;
+          const entry: EmbeddingCacheEntry = { key, provider, model: modelId, request, ...(deployment ? { deployment } : {}), response: { embedding } };
+          entries.set(key, entry);
+          this.#recordedNow.add(key);
+          this.#dirty = true;
+          await this.#append(entry);
+        });
+      },
+    };
+  }
+
   middleware(options: { provider: string; modelId: string; keyOf: KeyFunction }): LanguageModelV3Middleware {
     const { provider, modelId, keyOf } = options;
     return {
@@ -126,7 +166,7 @@ export class Cassette {
         const legacy = legacyKey === undefined ? undefined : entries.get(legacyKey);
         const recordedBefore = legacy !== undefined && legacy.deployment === undefined ? legacy : undefined;
         if (this.mode === 'replay') {
-          const entry = entries.get(key) ?? recordedBefore;
+          const entry = (entries.get(key) ?? recordedBefore) as CacheEntry | undefined;
           if (entry !== undefined) return fromRecordedResponse(entry.response);
           throw new ProviderError(
             `no cassette recording for ${provider}:${modelId} prompt ${describePrompt(params.prompt)} (key ${key.slice(0, 12)}) in ${this.path}`,
@@ -153,8 +193,12 @@ function describePrompt(prompt: LanguageModelV3Prompt): string {
     if (message.role !== 'user') continue;
     let text = '';
     for (const part of message.content) if (part.type === 'text') text += part.text;
-    const oneLine = text.replace(/\s+/g, ' ').trim();
-    return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine);
+    return describeText(text);
   }
   return '(no user message)';
+}
+
+function describeText(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine);
 }

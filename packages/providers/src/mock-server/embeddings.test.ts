@@ -1,5 +1,8 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import { cosineSimilarity, embedMany } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { embeddingResponseBody, hashedEmbedding, parseEmbeddingRequest } from './embeddings.ts';
+import { startMockServer } from './mock-server.ts';
 
 const cosine = (a: number[], b: number[]) => a.reduce((sum, value, index) => sum + value * b[index]!, 0);
 
@@ -47,5 +50,24 @@ describe('parseEmbeddingRequest', () => {
     const decoded = [...new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)];
     expect(decoded).toHaveLength(8);
     decoded.forEach((value, index) => expect(value).toBeCloseTo(hashedEmbedding('a b', 8)[index]!, 6));
+  });
+});
+
+describe('POST /v1/embeddings', () => {
+  it("answers the AI SDK's embedMany, checks the key, and refuses a bad body with a 400", async () => {
+    const server = await startMockServer({ apiKey: 'mock-key' });
+    try {
+      const openai = createOpenAI({ baseURL: `${server.url}/v1`, apiKey: 'mock-key' });
+      const { embeddings } = await embedMany({ model: openai.embedding('text-embedding-3-small'), values: ['Paris is the capital of France', 'the capital of France is Paris'] });
+      expect(cosineSimilarity(embeddings[0]!, embeddings[1]!)).toBeCloseTo(1, 9);
+      const post = (body: unknown, key = 'mock-key') =>
+        fetch(`${server.url}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await post({ model: 'm', input: 'x' }, 'wrong')).status).toBe(401);
+      const bad = await post({ model: 'm' });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.message).toContain("'input'");
+    } finally {
+      await server.close();
+    }
   });
 });

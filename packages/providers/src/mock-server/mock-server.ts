@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@assay/spec';
 import { anthropicProtocol } from './anthropic-protocol.ts';
 import { loadCassette, type Cassette } from './cassette.ts';
+import { embeddingResponseBody, parseEmbeddingRequest } from './embeddings.ts';
 import { createFaultSampler, type FaultDecision, type FaultKind, type FaultOptions } from './faults.ts';
 import { openAIProtocol } from './openai-protocol.ts';
 import { openAIResponsesProtocol } from './openai-responses-protocol.ts';
@@ -121,17 +122,38 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     return { content: parsed.lastUser, toolCalls: [], delayMs: 0, status: 200 };
   }
 
-  function answer(request: IncomingMessage, response: ServerResponse, protocol: WireProtocol, parsed: ParsedRequest, result: MockReply, fault: FaultDecision, sequence: number): void {
-    if (response.destroyed) return;
+  /** Counts the fault and answers an injected 429 or 5xx; true when it did. */
+  function injectedError(request: IncomingMessage, response: ServerResponse, protocol: WireProtocol, fault: FaultDecision): boolean {
     if (fault.kind) {
       stats.faultsInjected++;
       stats.faultsByKind[fault.kind]++;
     }
-    if (fault.kind === 'rate429') return sendError(request, response, protocol, 429, 'Rate limit reached (injected by assay mock-server).', 'fault=429');
-    if (fault.kind === 'rate5xx') {
+    if (fault.kind === 'rate429') sendError(request, response, protocol, 429, 'Rate limit reached (injected by assay mock-server).', 'fault=429');
+    else if (fault.kind === 'rate5xx') {
       const status = fault.status ?? 500;
-      return sendError(request, response, protocol, status, `Internal server error (injected by assay mock-server, status ${status}).`, `fault=${status}`);
-    }
+      sendError(request, response, protocol, status, `Internal server error (injected by assay mock-server, status ${status}).`, `fault=${status}`);
+    } else return false;
+    return true;
+  }
+
+  /** A JSON answer, cut in half when the fault is `malformed`. */
+  function sendJson(request: IncomingMessage, response: ServerResponse, status: number, body: string, fault: FaultDecision): void {
+    const malformed = fault.kind === 'malformed';
+    send(request, response, status, { ...JSON_HEADERS }, malformed ? body.slice(0, Math.max(1, Math.floor(body.length / 2))) : body, malformed ? 'fault=malformed' : undefined);
+  }
+
+  /** Runs `answer` after `delay` milliseconds (at once when there is none). */
+  function after(delay: number, answer: () => void): void {
+    if (delay <= 0) return answer();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      answer();
+    }, delay);
+    timers.add(timer);
+  }
+
+  function answer(request: IncomingMessage, response: ServerResponse, protocol: WireProtocol, parsed: ParsedRequest, result: MockReply, fault: FaultDecision, sequence: number): void {
+    if (response.destroyed || injectedError(request, response, protocol, fault)) return;
     if (result.status >= 400) {
       return sendError(request, response, protocol, result.status, result.content || `Scripted error ${result.status}.`);
     }
@@ -142,11 +164,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       promptTokens: parsed.promptTokens,
       includeUsage: parsed.includeUsage,
     };
-    if (!parsed.stream) {
-      let body = protocol.completionBody(result, context);
-      if (fault.kind === 'malformed') body = body.slice(0, Math.max(1, Math.floor(body.length / 2)));
-      return send(request, response, result.status, { ...JSON_HEADERS }, body, fault.kind === 'malformed' ? 'fault=malformed' : undefined);
-    }
+    if (!parsed.stream) return sendJson(request, response, result.status, protocol.completionBody(result, context), fault);
     const frames = protocol.streamFrames(result, context);
     stats.byStatus[result.status] = (stats.byStatus[result.status] ?? 0) + 1;
     response.writeHead(result.status, SSE_HEADERS);
@@ -166,7 +184,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (log) log(`${request.method} ${request.url} ${result.status} stream${fault.kind === 'malformed' ? ' fault=malformed' : ''}`);
   }
 
-  function handleCompletion(request: IncomingMessage, response: ServerResponse, protocol: WireProtocol): void {
+  /** Reads a JSON request body, checking the key and the size first; answers 401, 413 or 400 itself. */
+  function readJson(request: IncomingMessage, response: ServerResponse, protocol: WireProtocol, then: (body: unknown) => void): void {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
@@ -184,19 +203,32 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       } catch {
         return sendError(request, response, protocol, 400, 'We could not parse the JSON body of your request.');
       }
+      then(body);
+    });
+  }
+
+  function handleCompletion(request: IncomingMessage, response: ServerResponse, protocol: WireProtocol): void {
+    readJson(request, response, protocol, (body) => {
       const parsed = protocol.parse(body);
       if (typeof parsed === 'string') return sendError(request, response, protocol, 400, parsed);
       const result = reply(parsed);
       if (typeof result === 'string') return sendError(request, response, protocol, 404, result);
       const sequence = stats.requests;
       const fault = sampleFault(parsed.stream);
-      const delay = fault.latencyMs + result.delayMs;
-      if (delay <= 0) return answer(request, response, protocol, parsed, result, fault, sequence);
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        answer(request, response, protocol, parsed, result, fault, sequence);
-      }, delay);
-      timers.add(timer);
+      after(fault.latencyMs + result.delayMs, () => answer(request, response, protocol, parsed, result, fault, sequence));
+    });
+  }
+
+  /** `POST /v1/embeddings`: hashed bag-of-words vectors in every mode (see embeddings.ts), with the same faults as chat. */
+  function handleEmbeddings(request: IncomingMessage, response: ServerResponse): void {
+    readJson(request, response, openAIProtocol, (body) => {
+      const parsed = parseEmbeddingRequest(body);
+      if (typeof parsed === 'string') return sendError(request, response, openAIProtocol, 400, parsed);
+      const fault = sampleFault(false);
+      after(fault.latencyMs, () => {
+        if (response.destroyed || injectedError(request, response, openAIProtocol, fault)) return;
+        sendJson(request, response, 200, embeddingResponseBody(parsed), fault);
+      });
     });
   }
 
@@ -216,6 +248,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     if (path === '/v1/chat/completions' && request.method === 'POST') return handleCompletion(request, response, openAIProtocol);
     if (path === '/v1/messages' && request.method === 'POST') return handleCompletion(request, response, anthropicProtocol);
+    if (path === '/v1/embeddings' && request.method === 'POST') return handleEmbeddings(request, response);
     if (path === '/v1/responses' && request.method === 'POST') return handleCompletion(request, response, openAIResponsesProtocol);
     request.resume();
     if (path === '/v1/models' && request.method === 'GET') {
@@ -231,7 +264,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return send(request, response, 200, { ...JSON_HEADERS }, body);
     }
     const protocol = path.startsWith('/v1/messages') || request.headers['anthropic-version'] !== undefined ? anthropicProtocol : openAIProtocol;
-    sendError(request, response, protocol, 404, `Unknown route ${request.method} ${path}. The mock serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages and GET /v1/models.`);
+    sendError(request, response, protocol, 404, `Unknown route ${request.method} ${path}. The mock serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/embeddings and GET /v1/models.`);
   });
 
   const host = options.host ?? '127.0.0.1';

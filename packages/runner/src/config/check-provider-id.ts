@@ -1,5 +1,5 @@
 import { formatFieldPath } from '@assay/core';
-import { parseProviderId } from '@assay/providers';
+import { parseEmbeddingId, parseProviderId } from '@assay/providers';
 import { ConfigError } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
 
@@ -10,13 +10,18 @@ import type { ConfigLocator } from './config-location.ts';
  *
  * @param file where the id was written, when not the locator's file (a dataset); that error names the file only
  */
-export function checkProviderId(id: string, locator: ConfigLocator, fieldPath: readonly PropertyKey[], file = locator.file): void {
+export function checkProviderId(id: string, locator: ConfigLocator, fieldPath: readonly PropertyKey[], file = locator.file, parse: (id: string) => unknown = parseProviderId): void {
   try {
-    parseProviderId(id);
+    parse(id);
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
     const { message, hint, docs } = error as ConfigError;
     if (file === locator.file) throw locator.error(message, fieldPath, hint, docs);
     throw new ConfigError(message, { file, field: formatFieldPath(fieldPath), hint, docs });
   }
+}
+
+/** checkProviderId for an embedding model (`similar`'s provider, `options.embedding`). */
+export function checkEmbeddingId(id: string, locator: ConfigLocator, fieldPath: readonly PropertyKey[], file = locator.file): void {
+  checkProviderId(id, locator, fieldPath, file, parseEmbeddingId);
 }

@@ -1,8 +1,9 @@
 import { formatFieldPath } from '@assay/core';
-import { ConfigError, modelGradedTypes, type AssertionType } from '@assay/spec';
+import { ConfigError, modelGradedTypes, type AssertionType, type EmbeddingProviderRef } from '@assay/spec';
 import path from 'node:path';
 import type { PromptSpec } from './prompts.ts';
 import { closestName } from './closest-name.ts';
+import { convertEmbeddingProvider, isEmbeddingAssertion, providersByTask } from './promptfoo-embedding.ts';
 import type { ConfigLocator } from './config-location.ts';
 import { openDatasetFile, type DatasetFile, type LoadedTestCase } from './dataset.ts';
 import type { CaseSegment } from './resolve-cases.ts';
@@ -195,6 +196,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
           const base = negated ? value.slice(4) : value;
           out.type = `${negated ? 'not-' : ''}${assertionAliases[base] ?? base}`;
         } else if (key === 'assert') out.assert = convertAssertions(value);
+        else if (key === 'provider' && isEmbeddingAssertion(assertion)) out.provider = convertEmbeddingProvider(value, 'assert[].provider', unsupported);
         else if (supportedAssertionFields.has(key)) out[key] = value;
         else unsupported.add(`assert[].${key}`);
       }
@@ -206,11 +208,17 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
    * A test's (or defaultTest's) `options`: `provider` is the grading model, `disableVarExpansion`
    * keeps list vars as lists; every other option is named as unsupported.
    */
-  const readOptions = (options: unknown, where: string): { grader?: string; disableVarExpansion?: boolean; transform?: string } => {
-    const read: { grader?: string; disableVarExpansion?: boolean; transform?: string } = {};
+  const readOptions = (options: unknown, where: string): { grader?: string; embedding?: EmbeddingProviderRef; disableVarExpansion?: boolean; transform?: string } => {
+    const read: { grader?: string; embedding?: EmbeddingProviderRef; disableVarExpansion?: boolean; transform?: string } = {};
     if (!options || typeof options !== 'object') return read;
     for (const [key, value] of Object.entries(options)) {
-      if (key === 'provider' && typeof value === 'string') read.grader = convertProviderId(value);
+      // `provider: { text: …, embedding: … }`: the grading model and the embedding model of `similar`.
+      const byTask = key === 'provider' ? providersByTask(value, `${where}.provider`, unsupported) : undefined;
+      if (byTask) {
+        if (byTask.embedding !== undefined) read.embedding = byTask.embedding;
+        const text = (byTask.text as { id?: unknown } | undefined)?.id ?? byTask.text;
+        if (typeof text === 'string') read.grader = convertProviderId(text);
+      } else if (key === 'provider' && typeof value === 'string') read.grader = convertProviderId(value);
       else if (key === 'provider' && value && typeof value === 'object' && typeof (value as Record<string, unknown>).id === 'string') {
         read.grader = convertProviderId((value as Record<string, unknown>).id as string);
         for (const field of Object.keys(value)) if (field !== 'id') unsupported.add(`${where}.provider.${field}`);
@@ -256,7 +264,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       else if (key !== 'options') out[key] = value;
     }
     // A test's grading provider applies to its model-graded assertions that do not name one.
-    const { grader, disableVarExpansion, transform } = readOptions(record.options, 'tests[].options');
+    const { grader, embedding, disableVarExpansion, transform } = readOptions(record.options, 'tests[].options');
     if (disableVarExpansion !== undefined ? disableVarExpansion : defaultOptions.disableVarExpansion) keepLists.add(out);
     if (transform ?? defaultOptions.transform) testTransforms.set(out, (transform ?? defaultOptions.transform)!);
     if (grader && Array.isArray(out.assert)) {
@@ -265,6 +273,10 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
           ? { ...assertion, provider: grader }
           : assertion,
       );
+    }
+    // And its embedding model to its `similar` assertions that do not name one.
+    if (embedding && Array.isArray(out.assert)) {
+      out.assert = out.assert.map((assertion: Record<string, unknown>) => (isEmbeddingAssertion(assertion) && assertion.provider === undefined ? { ...assertion, provider: embedding } : assertion));
     }
     return out;
   };
@@ -378,6 +390,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
   }
 
   if (defaultOptions.grader) options.grader = defaultOptions.grader;
+  if (defaultOptions.embedding) options.embedding = defaultOptions.embedding;
   const defaultAssert = anyTestTransform ? undefined : defaultAssertList;
   // promptfoo's `env:` sets variables (keys, base URLs) for its providers, over the process's own.
   let env: Record<string, string> | undefined;
@@ -415,6 +428,7 @@ export function convertPromptfooConfig(raw: Record<string, unknown>, directory: 
       if (fieldPath[0] === 'defaultAssert') return ['defaultTest', 'assert', ...fieldPath.slice(1)];
       // The grader is defaultTest's `options.provider`; the other options are evaluateOptions.
       if (fieldPath[0] === 'options' && fieldPath[1] === 'grader') return ['defaultTest', 'options', 'provider'];
+      if (fieldPath[0] === 'options' && fieldPath[1] === 'embedding') return ['defaultTest', 'options', 'provider', 'embedding', ...fieldPath.slice(2)];
       if (fieldPath[0] === 'options') return ['evaluateOptions', ...fieldPath.slice(1)];
       if (fieldPath[0] === 'output') return ['outputPath', ...fieldPath.slice(1)];
       if (fieldPath[0] === 'providers') return [providersKey, ...fieldPath.slice(1)];
