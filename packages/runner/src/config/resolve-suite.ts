@@ -7,7 +7,7 @@ import { loadPrompt, type PromptSpec } from './prompts.ts';
 import type { ResolvedProvider, ResolvedSuite } from './resolved-suite.ts';
 import { checkProviderId } from './check-provider-id.ts';
 import { closestName } from './closest-name.ts';
-import { renderAssertionValue } from './assertion-value.ts';
+import { readAssertionFiles, renderAssertionValue } from './assertion-value.ts';
 import type { PreparedAssertion } from './suite-case.ts';
 import { resolveCases, type CaseInput, type CaseSegment } from './resolve-cases.ts';
 import { createJudgeResolver } from './judge-file.ts';
@@ -100,15 +100,19 @@ export async function resolveSuite(
     labels.add(provider.label);
   }
 
-  /** compileAssertion, with a mistake in this suite file reported at its line. */
-  const checkedCompile = (assertion: Assertion, fieldPath: PropertyKey[], file: string): CompiledAssertion => {
-    checkAssertionProviders(assertion, fieldPath, file);
+  /** `build`, with a mistake in this suite file reported at the line of `fieldPath`. */
+  const located = <T>(fieldPath: PropertyKey[], file: string, build: () => T): T => {
     try {
-      return compileAssertion(assertion, { file, field: formatFieldPath(fieldPath) });
+      return build();
     } catch (error) {
       if (file === locator.file) locator.relocate(error, fieldPath);
       throw error;
     }
+  };
+  /** compileAssertion, with a mistake in this suite file reported at its line. */
+  const checkedCompile = (assertion: Assertion, fieldPath: PropertyKey[], file: string): CompiledAssertion => {
+    checkAssertionProviders(assertion, fieldPath, file);
+    return located(fieldPath, file, () => compileAssertion(assertion, { file, field: formatFieldPath(fieldPath) }));
   };
 
   const checkAssertionProviders = (assertion: Assertion, fieldPath: PropertyKey[], file: string): void => {
@@ -121,7 +125,7 @@ export async function resolveSuite(
 
   const compiled = new Map<string, CompiledAssertion>();
   const compile = (raw: Assertion, fieldPath: PropertyKey[], file = locator.file): CompiledAssertion => {
-    const assertion = judgeFiles.resolve(raw, fieldPath, file);
+    const assertion = located(fieldPath, file, () => readAssertionFiles(judgeFiles.resolve(raw, fieldPath, file), directory));
     const key = JSON.stringify(assertion);
     let result = compiled.get(key);
     if (!result) {
@@ -138,8 +142,8 @@ export async function resolveSuite(
    * copies would cost more memory than compiling a `contains` costs time.
    */
   const prepare = (raw: Assertion, vars: Record<string, unknown>, fieldPath: PropertyKey[], file = locator.file): PreparedAssertion => {
-    const assertion = judgeFiles.resolve(raw, fieldPath, file);
-    const rendered = renderAssertionValue(assertion, vars);
+    const assertion = located(fieldPath, file, () => readAssertionFiles(judgeFiles.resolve(raw, fieldPath, file), directory));
+    const rendered = located(fieldPath, file, () => renderAssertionValue(assertion, vars));
     if (rendered === assertion) {
       const compiledAssertion = compile(assertion, fieldPath, file);
       return { assertion, modelGraded: compiledAssertion.modelGraded, compiled: compiledAssertion };
