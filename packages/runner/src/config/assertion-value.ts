@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { stripTypeScriptTypes } from 'node:module';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { javascriptModuleBody, parseYamlSource } from '@assay/core';
@@ -71,6 +72,7 @@ function render(template: string, vars: Record<string, unknown>): string {
 
 const fileCache = new Map<string, unknown>();
 const javascriptFile = /\.(?:js|cjs|mjs)$/;
+const typescriptFile = /\.(?:ts|cts|mts)$/;
 
 /**
  * promptfoo's `file://` assertion values, read when the suite loads, relative to the suite's
@@ -133,13 +135,15 @@ function readCodeFile(reference: string, directory: string, what: 'javascript' |
       'Assay runs JavaScript only, in a sandbox. Rewrite the check as a .js file exporting (output, context) => result, or inline JavaScript.',
     );
   }
-  if (!javascriptFile.test(file)) {
+  const typescript = typescriptFile.test(file);
+  if (!javascriptFile.test(file) && !typescript) {
     throw fileError(
-      `${reference} is not a JavaScript file (.js, .cjs or .mjs)`,
-      `TypeScript and other files are not run; compile it to .js, or write the ${what === 'transform' ? 'transform' : 'check'} inline.`,
+      `${reference} is not a JavaScript or TypeScript file (.js, .cjs, .mjs, .ts, .cts, .mts)`,
+      `Other files are not run; write the ${what === 'transform' ? 'transform' : 'check'} in JavaScript, in a file or inline.`,
     );
   }
-  const converted = javascriptModuleBody(readText(reference, file), reference, named?.[2]);
+  const source = readText(reference, file);
+  const converted = javascriptModuleBody(typescript ? withoutTypes(source, reference) : source, reference, named?.[2]);
   if ('problem' in converted) {
     throw fileError(
       `${reference} ${converted.problem}`,
@@ -148,6 +152,23 @@ function readCodeFile(reference: string, directory: string, what: 'javascript' |
   }
   fileCache.set(`code:${directory}:${reference}`, converted.body);
   return converted.body;
+}
+
+/** TypeScript as JavaScript, its types erased by Node (as promptfoo runs .ts files); enums and other syntax with run-time meaning are refused. */
+function withoutTypes(source: string, reference: string): string {
+  // Node announces the function as experimental on its first use; that is not the user's concern.
+  const emitWarning = process.emitWarning;
+  process.emitWarning = () => undefined;
+  try {
+    return stripTypeScriptTypes(source, { mode: 'strip' });
+  } catch (error) {
+    throw fileError(
+      `${reference} cannot be read as TypeScript: ${(error as Error).message.split('\n')[0]}`,
+      'Only type annotations are erased; TypeScript with run-time meaning (enum, namespace, parameter properties) is not. Write it as JavaScript, or use plain annotations.',
+    );
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 /** A `file://` value of any other assertion: parsed YAML/JSON, or trimmed text. */
@@ -164,7 +185,7 @@ function readValueFile(reference: string, directory: string): unknown {
   } else {
     throw fileError(
       `Assertion value ${reference}: Assay reads .txt, .json, .yaml and .yml files as values`,
-      javascriptFile.test(file) || /\.(?:py|rb|ts)$/.test(file)
+      javascriptFile.test(file) || typescriptFile.test(file) || /\.(?:py|rb)$/.test(file)
         ? 'A script as the value of this type is not run: compute the check in a `javascript` assertion (value: file://check.js) instead.'
         : 'Save the value as a .txt (text), .json or .yaml file, or write it inline.',
     );

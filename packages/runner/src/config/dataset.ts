@@ -195,6 +195,7 @@ async function* csvRows(file: string, cannotRead: (error: unknown) => ConfigErro
       let threshold: number | undefined;
       let metric: string | undefined;
       let metadata: Record<string, string> | undefined;
+      let thresholds: Map<number, number> | undefined;
       for (const [column, cell] of Object.entries(row)) {
         if (column === '__id') id = cell || undefined;
         else if (column === '__description') description = cell || undefined;
@@ -203,11 +204,15 @@ async function* csvRows(file: string, cannotRead: (error: unknown) => ConfigErro
         else if (column === '__threshold') threshold = cell ? parseThreshold(cell, file, line) : undefined;
         else if (column.startsWith('__metadata:')) {
           if (cell) (metadata ??= {})[column.slice('__metadata:'.length)] = cell;
+        } else if (column.startsWith('__config:')) {
+          // promptfoo's `__config:__expected<N>:threshold`: the threshold of the row's N-th assertion.
+          if (cell.trim()) (thresholds ??= new Map()).set(configTarget(column), parseConfigThreshold(cell, column, file, line));
         } else if (column.startsWith('__expected')) {
           if (cell.trim()) assert.push(expectedCell(cell, column, file, line));
         } else vars[column] = cell;
       }
       if (metric) for (const assertion of assert) assertion.metric = metric;
+      for (const [index, value] of thresholds ?? []) if (assert[index]) assert[index].threshold = value;
       yield validateCase({ id, description, tags, vars, assert: assert.length ? assert : undefined, threshold, metadata }, file, line);
     }
   } catch (error) {
@@ -260,13 +265,35 @@ function checkCsvHeader(columns: string[], file: string): string[] {
   return columns;
 }
 
-const specialColumns = '__id, __description, __tags, __expected (and __expected2, __expected3…), __metric, __threshold, __metadata:<key>';
+const specialColumns = '__id, __description, __tags, __expected (and __expected2, __expected3…), __metric, __threshold, __metadata:<key>, __config:__expected<N>:threshold';
+const configColumn = /^__config:__expected(\d*):threshold$/;
+
+/** The index, among the row's assertions, that a `__config:__expected<N>:threshold` column sets (as promptfoo counts: `__expected` and `__expected1` are the first). */
+function configTarget(column: string): number {
+  const number = configColumn.exec(column)![1]!;
+  return number === '' ? 0 : Math.max(0, Number(number) - 1);
+}
+
+function parseConfigThreshold(cell: string, column: string, file: string, line: number): number {
+  const value = Number(cell.trim());
+  if (!Number.isFinite(value) || value < 0) {
+    throw new ConfigError(`${column} must be a number >= 0, got "${cell}"`, {
+      file,
+      line,
+      field: column,
+      hint: 'The threshold of that __expected assertion, e.g. 0.8 (a score), or a limit such as 3 for levenshtein. Leave the cell empty for none.',
+      docs: 'datasets.md',
+    });
+  }
+  return value;
+}
 
 function isSpecialColumn(column: string): boolean {
   return (
     ['__id', '__description', '__tags', '__metric', '__threshold'].includes(column) ||
     /^__expected\d*$/.test(column) ||
-    (column.startsWith('__metadata:') && column.length > '__metadata:'.length)
+    (column.startsWith('__metadata:') && column.length > '__metadata:'.length) ||
+    configColumn.test(column)
   );
 }
 

@@ -109,6 +109,20 @@ describe('CSV __expected cells (promptfoo assertionFromString)', () => {
   });
 });
 
+describe('CSV __config columns and TypeScript assertion files', () => {
+  it('sets the threshold of the N-th __expected assertion, and runs a .ts file with its types erased', async () => {
+    write({
+      'check.ts': 'export default function (output: string, context: { vars: Record<string, string> }): boolean {\n  return output.toLowerCase().includes(context.vars.word);\n}\n',
+      'tests.csv': 'reply,word,__expected,__expected2,__config:__expected2:threshold\nhello world,hello,javascript:file://check.ts,levenshtein: hello worlds,0\nhello world,hello,javascript:file://check.ts,levenshtein: hello worlds,1\n',
+    });
+    const results = await evalConfig("prompts: ['{{reply}}']\nproviders: [echo]\ntests: file://tests.csv\n");
+    expect(results.map((result) => result.assertions.map((assertion) => assertion.pass))).toEqual([
+      [true, false],
+      [true, true],
+    ]);
+  });
+});
+
 describe('an assertion value that is not a valid template', () => {
   it('is a config error at the assertion, not a crash', async () => {
     write({
