@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { compileAssertion, formatFieldPath, type CompiledAssertion, type PromptTemplate } from '@assay/core';
-import { SuiteSchema, type Assertion } from '@assay/spec';
+import { SuiteSchema, embeddingTypes, type Assertion, type AssertionType } from '@assay/spec';
 import type { ConfigLocator } from './config-location.ts';
 import { openDatasetFile } from './dataset.ts';
 import { loadPrompt, type PromptSpec } from './prompts.ts';
 import type { ResolvedProvider, ResolvedSuite } from './resolved-suite.ts';
-import { checkProviderId } from './check-provider-id.ts';
+import { checkEmbeddingId, checkProviderId } from './check-provider-id.ts';
 import { closestName } from './closest-name.ts';
 import { readAssertionFiles, renderAssertionValue } from './assertion-value.ts';
 import type { PreparedAssertion } from './suite-case.ts';
@@ -92,6 +92,8 @@ export async function resolveSuite(
     return { ...config, label: config.label ?? config.id };
   });
   if (suite.options.grader !== undefined) checkProviderId(suite.options.grader, locator, ['options', 'grader']);
+  const { embedding } = suite.options;
+  if (embedding !== undefined) checkEmbeddingId(typeof embedding === 'string' ? embedding : embedding.id, locator, ['options', 'embedding', ...(typeof embedding === 'string' ? [] : ['id'])]);
   const labels = new Set<string>();
   for (const [index, provider] of providers.entries()) {
     if (labels.has(provider.label)) {
@@ -116,7 +118,11 @@ export async function resolveSuite(
   };
 
   const checkAssertionProviders = (assertion: Assertion, fieldPath: PropertyKey[], file: string): void => {
-    if (typeof assertion.provider === 'string') checkProviderId(assertion.provider, locator, [...fieldPath, 'provider'], file);
+    const { provider } = assertion;
+    // `similar` names an embedding model: an id, or `{ id, config }`.
+    if (embeddingTypes.includes(assertion.type.replace(/^not-/, '') as AssertionType) && provider !== undefined) {
+      checkEmbeddingId(typeof provider === 'string' ? provider : provider.id, locator, [...fieldPath, 'provider', ...(typeof provider === 'string' ? [] : ['id'])], file);
+    } else if (typeof provider === 'string') checkProviderId(provider, locator, [...fieldPath, 'provider'], file);
     assertion.assert?.forEach((child, index) => checkAssertionProviders(child, [...fieldPath, 'assert', index], file));
   };
 
