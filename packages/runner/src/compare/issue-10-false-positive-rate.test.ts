@@ -89,7 +89,8 @@ const unpairedDraw = (cases: number, repeats: number) => (random: () => number):
   run('B', 'b', tries(random, uniform(random, cases), repeats)),
 ];
 
-describe('false-positive rate at α = 0.05 under no difference, per comparison shape (issue 10)', () => {
+describe('false-positive rate at α = 0.05 under no difference, per comparison shape (issue 10)', { timeout: 180_000 }, () => {
+  // Thousands of seeded simulated comparisons: 31 s for one shape on a loaded 2-core machine (CI, 2026-12-07); the timeout is a ceiling, not a speed claim.
   it('paired, cases run once: exact McNemar (300 cases, intra-case correlation 1/3)', async () => {
     // The exact test is conservative: its exact size here (ψ = E[2q(1 − q)] = 1/3) is 3.95%; at 40
     // pairs it is 2.6%, below the band, which is why this shape is simulated at 300.
