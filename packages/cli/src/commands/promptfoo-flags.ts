@@ -72,9 +72,10 @@ export function applyPromptfooFlags(options: EvalCommandOptions & PromptfooEvalF
   fold('filter', options.filterPattern, '--filter', '--filter-pattern');
   fold('first', options.filterFirstN, '--first', '--filter-first-n');
   fold('failing', options.filterFailing, '--failing', '--filter-failing');
-  fold('errorsOnly', options.filterErrorsOnly, '--filter-errors-only', '--filter-errors-only');
-  fold('metadata', options.filterMetadata, '--filter-metadata', '--filter-metadata');
-  fold('providerPattern', options.filterProviders, '--filter-providers', '--filter-providers');
+  // These have no Assay name of their own: the flag is the only way to set them.
+  options.errorsOnly = options.filterErrorsOnly;
+  options.metadata = options.filterMetadata;
+  options.providerPattern = options.filterProviders;
   fold('providerPattern', options.filterTargets, '--filter-providers', '--filter-targets');
   if (options.progressBar === false) options.progress = false;
   // promptfoo's --retry-errors runs the errored calls of the latest run again: Assay's --resume.
