@@ -7,7 +7,8 @@
 // at their paths. Every `import.meta.url` of a bundled module is rewritten to the URL its source
 // file has in that layout, so `new URL('../../demo/', import.meta.url)` and friends resolve the
 // same in the repository, in the tarball and in an install from a git URL.
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,8 @@ export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url
 /** Where the bundles sit in the layout (the rewritten URLs are relative to it). */
 export const bundleDirectory = path.join(repositoryRoot, 'packages/cli/dist');
 const entry = path.join(repositoryRoot, 'packages/cli/src/main.ts');
+/** What `import { defineConfig } from '@assay/cli'` loads in a project that installed the CLI. */
+const libraryEntry = path.join(repositoryRoot, 'packages/cli/src/index.ts');
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
 function packageName(specifier: string): string {
@@ -65,7 +68,7 @@ export async function buildCli(outdir = bundleDirectory): Promise<{ dependencies
   rmSync(outdir, { recursive: true, force: true });
   const imported = new Set<string>();
   const result = await build({
-    entryPoints: [entry],
+    entryPoints: [entry, libraryEntry],
     outdir,
     bundle: true,
     splitting: true,
@@ -85,6 +88,7 @@ export async function buildCli(outdir = bundleDirectory): Promise<{ dependencies
       if (external && !specifier.startsWith('node:') && !builtins.has(specifier)) imported.add(packageName(specifier));
     }
   }
+  writeLibraryTypes(outdir);
   const pinned = (JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
   const dependencies: Record<string, string> = {};
   const unpinned: string[] = [];
@@ -93,6 +97,25 @@ export async function buildCli(outdir = bundleDirectory): Promise<{ dependencies
     else unpinned.push(name);
   }
   return { dependencies, unpinned };
+}
+
+/**
+ * index.d.ts for the library entry: tsc emits the declarations of the spec files that
+ * `defineConfig` and `SuiteInput` need into `types/`, and index.d.ts re-exports them (the
+ * installed package has no `@assay/spec` to point at). Imports end in `.js` so a project's
+ * TypeScript resolves them without `allowImportingTsExtensions`.
+ */
+function writeLibraryTypes(outdir: string): void {
+  const types = path.join(outdir, 'types');
+  const specSource = path.join(repositoryRoot, 'packages/spec/src');
+  execFileSync(process.execPath, [path.join(repositoryRoot, 'node_modules/typescript/bin/tsc'), '--declaration', '--emitDeclarationOnly', '--allowImportingTsExtensions', '--rewriteRelativeImportExtensions', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2024', '--strict', '--skipLibCheck', '--types', 'node', '--rootDir', specSource, '--outDir', types, path.join(specSource, 'suite.ts')], { cwd: repositoryRoot, stdio: 'inherit' });
+  for (const file of readdirSync(types)) {
+    const declaration = path.join(types, file);
+    writeFileSync(declaration, readFileSync(declaration, 'utf8').replace(/(from '\.\/[\w-]+)\.ts'/g, "$1.js'"));
+  }
+  const exported = /export \{ (.*) \} from '@assay\/spec';/.exec(readFileSync(libraryEntry, 'utf8'))?.[1];
+  if (!exported) throw new Error(`${libraryEntry} must re-export from '@assay/spec' on one line (writeLibraryTypes reads it)`);
+  writeFileSync(path.join(outdir, 'index.d.ts'), `export { ${exported} } from './types/suite.js';\n`);
 }
 
 /** What to do about packages the bundles import that the root package.json does not pin. */

@@ -33,6 +33,9 @@ export async function packCli(destination: string): Promise<string> {
       description: 'Assay: evaluate prompts against golden datasets, compare runs with significance tests, and version prompts in a registry.',
       type: 'module',
       bin: { assay: 'packages/cli/bin/assay.js' },
+      // `import { defineConfig } from '@assay/cli'` in a project's assay.config.ts (./build.ts).
+      exports: { '.': { types: './packages/cli/dist/index.d.ts', default: './packages/cli/dist/index.js' }, './package.json': './package.json' },
+      types: 'packages/cli/dist/index.d.ts',
       engines: cli.engines,
       dependencies,
     };

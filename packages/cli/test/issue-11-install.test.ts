@@ -92,7 +92,7 @@ describe('the packed CLI, installed into an empty project', { timeout: 90_000 },
     expect(listing).toContain('package/packages/cli/dist/main.js');
     expect(listing).toContain('package/packages/core/src/assertions/javascript-sandbox-process.js');
     expect(listing).toContain('package/packages/web/dist/index.html');
-    expect(listing.filter((file) => file.endsWith('.ts'))).toEqual([]);
+    expect(listing.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
     const manifest = JSON.parse(readFileSync(path.join(project, 'node_modules/@assay/cli/package.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: '@assay/cli', bin: { assay: 'packages/cli/bin/assay.js' }, engines: { node: '>=22' } });
     const root = JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8'));
@@ -156,6 +156,34 @@ describe('the packed CLI, installed into an empty project', { timeout: 90_000 },
     expect(result.stderr).not.toContain('Error');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1/1 passed');
+  });
+
+  it('loads an assay.config.ts that imports defineConfig from @assay/cli, and TypeScript checks it against the shipped types', () => {
+    const config = [
+      "import { defineConfig, type SuiteInput } from '@assay/cli';",
+      '',
+      "const tests: SuiteInput['tests'] = [{ vars: { text: 'good morning' }, assert: [{ type: 'contains', value: 'good morning' }] }];",
+      "export default defineConfig({ prompts: [{ id: 'inline', template: 'Say: {{text}}' }], providers: ['echo'], tests });",
+      '',
+    ].join('\n');
+    writeFileSync(path.join(project, 'assay.config.ts'), config);
+    const result = assay('eval', '-c', 'assay.config.ts', '--no-progress', '--no-cache');
+    expect(result.stderr).not.toContain('Error');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1/1 passed');
+
+    // The project's own TypeScript settings (no allowImportingTsExtensions), this repository's tsc.
+    writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] }, files: ['assay.config.ts'] }));
+    const tsc = (file: string) => run(process.execPath, [path.join(repositoryRoot, 'node_modules/typescript/bin/tsc'), '-p', file]);
+    // allowImportingTsExtensions is needed for the project's own `.ts` import only; none here.
+    expect(tsc('tsconfig.json')).toMatchObject({ code: 0, stdout: '' });
+    // A typo in a field the shipped types know is a type error.
+    writeFileSync(path.join(project, 'assay.config.ts'), config.replace("providers: ['echo']", "providrs: ['echo']"));
+    const typo = tsc('tsconfig.json');
+    expect(typo.code).not.toBe(0);
+    expect(typo.stdout).toContain("'providrs' does not exist");
+    rmSync(path.join(project, 'assay.config.ts'));
+    rmSync(path.join(project, 'tsconfig.json'));
   });
 
   it('runs the bundled demo, and links errors to the docs shipped with it', () => {
