@@ -1,28 +1,19 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installEnv as env, projectTsconfig, repositoryRoot, runIn, typecheck, typedConfig } from './installed-project.ts';
 
 // Issue 11: Assay in your own repository. What a new user does: pack the CLI, install the
 // tarball into an empty project, and run it there, from node_modules, as JavaScript.
-
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-/** Node 24 of this repository first, as for `npx` here; npm itself is the system's. */
-const PATH = [path.join(repositoryRoot, 'node_modules/node/bin'), process.env.PATH].join(path.delimiter);
-const env: NodeJS.ProcessEnv = { ...process.env, PATH, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
-for (const key of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_API_KEY', 'ASSAY_DATABASE_URL', 'ASSAY_DATA_DIR', 'INIT_CWD', 'npm_command', 'npm_package_json']) delete env[key];
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'assay-install-'));
 const project = path.join(scratch, 'my-app');
 let tarball = '';
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function run(command: string, args: string[], cwd = project): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (command: string, args: string[], cwd = project) => runIn(cwd, command, args);
 
 const assay = (...args: string[]) => run('npx', ['assay', ...args]);
 
@@ -159,27 +150,18 @@ describe('the packed CLI, installed into an empty project', { timeout: 90_000 },
   });
 
   it('loads an assay.config.ts that imports defineConfig from @assay/cli, and TypeScript checks it against the shipped types', () => {
-    const config = [
-      "import { defineConfig, type SuiteInput } from '@assay/cli';",
-      '',
-      "const tests: SuiteInput['tests'] = [{ vars: { text: 'good morning' }, assert: [{ type: 'contains', value: 'good morning' }] }];",
-      "export default defineConfig({ prompts: [{ id: 'inline', template: 'Say: {{text}}' }], providers: ['echo'], tests });",
-      '',
-    ].join('\n');
+    const config = typedConfig;
     writeFileSync(path.join(project, 'assay.config.ts'), config);
     const result = assay('eval', '-c', 'assay.config.ts', '--no-progress', '--no-cache');
     expect(result.stderr).not.toContain('Error');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1/1 passed');
 
-    // The project's own TypeScript settings (no allowImportingTsExtensions), this repository's tsc.
-    writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] }, files: ['assay.config.ts'] }));
-    const tsc = (file: string) => run(process.execPath, [path.join(repositoryRoot, 'node_modules/typescript/bin/tsc'), '-p', file]);
-    // allowImportingTsExtensions is needed for the project's own `.ts` import only; none here.
-    expect(tsc('tsconfig.json')).toMatchObject({ code: 0, stdout: '' });
+    writeFileSync(path.join(project, 'tsconfig.json'), projectTsconfig);
+    expect(typecheck(project)).toMatchObject({ code: 0, stdout: '' });
     // A typo in a field the shipped types know is a type error.
     writeFileSync(path.join(project, 'assay.config.ts'), config.replace("providers: ['echo']", "providrs: ['echo']"));
-    const typo = tsc('tsconfig.json');
+    const typo = typecheck(project);
     expect(typo.code).not.toBe(0);
     expect(typo.stdout).toContain("'providrs' does not exist");
     rmSync(path.join(project, 'assay.config.ts'));
